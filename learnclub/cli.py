@@ -1,0 +1,159 @@
+"""The `learnclub` command line: a Flask CLI group. Commands call the same domain functions
+as the web pages."""
+import os
+import sys
+from datetime import UTC, datetime
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from learnclub import clock, create_app, jobs, schema
+from learnclub.config import Config
+from learnclub.db import db
+from learnclub.domain import accounts
+
+
+def _settings():
+    return dict(current_app.config)
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def cli():
+    """learnclub: run a learning community. Start with `learnclub db upgrade` and
+    `learnclub serve`; `learnclub demo` fills an empty database with a living cohort."""
+
+
+@cli.group("db")
+def db_group():
+    """Database schema: upgrade and status."""
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def db_upgrade():
+    """Apply every pending migration in migrations/."""
+    with db.connection_context():
+        applied = schema.upgrade()
+    click.echo("Applied: " + ", ".join(applied) if applied else "Database is up to date.")
+
+
+@db_group.command("status")
+@with_appcontext
+def db_status():
+    """List migrations and whether each is applied; exit 1 if any is pending."""
+    with db.connection_context():
+        rows = schema.status()
+    for name, applied in rows:
+        click.echo(f"{'applied ' + applied.isoformat(' ', 'seconds') if applied else 'pending':28} {name}")
+    if any(applied is None for _, applied in rows):
+        sys.exit(1)
+
+
+def _print_setup_link(base_url):
+    with db.connection_context():
+        raw = accounts.issue_setup_token(now=clock.now())
+    if raw:
+        click.secho("\n  No account exists yet. Create the first host account here (works once):",
+                    fg="yellow")
+        click.secho(f"  {base_url}/setup/{raw}\n", fg="green", bold=True)
+
+
+@cli.command("setup-link")
+@with_appcontext
+def setup_link():
+    """Print a fresh one-time link to create the first host (only while no account exists)."""
+    _print_setup_link(current_app.config["BASE_URL"])
+    with db.connection_context():
+        if not accounts.setup_needed():
+            click.echo("Setup is done: accounts exist. Sign in at "
+                       f"{current_app.config['BASE_URL']}/login")
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host, port):
+    """Development server with the scheduler embedded (one process). Production: gunicorn
+    wsgi:app plus one `learnclub scheduler`."""
+    config = Config()
+    config.EMBED_SCHEDULER = True
+    if not os.environ.get("LEARNCLUB_BASE_URL"):
+        config.BASE_URL = f"http://{host}:{port}"
+    app = create_app(config)
+    with db.connection_context():
+        if schema.pending():
+            click.secho("The database needs `learnclub db upgrade` first.", fg="red")
+            sys.exit(1)
+    _print_setup_link(config.BASE_URL)
+    app.run(host=host, port=port, use_reloader=False, threaded=True)
+
+
+@cli.command("scheduler")
+@with_appcontext
+def scheduler():
+    """Run the scheduler in the foreground: the one process that does time-driven work."""
+    click.echo("Scheduler running; Ctrl-C stops it.")
+    try:
+        jobs.build_scheduler(_settings(), background=False).start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Scheduler stopped.")
+
+
+def _parse_instant(value):
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter("use an ISO time such as 2026-12-03T20:00+08:00") from exc
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+
+
+@cli.group("jobs")
+def jobs_group():
+    """Time-driven rules, runnable for any instant."""
+
+
+@jobs_group.command("run-due")
+@click.option("--now", "now_text", help="ISO time (default: the current time); no zone = UTC.")
+@with_appcontext
+def run_due(now_text):
+    """Run everything due at that instant, once."""
+    now = _parse_instant(now_text) if now_text else clock.now()
+    results = jobs.run_due(_settings(), now=now)
+    for name, result in results.items():
+        click.echo(f"{name}: {result}")
+
+
+@cli.group("user")
+def user_group():
+    """Accounts."""
+
+
+@user_group.command("grant-host")
+@click.argument("email")
+@with_appcontext
+def grant_host(email):
+    """Let an existing account create cohorts of its own."""
+    from learnclub.models import User
+    with db.connection_context():
+        updated = User.update(can_host=True).where(User.email == email.strip().lower()).execute()
+    if not updated:
+        raise click.ClickException(f"No account with the address {email}.")
+    click.echo(f"{email} may now create cohorts.")
+
+
+@cli.command("demo")
+@with_appcontext
+def demo():
+    """Fill an empty database with a demo cohort and print the logins."""
+    from learnclub import demo as demo_data
+    with db.connection_context():
+        if not accounts.setup_needed():
+            raise click.ClickException("The database already has accounts; `learnclub demo` "
+                                       "only fills an empty one.")
+        logins = demo_data.create_demo(now=clock.now())
+    base = current_app.config["BASE_URL"]
+    click.echo(f"Demo cohort ready: {base}/c/{logins['cohort']}")
+    click.echo(f"Sign in at {base}/login\n")
+    for role, email, password in logins["accounts"]:
+        click.echo(f"  {role:10} {email:32} {password}")

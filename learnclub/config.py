@@ -1,0 +1,79 @@
+"""Configuration from LEARNCLUB_* environment variables.
+
+With nothing set, learnclub runs on SQLite in `instance/` and keeps a generated secret key there.
+"""
+import os
+import secrets
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+def _env(name, default=None):
+    return os.environ.get(f"LEARNCLUB_{name}", default)
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """Generate the secret key once and keep it in instance/, readable by the owner only."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+class Config:
+    """Settings read once, when the app is created."""
+
+    def __init__(self):
+        instance = Path(_env("INSTANCE_DIR", str(INSTANCE)))
+        self.INSTANCE_DIR = instance
+        self.DATABASE_URL = _env("DATABASE_URL", f"sqlite:///{instance / 'learnclub.db'}")
+        self.SECRET_KEY = _env("SECRET_KEY") or _instance_secret_key(instance)
+        self.CONTENT_DIR = Path(_env("CONTENT_DIR", str(ROOT / "content")))
+        self.MAIL_URL = _env("MAIL_URL", "")
+        self.MAIL_FROM = _env("MAIL_FROM", "learnclub <noreply@localhost>")
+        self.BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.DEFAULT_TIMEZONE = _env("DEFAULT_TIMEZONE", "Asia/Shanghai")
+        ZoneInfo(self.DEFAULT_TIMEZONE)  # fail at start-up, not on the first page
+        self.TRUST_PROXY = _env("TRUST_PROXY", "") == "1"
+        secure = self.BASE_URL.startswith("https://")
+        self.SESSION_COOKIE_SECURE = secure
+        self.REMEMBER_COOKIE_SECURE = secure
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.PREFERRED_URL_SCHEME = "https" if secure else "http"
+        # Homework and applications take longer than an hour to write.
+        self.WTF_CSRF_TIME_LIMIT = 7 * 24 * 3600
+        self.BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+        self.BABEL_DEFAULT_TIMEZONE = "UTC"
+        self.MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+        self.TESTING = False
+        self.EMBED_SCHEDULER = False
+
+    def as_dict(self):
+        return {k: v for k, v in vars(self).items() if k.isupper()}
+
+
+class TestConfig(Config):
+    """Config for the test-suite: a database URL of the test's own, no CSRF timing surprises."""
+
+    def __init__(self, database_url: str, instance_dir: Path, **overrides):
+        os.environ.setdefault("LEARNCLUB_SECRET_KEY", "test-secret-key")
+        super().__init__()
+        self.DATABASE_URL = database_url
+        self.INSTANCE_DIR = instance_dir
+        self.SECRET_KEY = "test-secret-key"
+        self.TESTING = True
+        self.MAIL_URL = ""
+        self.BASE_URL = "http://localhost"
+        for key, value in overrides.items():
+            setattr(self, key, value)

@@ -1,0 +1,42 @@
+"""Who may do what in a cohort (SPEC.md "People"). Every route asks here, never a template."""
+from learnclub.domain.errors import NotAllowed
+from learnclub.models import Membership
+from learnclub.models.cohorts import STAFF_ROLES
+
+#: action -> roles (of an *active* membership) that may take it
+PERMISSIONS = {
+    "view_members": ("host", "assistant", "learner", "guest"),
+    "view_cohort_pages": ("host", "assistant", "learner", "guest"),
+    "edit_cohort": STAFF_ROLES,
+    "review_applications": STAFF_ROLES,
+    "manage_invites": STAFF_ROLES,
+    "change_roles": ("host",),
+    "delete_cohort": ("host",),
+    "view_sent_mail": STAFF_ROLES,
+}
+
+
+def membership_of(user, cohort):
+    """The user's membership in the cohort, or None (also for anonymous visitors)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Membership.get_or_none((Membership.cohort == cohort) & (Membership.user == user))
+
+
+def can(user, action, cohort, membership=None):
+    """True if the user holds an active role in the cohort that allows the action."""
+    membership = membership or membership_of(user, cohort)
+    return (membership is not None and membership.status == "active"
+            and membership.role in PERMISSIONS[action])
+
+
+def require(user, action, cohort, *, tr=lambda s: s):
+    """Raise NotAllowed unless `can(user, action, cohort)`; returns the membership."""
+    membership = membership_of(user, cohort)
+    if not can(user, action, cohort, membership):
+        if membership is not None and membership.status == "removed":
+            raise NotAllowed(tr("You are no longer a member of this cohort, so this page is "
+                                "closed to you. Your own past work stays readable on your "
+                                "profile."))
+        raise NotAllowed(tr("This page is for members of the cohort with the right role."))
+    return membership

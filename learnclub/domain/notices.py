@@ -1,0 +1,66 @@
+"""The mails people get, written in the recipient's language and put in the outbox."""
+from learnclub.domain.outbox import enqueue_mail
+from learnclub.i18n import translations_for
+
+
+def _tr(locale):
+    return translations_for(locale).gettext
+
+
+def _sign(tr):
+    return "\n\n— learnclub"
+
+
+def mail_signup_confirm(*, email, link, locale, now, key):
+    """Mail the link that finishes a sign-up."""
+    tr = _tr(locale)
+    body = tr("Welcome to learnclub.\n\nOpen this link within 24 hours to finish creating your "
+              "account:\n%(link)s\n\nIf you did not ask for this, ignore this mail.") % {"link": link}
+    enqueue_mail(key, to_addr=email, subject=tr("Confirm your learnclub account"),
+                 body=body + _sign(tr), now=now)
+
+
+def mail_signup_existing(*, user, login_link, reset_link, now, key):
+    """Tell an account holder that someone tried to sign up with their address."""
+    tr = _tr(user.locale)
+    body = tr("Someone (perhaps you) tried to create a learnclub account with this address, "
+              "but you already have one.\n\nSign in: %(login)s\nForgot your password? "
+              "%(reset)s") % {"login": login_link, "reset": reset_link}
+    enqueue_mail(key, to_addr=user.email, user=user, subject=tr("You already have an account"),
+                 body=body + _sign(tr), now=now)
+
+
+def mail_password_reset(*, user, link, now, key):
+    """Mail a one-time password reset link."""
+    tr = _tr(user.locale)
+    body = tr("Open this link within one hour to choose a new password:\n%(link)s\n\n"
+              "It works once. If you did not ask for it, ignore this mail: your password "
+              "stays as it is.") % {"link": link}
+    enqueue_mail(key, to_addr=user.email, user=user, subject=tr("Reset your learnclub password"),
+                 body=body + _sign(tr), now=now)
+
+
+def mail_application_decided(*, application, link, now):
+    """Tell an applicant that they were admitted, rejected or put on the waitlist."""
+    user, cohort = application.user, application.cohort
+    tr = _tr(user.locale)
+    subjects = {
+        "admitted": tr("Welcome to %(cohort)s"),
+        "rejected": tr("Your application to %(cohort)s"),
+        "waitlisted": tr("You are on the waitlist of %(cohort)s"),
+    }
+    bodies = {
+        "admitted": tr("Your application was accepted: you are now a member of %(cohort)s.\n\n"
+                       "Start here: %(link)s"),
+        "rejected": tr("Thank you for applying to %(cohort)s. This time the host could not "
+                       "offer you a seat."),
+        "waitlisted": tr("%(cohort)s is full for now. You are on the waitlist and will hear "
+                         "from us when a seat frees up."),
+    }
+    values = {"cohort": cohort.name, "link": link}
+    body = bodies[application.status] % values
+    if application.decision_message:
+        body += "\n\n" + tr("A note from the host:") + "\n" + application.decision_message
+    enqueue_mail(f"application:{application.id}:{application.status}", to_addr=user.email,
+                 user=user, subject=subjects[application.status] % values,
+                 body=body + _sign(tr), now=now)

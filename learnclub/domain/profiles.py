@@ -1,0 +1,71 @@
+"""Profiles and the member directory: who someone is beyond "上海-无业游民-冯宝宝"."""
+from peewee import Case
+
+from learnclub.domain.text import LONG, SHORT, check_text
+from learnclub.i18n import LOCALES
+from learnclub.models import Membership, User
+
+#: field -> (label, max length, required)
+PROFILE_FIELDS = {
+    "display_name": ("Name", SHORT, True),
+    "city": ("City", SHORT, False),
+    "industry": ("Industry", SHORT, False),
+    "company_title": ("Company and title", SHORT, False),
+    "offer": ("What I can offer", LONG, False),
+    "looking_for": ("What I'm looking for", LONG, False),
+    "intro_md": ("Short introduction", LONG, False),
+}
+
+
+def update_profile(user, values, *, tr=lambda s: s):
+    """Save the profile fields given (stored exactly as typed). Returns the changed fields."""
+    for field, (label, max_length, required) in PROFILE_FIELDS.items():
+        if field in values:
+            check_text(values[field], field=field, label=tr(label), max_length=max_length,
+                       required=required)
+    changed = [f for f in PROFILE_FIELDS if f in values and getattr(user, f) != values[f]]
+    for field in changed:
+        setattr(user, field, values[field])
+    if changed:
+        user.save(only=[getattr(User, f) for f in changed])
+    return changed
+
+
+def set_locale(user, locale):
+    """Remember the chosen UI language on the account."""
+    if locale in LOCALES and user.locale != locale:
+        user.locale = locale
+        user.save(only=[User.locale])
+
+
+def _contains(field, needle):
+    # peewee escapes LIKE wildcards; case-insensitive, and Chinese matches on both databases
+    return field.contains(needle)
+
+
+def directory(cohort, *, city="", industry="", text=""):
+    """Active members of a cohort, filtered; one query whatever the cohort's size."""
+    query = (Membership.select(Membership, User).join(User)
+             .where((Membership.cohort == cohort) & (Membership.status == "active")))
+    if city.strip():
+        query = query.where(_contains(User.city, city.strip()))
+    if industry.strip():
+        query = query.where(_contains(User.industry, industry.strip()))
+    for word in text.split()[:5]:
+        query = query.where(_contains(User.display_name, word) | _contains(User.city, word)
+                            | _contains(User.industry, word) | _contains(User.company_title, word)
+                            | _contains(User.offer, word) | _contains(User.looking_for, word)
+                            | _contains(User.intro_md, word))
+    role_order = Case(Membership.role, [("host", 0), ("assistant", 1), ("guest", 2)], 3)
+    return list(query.order_by(role_order, User.display_name))
+
+
+def directory_facets(cohort):
+    """Distinct cities and industries among active members, for the filter menus."""
+    base = (User.select(User.city, User.industry).join(Membership)
+            .where((Membership.cohort == cohort) & (Membership.status == "active")))
+    rows = list(base.tuples())
+    cities = sorted({c for c, _ in rows if c.strip()})
+    industries = sorted({i for _, i in rows if i.strip()})
+    return cities, industries
+

@@ -1,0 +1,21 @@
+"""What every text a person types must satisfy. Text is stored exactly as typed, or refused."""
+from learnclub.domain.errors import DomainError
+from learnclub.i18n import translations_for
+
+SHORT = 300
+LONG = 20_000
+
+
+def check_text(value, *, field, label, max_length=SHORT, required=False, locale=None):
+    """Return `value` unchanged if it is acceptable; raise DomainError naming the field otherwise."""
+    tr = translations_for(locale).gettext
+    value = value if value is not None else ""
+    if "\x00" in value:
+        raise DomainError(tr("%(label)s contains a NUL character, which cannot be stored.")
+                          % {"label": label}, field=field)
+    if required and not value.strip():
+        raise DomainError(tr("%(label)s is required.") % {"label": label}, field=field)
+    if len(value) > max_length:
+        raise DomainError(tr("%(label)s is %(n)d characters long; the limit is %(max)d.")
+                          % {"label": label, "n": len(value), "max": max_length}, field=field)
+    return value

@@ -1,0 +1,72 @@
+"""Time-driven side effects, thin: each job asks the domain what is due at `now` and does it.
+
+Jobs are idempotent (the outbox has a unique key per message and every send is claimed
+first), so running one twice, late, or from two scheduler processes at once does no harm.
+The scheduler runs in one process: `learnclub scheduler`, or embedded in `learnclub serve`.
+"""
+import logging
+
+from learnclub import clock, mailer
+from learnclub.db import db
+from learnclub.domain import outbox
+
+log = logging.getLogger("learnclub.jobs")
+
+
+def send_outbox(settings, *, now):
+    """Send every due outbox message once. Returns (sent, failed) counts."""
+    sent = failed = 0
+    for message in outbox.due_messages(now=now):
+        if not outbox.claim_message(message, now=now):
+            continue  # another sender has it
+        try:
+            mailer.deliver(message, mail_url=settings["MAIL_URL"], sender=settings["MAIL_FROM"])
+        except Exception as exc:  # noqa: BLE001 - any delivery failure is retried later
+            log.warning("mail %s to %s failed: %s", message.key, message.to_addr, exc)
+            outbox.mark_failed(message, exc, now=now)
+            failed += 1
+        else:
+            outbox.mark_sent(message, now=now)
+            sent += 1
+    return sent, failed
+
+
+#: name -> (job, interval in seconds when scheduled)
+JOBS = {
+    "send_outbox": (send_outbox, 30),
+}
+
+
+def run_due(settings, *, now):
+    """Run every job once for the instant `now`. Returns {job name: result}."""
+    results = {}
+    for name, (job, _interval) in JOBS.items():
+        with db.connection_context():
+            results[name] = job(settings, now=now)
+    return results
+
+
+def _run_scheduled(settings, name):
+    job, _interval = JOBS[name]
+    with db.connection_context():
+        job(settings, now=clock.now())
+
+
+def build_scheduler(settings, *, background):
+    """An APScheduler running every job at its interval (coalesced, one instance at a time)."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    scheduler = (BackgroundScheduler if background else BlockingScheduler)(timezone="UTC")
+    for name, (_job, interval) in JOBS.items():
+        scheduler.add_job(_run_scheduled, "interval", seconds=interval, args=(settings, name),
+                          id=name, coalesce=True, max_instances=1, next_run_time=clock.now())
+    return scheduler
+
+
+def init_app(app):
+    """Embed the scheduler only in the single-process dev server (`learnclub serve`)."""
+    if app.config.get("EMBED_SCHEDULER"):
+        scheduler = build_scheduler(dict(app.config), background=True)
+        scheduler.start()
+        app.extensions["scheduler"] = scheduler

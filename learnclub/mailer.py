@@ -1,0 +1,48 @@
+"""Delivering outbox messages: SMTP when LEARNCLUB_MAIL_URL is set, else the log.
+
+LEARNCLUB_MAIL_URL forms: smtp://user:pass@host:25 (STARTTLS when offered),
+smtps://user:pass@host:465 (TLS), smtp+plain://host:1025 (no TLS, for local relays).
+"""
+import logging
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from urllib.parse import unquote, urlparse
+
+log = logging.getLogger("learnclub.mail")
+
+
+def build_message(message, sender):
+    mail = EmailMessage()
+    mail["From"] = sender
+    mail["To"] = message.to_addr
+    mail["Subject"] = message.subject
+    mail["Date"] = formatdate(localtime=False)
+    mail["Message-ID"] = make_msgid(domain="learnclub")
+    mail["Auto-Submitted"] = "auto-generated"
+    mail.set_content(message.body)
+    return mail
+
+
+def deliver(message, *, mail_url, sender, timeout=20):
+    """Send one outbox message, or log it when no mail server is configured."""
+    if not mail_url:
+        log.info("mail (not sent, no LEARNCLUB_MAIL_URL) to=%s subject=%s\n%s",
+                 message.to_addr, message.subject, message.body)
+        return
+    url = urlparse(mail_url)
+    mail = build_message(message, sender)
+    if url.scheme == "smtps":
+        client = smtplib.SMTP_SSL(url.hostname, url.port or 465, timeout=timeout,
+                                  context=ssl.create_default_context())
+    else:
+        client = smtplib.SMTP(url.hostname, url.port or 25, timeout=timeout)
+    with client:
+        client.ehlo()
+        if url.scheme == "smtp" and client.has_extn("starttls"):
+            client.starttls(context=ssl.create_default_context())
+            client.ehlo()
+        if url.username:
+            client.login(unquote(url.username), unquote(url.password or ""))
+        client.send_message(mail)

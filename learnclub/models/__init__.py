@@ -1,0 +1,12 @@
+"""peewee models, one module per aggregate. ALL lists them in dependency order."""
+from learnclub.models.cohorts import Application, Cohort, Invite, Membership, MembershipEvent
+from learnclub.models.mail import OutboxMessage
+from learnclub.models.people import LoginAttempt, LoginSession, OneTimeToken, User
+
+ALL = [
+    User, LoginSession, LoginAttempt, OneTimeToken,
+    Cohort, Membership, MembershipEvent, Application, Invite,
+    OutboxMessage,
+]
+
+__all__ = [m.__name__ for m in ALL] + ["ALL"]

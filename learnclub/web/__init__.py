@@ -1,0 +1,29 @@
+"""The web interface: blueprints per area, plus what every page shares."""
+from flask_login import LoginManager
+from flask_wtf import CSRFProtect
+
+from learnclub.domain import accounts
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+
+
+@login_manager.user_loader
+def _load_user(session_key):
+    return accounts.load_session(session_key)
+
+
+def init_app(app):
+    """Wire sign-in, CSRF, languages, headers, errors and every blueprint into the app."""
+    from learnclub.web import admin, admission, auth, cohorts, errors, i18n, profiles, security
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+    csrf.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    for area in (auth, cohorts, admission, profiles, admin):
+        app.register_blueprint(area.bp)

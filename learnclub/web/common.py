@@ -1,0 +1,35 @@
+"""Small helpers every blueprint's views share."""
+from flask import abort, current_app, request
+from flask_babel import gettext
+
+from learnclub.domain.errors import DomainError
+from learnclub.models import Cohort
+
+
+def tr(message):
+    """Translate a domain message id in the current request's language."""
+    return gettext(message)
+
+
+def show_error(form, exc: DomainError):
+    """Attach a domain error to the form field it names, or to the form as a whole."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = list(field.errors or []) + [exc.message]
+    else:
+        form.form_errors.append(exc.message)
+
+
+def cohort_or_404(slug):
+    cohort = Cohort.get_or_none(Cohort.slug == slug)
+    if cohort is None:
+        abort(404)
+    return cohort
+
+
+def base_url():
+    return current_app.config["BASE_URL"]
+
+
+def client_ip():
+    return request.remote_addr or "unknown"

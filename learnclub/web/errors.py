@@ -1,0 +1,54 @@
+"""Friendly error pages in both languages; JSON for JSON clients."""
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from learnclub.domain.errors import NotAllowed, NotFound
+
+
+def _wants_json():
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _page(code, title, message):
+    if _wants_json():
+        return jsonify({"error": {"status": code, "message": message}}), code
+    return render_template("error.html", code=code, title=title, message=message), code
+
+
+def init_app(app):
+    @app.errorhandler(CSRFError)
+    def _csrf(exc):
+        return _page(400, _("The form expired"),
+                     _("This form was open too long or your session changed. Go back, reload "
+                       "the page and send it again; what you typed is kept in the browser."))
+
+    @app.errorhandler(NotAllowed)
+    def _not_allowed(exc):
+        return _page(403, _("Not for you, sorry"), exc.message)
+
+    @app.errorhandler(NotFound)
+    def _not_found(exc):
+        return _page(404, _("Not found"), exc.message)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc):
+        titles = {400: _("Bad request"), 403: _("Not for you, sorry"), 404: _("Not found"),
+                  405: _("Not allowed here"), 413: _("Too large"),
+                  429: _("Too many requests")}
+        messages = {
+            400: _("The request was not understood."),
+            403: _("You do not have access to this page."),
+            404: _("There is nothing at this address. Check the link, or start from the home "
+                   "page."),
+            413: _("The upload is larger than allowed."),
+        }
+        return _page(exc.code, titles.get(exc.code, exc.name),
+                     messages.get(exc.code, exc.description))
+
+    @app.errorhandler(InternalServerError)
+    def _server_error(exc):
+        return _page(500, _("Something broke on our side"),
+                     _("Nothing you sent was lost by the browser: go back and try again in a "
+                       "minute. The error has been logged."))
