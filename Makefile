@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,3 +24,9 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# Refresh the message catalogs after changing UI text, then translate the new entries.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k tr -k _ -o learnclub/translations/messages.pot --no-location --omit-header --sort-output .
+	$(BIN)/pybabel update -i learnclub/translations/messages.pot -d learnclub/translations -l zh_Hans_CN --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel compile -d learnclub/translations

@@ -151,9 +151,10 @@ def demo():
         if not accounts.setup_needed():
             raise click.ClickException("The database already has accounts; `learnclub demo` "
                                        "only fills an empty one.")
-        logins = demo_data.create_demo(now=clock.now())
+        logins = demo_data.create_demo(now=clock.now(),
+                                          base_url=current_app.config["BASE_URL"])
     base = current_app.config["BASE_URL"]
     click.echo(f"Demo cohort ready: {base}/c/{logins['cohort']}")
     click.echo(f"Sign in at {base}/login\n")
     for role, email, password in logins["accounts"]:
-        click.echo(f"  {role:10} {email:32} {password}")
+        click.echo(f"  {role:10} {email:40} {password}")

@@ -50,15 +50,19 @@ def is_sqlite() -> bool:
 
 def init_app(app):
     """Bind the proxy and open/close one connection per request."""
+    from flask import g  # only the web needs flask; models and domain import this module too
+
     bind(app.config["DATABASE_URL"])
 
     @app.before_request
     def _connect():
+        # a connection opened outside the request (a test, a CLI command) is left to its owner
+        g.db_opened_by_request = db.is_closed()
         db.connect(reuse_if_open=True)
 
     @app.teardown_request
     def _close(exc):
-        if not db.is_closed():
+        if g.get("db_opened_by_request") and not db.is_closed():
             db.close()
 
 

@@ -4,6 +4,7 @@ Generated with playhouse.migrations.template() from the models, then frozen here
 """
 from peewee import *
 
+
 def up(migrator, db):
     class User(Model):
         email = CharField(unique=True, max_length=320)

@@ -14,6 +14,13 @@ from learnclub.domain.errors import Conflict, DomainError, NotAllowed
 from learnclub.domain.text import LONG, check_text
 from learnclub.models import Application, Cohort, Invite, Membership, MembershipEvent
 
+#: decision -> the application states it may be taken from
+DECISIONS_FROM = {
+    "admitted": ("submitted", "waitlisted"),
+    "rejected": ("submitted", "waitlisted"),
+    "waitlisted": ("submitted",),
+}
+
 
 def _same(s):
     return s
@@ -75,8 +82,9 @@ def decide_application(application, decision, *, actor, now, message="", link=""
     if decision not in ("admitted", "rejected", "waitlisted"):
         raise DomainError(tr("Unknown decision."))
     check_text(message, field="message", label=tr("Message"), max_length=LONG)
-    if application.status == "admitted":
-        raise Conflict(tr("This application was already accepted."))
+    allowed_from = DECISIONS_FROM[decision]
+    if application.status not in allowed_from:
+        raise Conflict(tr("This application is no longer waiting for a decision."))
     with write_transaction():
         if decision == "admitted":
             _take_seat(application.cohort_id, application.user, role="learner",
@@ -84,9 +92,9 @@ def decide_application(application, decision, *, actor, now, message="", link=""
         fresh = (Application.update(status=decision, decided_by=actor, decided_at=now,
                                     decision_message=message)
                  .where((Application.id == application.id)
-                        & (Application.status != "admitted")).execute())
+                        & Application.status.in_(allowed_from)).execute())
         if fresh != 1:
-            raise Conflict(tr("This application was already accepted."))
+            raise Conflict(tr("This application is no longer waiting for a decision."))
     application = Application.get_by_id(application.id)
     notices.mail_application_decided(application=application, link=link, now=now)
     return application

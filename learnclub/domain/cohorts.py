@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from peewee import IntegrityError
 
-from learnclub.db import db
+from learnclub.db import db, lock_row, write_transaction
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed
 from learnclub.domain.text import LONG, check_text
 from learnclub.models import Cohort, Membership, MembershipEvent
@@ -33,7 +33,8 @@ def _in_range(settings, field, low, high, tr):
 
 
 def validate_settings(settings, *, tr=_same):
-    """Check every cohort setting and how they fit together; returns the settings unchanged."""
+    """Check every cohort setting and how they fit together; returns them, with the reminder
+    hours put in one canonical form ("2, 24" -> "24,2")."""
     check_text(settings["name"], field="name", label=tr("Name"), required=True)
     check_text(settings["description_md"], field="description_md", label=tr("Description"),
                max_length=LONG)
@@ -105,13 +106,13 @@ def change_role(membership, role, *, actor, now, tr=_same):
     """Give a member another role; a cohort always keeps at least one host. Returns it."""
     if role not in ROLES:
         raise DomainError(tr("Unknown role."), field="role")
-    if membership.role == "host" and role != "host":
-        hosts = Membership.select().where((Membership.cohort == membership.cohort_id)
-                                          & (Membership.role == "host")
-                                          & (Membership.status == "active")).count()
-        if hosts <= 1:
-            raise Conflict(tr("A cohort needs at least one host."))
-    with db.atomic():
+    with write_transaction():
+        if membership.role == "host" and role != "host":
+            hosts = list(lock_row(Membership.select().where(
+                (Membership.cohort == membership.cohort_id) & (Membership.role == "host")
+                & (Membership.status == "active"))))
+            if len(hosts) <= 1:
+                raise Conflict(tr("A cohort needs at least one host."))
         old = membership.role
         membership.role = role
         membership.save(only=[Membership.role])

@@ -1,0 +1,76 @@
+"""Cohort settings and invite forms. Ranges and how settings fit together: domain/cohorts.py."""
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Optional
+
+WEEKDAYS = [(0, _l("Monday")), (1, _l("Tuesday")), (2, _l("Wednesday")), (3, _l("Thursday")),
+            (4, _l("Friday")), (5, _l("Saturday")), (6, _l("Sunday"))]
+_NUMBER = [InputRequired(message=_l("Enter a whole number."))]
+
+
+def _timezones():
+    return [(tz, tz) for tz in sorted(available_timezones()) if "/" in tz or tz == "UTC"]
+
+
+class CohortForm(FlaskForm):
+    name = StringField(_l("Name"))
+    description_md = TextAreaField(_l("Description (Markdown)"))
+    timezone = SelectField(_l("Time zone"), choices=[], validate_choice=False)
+    capacity = IntegerField(_l("Seats for learners"), validators=_NUMBER)
+    admission = SelectField(_l("How people get in"), choices=[
+        ("application", _l("They apply, a host reviews")), ("invite", _l("Invite links only"))],
+        validate_choice=False)
+    waitlist_enabled = BooleanField(_l("Keep a waitlist when full"))
+    cadence_min_days = IntegerField(_l("Minimum days between cases"), validators=_NUMBER)
+    cadence_target_days = IntegerField(_l("Target days between cases"), validators=_NUMBER)
+    cadence_max_days = IntegerField(_l("Maximum days between cases"), validators=_NUMBER)
+    homework_due_hours = IntegerField(_l("Homework due after publication (hours)"),
+                                      validators=_NUMBER)
+    homework_grace_hours = IntegerField(_l("Grace for late homework (hours)"), validators=_NUMBER)
+    strike_limit = IntegerField(_l("Misses before a learner is asked to leave"),
+                                validators=_NUMBER)
+    excused_per_learner = IntegerField(_l("Excused absences per learner"), validators=_NUMBER)
+    reminder_hours = StringField(_l("Reminders, hours before due (comma-separated)"))
+    sharing_weekday = SelectField(_l("Weekly sharing day"), choices=WEEKDAYS, coerce=int,
+                                  validate_choice=False)
+    sharing_time = StringField(_l("Weekly sharing time (HH:MM)"))
+    sharing_minutes = IntegerField(_l("Sharing length (minutes)"), validators=_NUMBER)
+    sharing_weeks_ahead = IntegerField(_l("Weeks of sharing slots ahead"), validators=_NUMBER)
+    is_public = BooleanField(_l("Public page and archive"))
+    peer_visibility = SelectField(_l("Peers' homework is visible"), choices=[
+        ("after_submission", _l("after one's own submission")),
+        ("after_due", _l("after the due time")), ("always", _l("always"))],
+        validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = _timezones()
+
+    def settings(self):
+        from learnclub.domain.cohorts import SETTING_FIELDS
+        return {name: getattr(self, name).data for name in SETTING_FIELDS}
+
+
+class NewCohortForm(CohortForm):
+    slug = StringField(_l("Web address (lowercase letters, digits, dashes)"))
+
+
+class InviteForm(FlaskForm):
+    days_valid = IntegerField(_l("Valid for (days)"), default=7, validators=_NUMBER)
+    max_uses = IntegerField(_l("Maximum uses (empty: unlimited)"), validators=[Optional()])
+    role = SelectField(_l("Joins as"), choices=[
+        ("learner", _l("learner")), ("assistant", _l("assistant")), ("guest", _l("guest"))],
+        validate_choice=False)
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[
+        ("host", _l("host")), ("assistant", _l("assistant")), ("learner", _l("learner")),
+        ("guest", _l("guest"))], validate_choice=False)
+
+
+class PlainForm(FlaskForm):
+    """A form with only its CSRF token: for buttons that post."""

@@ -1,0 +1,192 @@
+"""Cohorts: home, creating and editing, the public page, the member directory, roles, invites."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from learnclub import clock
+from learnclub.domain import access, admission, cohorts, profiles
+from learnclub.domain.errors import DomainError
+from learnclub.domain.rendering import render_markdown
+from learnclub.models import Application, Cohort, Invite, Membership
+from learnclub.web.cohorts import bp
+from learnclub.web.cohorts.forms import CohortForm, InviteForm, NewCohortForm, PlainForm, RoleForm
+from learnclub.web.common import cohort_or_404, show_error, tr
+
+
+@bp.get("/")
+def home():
+    """My cohorts (signed in) and the public cohorts anyone may apply to."""
+    mine = []
+    if current_user.is_authenticated:
+        mine = list(Membership.select(Membership, Cohort).join(Cohort)
+                    .where(Membership.user == current_user.id).order_by(Cohort.name))
+    public = list(Cohort.select().where(Cohort.is_public).order_by(Cohort.created_at.desc())
+                  .limit(50))
+    return render_template("cohorts/home.html", mine=mine, public=public)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not current_user.may_create_cohorts:
+        abort(403)
+    form = NewCohortForm()
+    if request.method == "GET":
+        form.process(obj=Cohort(timezone="Asia/Shanghai"))
+    if form.validate_on_submit():
+        try:
+            cohort = cohorts.create_cohort(form.slug.data, form.settings(), actor=current_user,
+                                           now=clock.now(), tr=tr)
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            flash(_("Cohort created. Share its page so people can apply."), "success")
+            return redirect(url_for("cohorts.page", slug=cohort.slug))
+    return render_template("cohorts/new.html", form=form)
+
+
+@bp.get("/c/<slug>/")
+def page(slug):
+    """The cohort's page: public to anyone if the cohort is public, else to members."""
+    cohort = cohort_or_404(slug)
+    membership = access.membership_of(current_user, cohort)
+    is_member = access.can(current_user, "view_cohort_pages", cohort, membership)
+    if not cohort.is_public and not is_member:
+        access.require(current_user, "view_cohort_pages", cohort, tr=tr)
+    application = None
+    if current_user.is_authenticated and not is_member:
+        application = Application.get_or_none((Application.cohort == cohort)
+                                              & (Application.user == current_user.id))
+    return render_template(
+        "cohorts/page.html", cohort=cohort, membership=membership, is_member=is_member,
+        application=application, description=render_markdown(cohort.description_md),
+        seats_taken=admission.seats_taken(cohort),
+        is_staff=access.can(current_user, "edit_cohort", cohort, membership))
+
+
+@bp.route("/c/<slug>/settings", methods=["GET", "POST"])
+@login_required
+def settings(slug):
+    cohort = cohort_or_404(slug)
+    access.require(current_user, "edit_cohort", cohort, tr=tr)
+    form = CohortForm(obj=cohort)
+    if form.validate_on_submit():
+        try:
+            changed = cohorts.update_cohort(cohort, form.settings(), actor=current_user,
+                                            now=clock.now(), tr=tr)
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            flash(_("Settings saved.") if changed else _("Nothing changed."), "success")
+            return redirect(url_for("cohorts.settings", slug=slug))
+    return render_template("cohorts/settings.html", cohort=cohort, form=form)
+
+
+@bp.get("/c/<slug>/members")
+@login_required
+def members(slug):
+    """The member directory, filterable by city, industry and free text."""
+    cohort = cohort_or_404(slug)
+    membership = access.require(current_user, "view_members", cohort, tr=tr)
+    city, industry, text = (request.args.get(k, "")[:300] for k in ("city", "industry", "q"))
+    rows = profiles.directory(cohort, city=city, industry=industry, text=text)
+    cities, industries = profiles.directory_facets(cohort)
+    return render_template("cohorts/members.html", cohort=cohort, rows=rows, city=city,
+                           industry=industry, q=text, cities=cities, industries=industries,
+                           can_change_roles=access.can(current_user, "change_roles", cohort,
+                                                       membership),
+                           role_form=RoleForm(),
+                           is_staff=access.can(current_user, "edit_cohort", cohort, membership))
+
+
+@bp.post("/c/<slug>/members/<int:user_id>/role")
+@login_required
+def change_role(slug, user_id):
+    cohort = cohort_or_404(slug)
+    access.require(current_user, "change_roles", cohort, tr=tr)
+    target = Membership.get_or_none((Membership.cohort == cohort) & (Membership.user == user_id))
+    if target is None:
+        abort(404)
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            cohorts.change_role(target, form.role.data, actor=current_user, now=clock.now(),
+                                tr=tr)
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("Role changed."), "success")
+    return redirect(url_for("cohorts.members", slug=slug))
+
+
+@bp.route("/c/<slug>/invites", methods=["GET", "POST"])
+@login_required
+def invites(slug):
+    cohort = cohort_or_404(slug)
+    access.require(current_user, "manage_invites", cohort, tr=tr)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            admission.create_invite(cohort, actor=current_user, now=clock.now(),
+                                    days_valid=form.days_valid.data, max_uses=form.max_uses.data,
+                                    role=form.role.data, tr=tr)
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            flash(_("Invite link created."), "success")
+            return redirect(url_for("cohorts.invites", slug=slug))
+    rows = list(Invite.select().where(Invite.cohort == cohort).order_by(Invite.created_at.desc()))
+    return render_template("cohorts/invites.html", cohort=cohort, form=form, rows=rows,
+                           now=clock.now(), plain=PlainForm())
+
+
+@bp.post("/c/<slug>/invites/<int:invite_id>/revoke")
+@login_required
+def revoke_invite(slug, invite_id):
+    cohort = cohort_or_404(slug)
+    access.require(current_user, "manage_invites", cohort, tr=tr)
+    invite = Invite.get_or_none((Invite.id == invite_id) & (Invite.cohort == cohort))
+    if invite is None:
+        abort(404)
+    if PlainForm().validate_on_submit():
+        admission.revoke_invite(invite, now=clock.now())
+        flash(_("Invite link revoked: it no longer works."), "success")
+    return redirect(url_for("cohorts.invites", slug=slug))
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+def join(token):
+    """An invite link: sign in (or up), then join with one button."""
+    invite = admission.live_invite(token, now=clock.now())
+    if invite is None:
+        return render_template("cohorts/invite_dead.html"), 410
+    if not current_user.is_authenticated:
+        return render_template("cohorts/join.html", invite=invite, cohort=invite.cohort,
+                               form=PlainForm())
+    form = PlainForm()
+    if form.validate_on_submit():
+        try:
+            cohort = admission.join_by_invite(token, current_user, now=clock.now(), tr=tr)
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("Welcome to %(name)s!", name=cohort.name), "success")
+            return redirect(url_for("cohorts.page", slug=cohort.slug))
+    return render_template("cohorts/join.html", invite=invite, cohort=invite.cohort, form=form)
+
+
+@bp.route("/c/<slug>/delete", methods=["GET", "POST"])
+@login_required
+def delete(slug):
+    """Delete a cohort (hosts only), after typing its address to confirm."""
+    cohort = cohort_or_404(slug)
+    access.require(current_user, "delete_cohort", cohort, tr=tr)
+    form = PlainForm()
+    if form.validate_on_submit():
+        if request.form.get("confirm_slug") != cohort.slug:
+            flash(_("Type the cohort's address exactly to confirm."), "error")
+        else:
+            cohorts.delete_cohort(cohort, actor=current_user)
+            flash(_("Cohort deleted."), "success")
+            return redirect(url_for("cohorts.home"))
+    return render_template("cohorts/delete.html", cohort=cohort, form=form)

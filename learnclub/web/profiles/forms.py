@@ -1,0 +1,13 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(_l("Name"))
+    city = StringField(_l("City"))
+    industry = StringField(_l("Industry"))
+    company_title = StringField(_l("Company and title"))
+    offer = TextAreaField(_l("What I can offer"))
+    looking_for = TextAreaField(_l("What I'm looking for"))
+    intro_md = TextAreaField(_l("Short introduction (Markdown)"))

@@ -1,0 +1,105 @@
+"""Fixtures: a real database per test (SQLite always, PostgreSQL when
+LEARNCLUB_TEST_POSTGRES_URL is set), the app, its test client and CLI runner, login_as."""
+import os
+import re
+import shutil
+import uuid
+
+import pytest
+
+from learnclub import create_app, schema
+from learnclub.config import TestConfig
+from learnclub.db import bind, db
+from learnclub.models import ALL
+from tests.factories import PASSWORD
+
+POSTGRES_URL = os.environ.get("LEARNCLUB_TEST_POSTGRES_URL", "")
+BACKENDS = ["sqlite", "postgres"]
+
+
+def pytest_report_header(config):
+    lines = ["learnclub backends: sqlite" + (", postgres" if POSTGRES_URL else
+             " (postgres SKIPPED: set LEARNCLUB_TEST_POSTGRES_URL to run it)")]
+    if not shutil.which("chromium"):
+        lines.append("learnclub browser tests: SKIPPED (no /usr/bin/chromium)")
+    return lines
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A migrated SQLite file, copied for each test (migrating is the slow part)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    database = bind(f"sqlite:///{path}")
+    with database.connection_context():
+        schema.upgrade()
+    database.close()
+    return path
+
+
+def _worker_db_name():
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return f"learnclub_test_{re.sub(r'[^a-z0-9]', '', worker)}_{uuid.uuid4().hex[:6]}"
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A database of this test run's own on the PostgreSQL server, migrated, dropped at the end."""
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL not configured: set LEARNCLUB_TEST_POSTGRES_URL")
+    import psycopg2
+    name = _worker_db_name()
+    admin = psycopg2.connect(POSTGRES_URL)
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    url = POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+    database = bind(url)
+    with database.connection_context():
+        schema.upgrade()
+    yield url
+    database.close()
+    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    """The URL of an empty, migrated database for one test."""
+    if request.param == "sqlite":
+        path = tmp_path / "learnclub.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_database")
+    database = bind(url)
+    with database.connection_context():
+        tables = ", ".join(f'"{m._meta.table_name}"' for m in ALL)
+        database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    return url
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app(TestConfig(database_url, tmp_path, WTF_CSRF_ENABLED=False))
+    db.connect(reuse_if_open=True)
+    yield app
+    if not db.is_closed():
+        db.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign a user in through the real login form."""
+    def _login(user, password=PASSWORD):
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+    return _login

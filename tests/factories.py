@@ -1,0 +1,46 @@
+"""Plain factories: make_<thing>(**overrides) writes a real row and returns it."""
+import itertools
+from datetime import UTC, datetime
+
+from learnclub.domain import cohorts
+from learnclub.domain.passwords import hash_password
+from learnclub.models import Application, Cohort, Membership, User
+
+PASSWORD = "correct horse battery staple"
+_PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: Argon2id is slow on purpose
+_seq = itertools.count(1)
+T0 = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+def make_user(**overrides):
+    n = next(_seq)
+    values = {"email": f"person{n}@example.org", "display_name": f"学员{n}",
+              "password_hash": _PASSWORD_HASH, "created_at": T0}
+    values.update(overrides)
+    return User.create(**values)
+
+
+def default_settings(**overrides):
+    settings = {name: Cohort._meta.fields[name].default for name in cohorts.SETTING_FIELDS}
+    settings.update(name="社群实验室", description_md="每 4 天一个案例。")
+    settings.update(overrides)
+    return settings
+
+
+def make_cohort(host=None, slug=None, **overrides):
+    host = host or make_user(can_host=True)
+    return cohorts.create_cohort(slug or f"cohort-{next(_seq)}", default_settings(**overrides),
+                                 actor=host, now=T0)
+
+
+def make_member(cohort, user=None, role="learner", status="active"):
+    user = user or make_user()
+    Membership.create(cohort=cohort, user=user, role=role, status=status, joined_at=T0)
+    return user
+
+
+def make_application(cohort, user=None, **overrides):
+    values = {"cohort": cohort, "user": user or make_user(), "motivation": "想系统学习社群运营",
+              "background": "在杭州做了两年社区团购", "created_at": T0}
+    values.update(overrides)
+    return Application.create(**values)

@@ -1,0 +1,65 @@
+"""`learnclub demo` fills an empty database with a living cohort, through the domain rules."""
+from datetime import UTC, datetime
+
+import pytest
+
+from learnclub import db as database
+from learnclub import schema
+from learnclub.db import db
+from learnclub.demo import create_demo
+from learnclub.domain import accounts
+from learnclub.models import Application, Cohort, Membership, MembershipEvent, OutboxMessage, User
+
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def demo(tmp_path):
+    """A fresh SQLite database with the demo in it; yields the logins create_demo returned."""
+    database.bind("sqlite:///" + str(tmp_path / "demo.db"))
+    with db.connection_context():
+        schema.upgrade()
+        yield create_demo(now=NOW)
+
+
+def _login(demo, role):
+    return next((email, password) for label, email, password in demo["accounts"]
+                if label == role)
+
+
+def test_demo_admits_thirty_learners(demo):
+    cohort = Cohort.get(Cohort.slug == demo["cohort"])
+
+    assert Membership.active_learners(cohort).count() == 30
+    assert MembershipEvent.select().where(MembershipEvent.action == "admitted").count() == 30
+    assert OutboxMessage.select().count() == 32  # 30 welcomes, 2 waitlist notes
+
+
+def test_demo_leaves_applications_waiting(demo):
+    statuses = {status: Application.select().where(Application.status == status).count()
+                for status in ("submitted", "waitlisted", "admitted")}
+
+    assert statuses == {"submitted": 6, "waitlisted": 2, "admitted": 30}
+
+
+def test_demo_host_password_signs_in(demo):
+    email, password = _login(demo, "host")
+
+    user = accounts.authenticate(email, password, ip="127.0.0.1", now=NOW)
+
+    assert user.is_admin is True
+    assert user.id == Cohort.get(Cohort.slug == demo["cohort"]).created_by_id
+    assert User.select().where(User.password_hash == user.password_hash).count() == 1
+
+
+def test_demo_assistant_and_learner_passwords_sign_in(demo):
+    cohort = Cohort.get(Cohort.slug == demo["cohort"])
+    email, password = _login(demo, "assistant")
+    learner_email, learner_password = _login(demo, "learner")
+
+    assistant = accounts.authenticate(email, password, ip="127.0.0.1", now=NOW)
+    learner = accounts.authenticate(learner_email, learner_password, ip="127.0.0.1", now=NOW)
+
+    assert Membership.get(cohort=cohort, user=assistant).role == "assistant"
+    assert Membership.get(cohort=cohort, user=learner).role == "learner"
+    assert password != learner_password
