@@ -171,8 +171,3 @@ def down(migrator, db):
     migrator.migrate(migrator.drop_table('cohort'))
     migrator.migrate(migrator.drop_table('user'))
 
-
-def down(migrator, db):
-    for table in ("outbox_message", "invite", "application", "membership_event", "membership",
-                  "cohort", "one_time_token", "login_attempt", "login_session", "user"):
-        db.execute_sql('DROP TABLE IF EXISTS "%s"' % table)
