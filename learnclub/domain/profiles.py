@@ -5,23 +5,30 @@ from learnclub.domain.text import LONG, SHORT, check_text
 from learnclub.i18n import LOCALES
 from learnclub.models import Membership, User
 
-#: field -> (label, max length, required)
+#: field -> (max length, required)
 PROFILE_FIELDS = {
-    "display_name": ("Name", SHORT, True),
-    "city": ("City", SHORT, False),
-    "industry": ("Industry", SHORT, False),
-    "company_title": ("Company and title", SHORT, False),
-    "offer": ("What I can offer", LONG, False),
-    "looking_for": ("What I'm looking for", LONG, False),
-    "intro_md": ("Short introduction", LONG, False),
+    "display_name": (SHORT, True),
+    "city": (SHORT, False),
+    "industry": (SHORT, False),
+    "company_title": (SHORT, False),
+    "offer": (LONG, False),
+    "looking_for": (LONG, False),
+    "intro_md": (LONG, False),
 }
+
+
+def _labels(tr):
+    return {"display_name": tr("Name"), "city": tr("City"), "industry": tr("Industry"),
+            "company_title": tr("Company and title"), "offer": tr("What I can offer"),
+            "looking_for": tr("What I'm looking for"), "intro_md": tr("Short introduction")}
 
 
 def update_profile(user, values, *, tr=lambda s: s):
     """Save the profile fields given (stored exactly as typed). Returns the changed fields."""
-    for field, (label, max_length, required) in PROFILE_FIELDS.items():
+    labels = _labels(tr)
+    for field, (max_length, required) in PROFILE_FIELDS.items():
         if field in values:
-            check_text(values[field], field=field, label=tr(label), max_length=max_length,
+            check_text(values[field], field=field, label=labels[field], max_length=max_length,
                        required=required)
     changed = [f for f in PROFILE_FIELDS if f in values and getattr(user, f) != values[f]]
     for field in changed:

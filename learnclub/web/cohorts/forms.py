@@ -16,7 +16,7 @@ def _timezones():
 
 
 class CohortForm(FlaskForm):
-    name = StringField(_l("Name"))
+    name = StringField(_l("Cohort name"))
     description_md = TextAreaField(_l("Description (Markdown)"))
     timezone = SelectField(_l("Time zone"), choices=[], validate_choice=False)
     capacity = IntegerField(_l("Seats for learners"), validators=_NUMBER)

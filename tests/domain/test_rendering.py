@@ -1,0 +1,176 @@
+"""render_markdown: whatever anyone writes comes out as safe HTML, and Markdown still works.
+
+The corpora (Big List of Naughty Strings, an XSS payload list) live in the shared checkout
+beside the repository; CI checks them out, so their absence is a failure, not a skip.
+"""
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from learnclub.domain.rendering import render_markdown
+
+CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
+
+FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "style", "svg", "math", "form",
+                  "input", "base", "meta", "link"}
+URL_ATTRIBUTES = {"href", "src"}
+SAFE_SCHEMES = {"http", "https", "mailto"}
+# what a browser ignores in a URL before it reads the scheme: C0 controls, space, DEL and
+# (anywhere) tab and newlines; HTMLParser has already resolved character references
+_IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def corpus_path(name):
+    path = CORPORA / name
+    if not path.is_file():
+        pytest.fail(f"Corpus {path.resolve()} is missing: check out the shared/ directory "
+                    f"beside the repository (it is part of CI's checkout).")
+    return path
+
+
+def xss_payloads():
+    lines = corpus_path("xss-payload-list.txt").read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line]
+
+
+def naughty_strings():
+    return json.loads(corpus_path("blns.json").read_text(encoding="utf-8"))
+
+
+def url_scheme(value):
+    """The scheme a browser would see in an href/src value, or None for a relative URL."""
+    match = _SCHEME.match(_IGNORED_IN_URL.sub("", value))
+    return match.group(1).lower() if match else None
+
+
+class ExecutableContentFinder(HTMLParser):
+    """Collects every tag, attribute and URL in an HTML fragment that could run script."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.problems = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in FORBIDDEN_TAGS:
+            self.problems.append(f"<{tag}> tag")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append(f"{name} attribute on <{tag}>")
+            elif name == "style":
+                self.problems.append(f"style attribute on <{tag}>")
+            elif name in URL_ATTRIBUTES and url_scheme(value or "") not in SAFE_SCHEMES | {None}:
+                self.problems.append(f"{name}={value!r} on <{tag}>")
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+
+def executable_content(html):
+    finder = ExecutableContentFinder()
+    finder.feed(html)
+    finder.close()
+    return finder.problems
+
+
+def unsafe_renderings(sources):
+    failures = []
+    for source in sources:
+        html = render_markdown(source)
+        problems = executable_content(html)
+        if problems:
+            failures.append((source, problems, html))
+    return failures
+
+
+def test_executable_content_finder_sees_what_it_looks_for():
+    html = ('<p onclick="x" style="color:red"><script>1</script>'
+            '<a href=" java\tscript:alert(1)">a</a><img src="data:image/png;base64,AA"/>'
+            '<a href="/relative">r</a><a href="https://example.org">s</a>'
+            '<a href="&#106;avascript:x">t</a></p>')
+    assert executable_content(html) == [
+        "onclick attribute on <p>", "style attribute on <p>", "<script> tag",
+        "href=' java\\tscript:alert(1)' on <a>", "src='data:image/png;base64,AA' on <img>",
+        "href='javascript:x' on <a>",
+    ]
+
+
+def test_render_markdown_every_xss_payload_is_inert():
+    payloads = xss_payloads()
+    assert len(payloads) == 6613
+
+    failures = unsafe_renderings(payloads)
+
+    assert failures == []
+
+
+def test_render_markdown_every_naughty_string_is_inert():
+    strings = naughty_strings()
+    assert len(strings) == 515
+
+    failures = unsafe_renderings(strings)
+
+    assert failures == []
+
+
+def test_render_markdown_table():
+    html = render_markdown("| 周 | 案例 |\n|---|:-:|\n| 1 | 生鲜团购 |")
+
+    assert html == ("<table>\n<thead>\n<tr>\n<th>周</th>\n<th>案例</th>\n</tr>\n</thead>\n"
+                    "<tbody>\n<tr>\n<td>1</td>\n<td>生鲜团购</td>\n</tr>\n</tbody>\n</table>")
+
+
+def test_render_markdown_fenced_code_escapes_its_content():
+    html = render_markdown("```python\nprint('<b>社群</b>')\n```")
+
+    assert html == ('<pre><code class="language-python">'
+                    "print('&lt;b&gt;社群&lt;/b&gt;')\n</code></pre>")
+
+
+def test_render_markdown_footnote():
+    html = render_markdown("不在多而在分享[^1]\n\n[^1]: 群主语录")
+
+    assert html.startswith('<p>不在多而在分享<sup id="fnref:1"><a class="footnote-ref" '
+                           'href="#fn:1" rel="noopener noreferrer nofollow">1</a></sup></p>')
+    assert '<li id="fn:1">\n<p>群主语录&nbsp;<a class="footnote-backref" href="#fnref:1"' in html
+
+
+def test_render_markdown_chinese_heading_keeps_chinese_id():
+    assert render_markdown("## 第一周做什么") == '<h2 id="第一周做什么">第一周做什么</h2>'
+
+
+def test_render_markdown_chinese_emphasis():
+    assert render_markdown("**重点**很重要") == "<p><strong>重点</strong>很重要</p>"
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("[官网](http://example.org/a)",
+     '<p><a href="http://example.org/a" rel="noopener noreferrer nofollow">官网</a></p>'),
+    ("[官网](https://example.org/a)",
+     '<p><a href="https://example.org/a" rel="noopener noreferrer nofollow">官网</a></p>'),
+    ("[写信](mailto:host@example.org)",
+     '<p><a href="mailto:host@example.org" rel="noopener noreferrer nofollow">写信</a></p>'),
+    ("[点我](javascript:alert(1))", '<p><a rel="noopener noreferrer nofollow">点我</a></p>'),
+    ("[点我](JavaScript:alert(1))", '<p><a rel="noopener noreferrer nofollow">点我</a></p>'),
+    ("![图](javascript:alert(1))", '<p><img alt="图"></p>'),
+])
+def test_render_markdown_link_schemes(source, expected):
+    assert render_markdown(source) == expected
+
+
+def test_render_markdown_raw_html_is_shown_as_text():
+    assert render_markdown("<b onclick=x>hi</b>") == "<p>&lt;b onclick=x&gt;hi&lt;/b&gt;</p>"
+
+
+def test_render_markdown_raw_html_block_is_shown_as_text():
+    html = render_markdown('<div>\n<script>alert("社群")</script>\n</div>')
+
+    assert html == ("<p>&lt;div&gt;<br>\n&lt;script&gt;alert(\"社群\")&lt;/script&gt;<br>\n"
+                    "&lt;/div&gt;</p>")
+
+
+def test_render_markdown_empty_and_none():
+    assert (render_markdown(""), render_markdown(None)) == ("", "")
