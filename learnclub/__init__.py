@@ -6,7 +6,7 @@ from learnclub.config import Config
 
 def create_app(config=None):
     """Build the app. Reads like a table of contents: each part wires itself in."""
-    from learnclub import db, health, jobs, web
+    from learnclub import cli, db, health, jobs, web
 
     config = config or Config()
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static",
@@ -16,4 +16,5 @@ def create_app(config=None):
     web.init_app(app)
     health.init_app(app)
     jobs.init_app(app)
+    cli.init_app(app)
     return app

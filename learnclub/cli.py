@@ -24,6 +24,12 @@ def cli():
     `learnclub serve`; `learnclub demo` fills an empty database with a living cohort."""
 
 
+def init_app(app):
+    """Give the app these commands too: `flask --app learnclub …` and test runners find them."""
+    for name, command in cli.commands.items():
+        app.cli.add_command(command, name)
+
+
 @cli.group("db")
 def db_group():
     """Database schema: upgrade and status."""

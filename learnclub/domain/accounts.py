@@ -32,7 +32,7 @@ def normalise_email(email, *, tr=_same):
 
 def _check_new_account(email, display_name, password, tr):
     email = normalise_email(email, tr=tr)
-    check_text(display_name, field="display_name", label=tr("Name"), required=True)
+    check_text(display_name, field="display_name", label=tr("Name"), required=True, tr=tr)
     check_password_rule(password, tr=tr)
     return email
 

@@ -55,8 +55,8 @@ def submit_application(cohort, user, *, motivation, background, now, tr=_same):
     if cohort.admission != "application":
         raise NotAllowed(tr("This cohort admits by invitation only."))
     check_text(motivation, field="motivation", label=tr("Why you want to join"),
-               max_length=LONG, required=True)
-    check_text(background, field="background", label=tr("Your background"), max_length=LONG)
+               max_length=LONG, required=True, tr=tr)
+    check_text(background, field="background", label=tr("Your background"), max_length=LONG, tr=tr)
     member = Membership.get_or_none((Membership.cohort == cohort) & (Membership.user == user))
     if member is not None and member.status == "active":
         raise Conflict(tr("You are already a member of this cohort."))
@@ -81,7 +81,7 @@ def decide_application(application, decision, *, actor, now, message="", link=""
     """Admit, reject or waitlist an application and tell the applicant. Returns it."""
     if decision not in ("admitted", "rejected", "waitlisted"):
         raise DomainError(tr("Unknown decision."))
-    check_text(message, field="message", label=tr("Message"), max_length=LONG)
+    check_text(message, field="message", label=tr("Message"), max_length=LONG, tr=tr)
     allowed_from = DECISIONS_FROM[decision]
     if application.status not in allowed_from:
         raise Conflict(tr("This application is no longer waiting for a decision."))

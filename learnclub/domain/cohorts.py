@@ -35,9 +35,9 @@ def _in_range(settings, field, low, high, tr):
 def validate_settings(settings, *, tr=_same):
     """Check every cohort setting and how they fit together; returns them, with the reminder
     hours put in one canonical form ("2, 24" -> "24,2")."""
-    check_text(settings["name"], field="name", label=tr("Cohort name"), required=True)
+    check_text(settings["name"], field="name", label=tr("Cohort name"), required=True, tr=tr)
     check_text(settings["description_md"], field="description_md", label=tr("Description"),
-               max_length=LONG)
+               max_length=LONG, tr=tr)
     try:
         if settings["timezone"] not in available_timezones():
             raise ZoneInfoNotFoundError(settings["timezone"])

@@ -29,7 +29,7 @@ def update_profile(user, values, *, tr=lambda s: s):
     for field, (max_length, required) in PROFILE_FIELDS.items():
         if field in values:
             check_text(values[field], field=field, label=labels[field], max_length=max_length,
-                       required=required)
+                       required=required, tr=tr)
     changed = [f for f in PROFILE_FIELDS if f in values and getattr(user, f) != values[f]]
     for field in changed:
         setattr(user, field, values[field])

@@ -1,14 +1,19 @@
 """What every text a person types must satisfy. Text is stored exactly as typed, or refused."""
 from learnclub.domain.errors import DomainError
-from learnclub.i18n import translations_for
 
 SHORT = 300
 LONG = 20_000
 
 
-def check_text(value, *, field, label, max_length=SHORT, required=False, locale=None):
-    """Return `value` unchanged if it is acceptable; raise DomainError naming the field otherwise."""
-    tr = translations_for(locale).gettext
+def _same(message):
+    return message
+
+
+def check_text(value, *, field, label, max_length=SHORT, required=False, tr=_same):
+    """Return `value` unchanged if it is acceptable; raise DomainError naming the field otherwise.
+
+    `tr` translates the message into the reader's language (the label comes translated).
+    """
     value = value if value is not None else ""
     if "\x00" in value:
         raise DomainError(tr("%(label)s contains a NUL character, which cannot be stored.")

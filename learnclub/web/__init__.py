@@ -2,7 +2,10 @@
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
+from markupsafe import Markup
+
 from learnclub.domain import accounts
+from learnclub.domain.rendering import render_markdown
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -27,3 +30,9 @@ def init_app(app):
     errors.init_app(app)
     for area in (auth, cohorts, admission, profiles, admin):
         app.register_blueprint(area.bp)
+    app.jinja_env.filters["markdown"] = _markdown_filter
+
+
+def _markdown_filter(text):
+    """{{ text|markdown }}: Markdown rendered and sanitised by the domain's one renderer."""
+    return Markup(render_markdown(text))

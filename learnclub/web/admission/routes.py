@@ -2,6 +2,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from peewee import fn
 
 from learnclub import clock
 from learnclub.domain import access, admission
@@ -49,7 +50,7 @@ def review(slug):
     rows = list(Application.select(Application, User).join(User, on=Application.user)
                 .where((Application.cohort == cohort) & (Application.status == status))
                 .order_by(Application.created_at))
-    counts = dict(Application.select(Application.status, Application.id.count().alias("n"))
+    counts = dict(Application.select(Application.status, fn.COUNT(Application.id))
                   .where(Application.cohort == cohort).group_by(Application.status).tuples())
     return render_template("admission/review.html", cohort=cohort, rows=rows, status=status,
                            statuses=STATUSES, counts=counts, form=DecisionForm(),

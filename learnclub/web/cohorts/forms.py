@@ -4,15 +4,23 @@ from zoneinfo import available_timezones
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
-WEEKDAYS = [(0, _l("Monday")), (1, _l("Tuesday")), (2, _l("Wednesday")), (3, _l("Thursday")),
-            (4, _l("Friday")), (5, _l("Saturday")), (6, _l("Sunday"))]
+
+
+def options(*pairs):
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+WEEKDAYS = options((0, _l("Monday")), (1, _l("Tuesday")), (2, _l("Wednesday")),
+                   (3, _l("Thursday")), (4, _l("Friday")), (5, _l("Saturday")),
+                   (6, _l("Sunday")))
 _NUMBER = [InputRequired(message=_l("Enter a whole number."))]
 
 
 def _timezones():
-    return [(tz, tz) for tz in sorted(available_timezones()) if "/" in tz or tz == "UTC"]
+    return [SelectChoice(tz) for tz in sorted(available_timezones()) if "/" in tz or tz == "UTC"]
 
 
 class CohortForm(FlaskForm):
@@ -20,8 +28,8 @@ class CohortForm(FlaskForm):
     description_md = TextAreaField(_l("Description (Markdown)"))
     timezone = SelectField(_l("Time zone"), choices=[], validate_choice=False)
     capacity = IntegerField(_l("Seats for learners"), validators=_NUMBER)
-    admission = SelectField(_l("How people get in"), choices=[
-        ("application", _l("They apply, a host reviews")), ("invite", _l("Invite links only"))],
+    admission = SelectField(_l("How people get in"), choices=options(
+        ("application", _l("They apply, a host reviews")), ("invite", _l("Invite links only"))),
         validate_choice=False)
     waitlist_enabled = BooleanField(_l("Keep a waitlist when full"))
     cadence_min_days = IntegerField(_l("Minimum days between cases"), validators=_NUMBER)
@@ -40,9 +48,9 @@ class CohortForm(FlaskForm):
     sharing_minutes = IntegerField(_l("Sharing length (minutes)"), validators=_NUMBER)
     sharing_weeks_ahead = IntegerField(_l("Weeks of sharing slots ahead"), validators=_NUMBER)
     is_public = BooleanField(_l("Public page and archive"))
-    peer_visibility = SelectField(_l("Peers' homework is visible"), choices=[
+    peer_visibility = SelectField(_l("Peers' homework is visible"), choices=options(
         ("after_submission", _l("after one's own submission")),
-        ("after_due", _l("after the due time")), ("always", _l("always"))],
+        ("after_due", _l("after the due time")), ("always", _l("always"))),
         validate_choice=False)
 
     def __init__(self, *args, **kwargs):
@@ -61,15 +69,15 @@ class NewCohortForm(CohortForm):
 class InviteForm(FlaskForm):
     days_valid = IntegerField(_l("Valid for (days)"), default=7, validators=_NUMBER)
     max_uses = IntegerField(_l("Maximum uses (empty: unlimited)"), validators=[Optional()])
-    role = SelectField(_l("Joins as"), choices=[
-        ("learner", _l("learner")), ("assistant", _l("assistant")), ("guest", _l("guest"))],
+    role = SelectField(_l("Joins as"), choices=options(
+        ("learner", _l("learner")), ("assistant", _l("assistant")), ("guest", _l("guest"))),
         validate_choice=False)
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[
+    role = SelectField(_l("Role"), choices=options(
         ("host", _l("host")), ("assistant", _l("assistant")), ("learner", _l("learner")),
-        ("guest", _l("guest"))], validate_choice=False)
+        ("guest", _l("guest"))), validate_choice=False)
 
 
 class PlainForm(FlaskForm):

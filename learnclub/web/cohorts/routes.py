@@ -6,7 +6,6 @@ from flask_login import current_user, login_required
 from learnclub import clock
 from learnclub.domain import access, admission, cohorts, profiles
 from learnclub.domain.errors import DomainError
-from learnclub.domain.rendering import render_markdown
 from learnclub.models import Application, Cohort, Invite, Membership
 from learnclub.web.cohorts import bp
 from learnclub.web.cohorts.forms import CohortForm, InviteForm, NewCohortForm, PlainForm, RoleForm
@@ -59,7 +58,7 @@ def page(slug):
                                               & (Application.user == current_user.id))
     return render_template(
         "cohorts/page.html", cohort=cohort, membership=membership, is_member=is_member,
-        application=application, description=render_markdown(cohort.description_md),
+        application=application,
         seats_taken=admission.seats_taken(cohort),
         is_staff=access.can(current_user, "edit_cohort", cohort, membership))
 

@@ -5,7 +5,6 @@ from flask_login import current_user, login_required
 
 from learnclub.domain import profiles
 from learnclub.domain.errors import DomainError
-from learnclub.domain.rendering import render_markdown
 from learnclub.models import Cohort, Membership, User
 from learnclub.web.common import show_error, tr
 from learnclub.web.profiles import bp
@@ -44,5 +43,4 @@ def show(user_id):
         abort(404)
     cohorts = list(Membership.select(Membership, Cohort).join(Cohort)
                    .where((Membership.user == user) & (Membership.status == "active")))
-    return render_template("profiles/show.html", user=user, intro=render_markdown(user.intro_md),
-                           cohorts=cohorts)
+    return render_template("profiles/show.html", user=user, cohorts=cohorts)

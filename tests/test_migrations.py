@@ -1,0 +1,229 @@
+"""The schema over time: migrations build exactly the models' schema, keep data, and undo."""
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from playhouse.schema_diff import diff_models
+
+from learnclub import config, create_app, schema
+from learnclub.db import bind, db
+from learnclub.models import ALL, Application, Cohort, Membership, User
+from tests.conftest import BACKENDS, POSTGRES_URL
+
+T0 = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+FIRST = "0001_initial"
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database(request, tmp_path):
+    """A maker of empty databases on one backend, bound to `db`; closed (and dropped) after."""
+    made = []
+    admin = None
+    if request.param == "postgres":
+        if not POSTGRES_URL:
+            pytest.skip("PostgreSQL not configured: set LEARNCLUB_TEST_POSTGRES_URL")
+        import psycopg2
+        admin = psycopg2.connect(POSTGRES_URL)
+        admin.autocommit = True
+
+    def make():
+        if admin is None:
+            url = f"sqlite:///{tmp_path / f'empty{len(made)}.db'}"
+            name = None
+        else:
+            name = f"learnclub_scratch_{uuid.uuid4().hex[:10]}"
+            admin.cursor().execute(f'CREATE DATABASE "{name}"')
+            url = POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+        database = bind(url)
+        made.append((database, name))
+        return database
+
+    yield make
+    for database, name in made:
+        if not database.is_closed():
+            database.close()
+        if name is not None:
+            admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if admin is not None:
+        admin.close()
+
+
+def _model_tables():
+    return sorted(m._meta.table_name for m in ALL)
+
+
+def _shape(database):
+    """Per model table: columns (name, type, nullable), indexes (columns, unique), foreign keys."""
+    return {table: {
+        "columns": sorted((c.name, c.data_type, c.null) for c in database.get_columns(table)),
+        "indexes": sorted((tuple(i.columns), i.unique) for i in database.get_indexes(table)),
+        "foreign_keys": sorted((fk.column, fk.dest_table, fk.dest_column)
+                               for fk in database.get_foreign_keys(table)),
+    } for table in _model_tables()}
+
+
+def _migration_names():
+    return [m.name for m in schema.runner().migrations()]
+
+
+def test_upgrade_empty_database_has_no_drift_from_models(empty_database):
+    database = empty_database()
+
+    with database.connection_context():
+        schema.upgrade()
+        diff = diff_models(database, ALL)
+
+    assert str(diff) == ""
+    assert bool(diff) is False
+
+
+def test_upgrade_empty_database_equals_create_tables(empty_database):
+    migrated = empty_database()
+    with migrated.connection_context():
+        schema.upgrade()
+        migrated_tables = migrated.get_tables()
+        migrated_shape = _shape(migrated)
+    created = empty_database()  # binds `db` to it, so create_tables builds the models here
+
+    with created.connection_context():
+        created.create_tables(ALL)
+        created_tables = created.get_tables()
+        created_shape = _shape(created)
+
+    assert sorted(migrated_tables) == sorted([*created_tables, "schema_migration"])
+    for table in _model_tables():
+        assert migrated_shape[table] == created_shape[table], table
+
+
+def test_db_status_migrated_lists_applied(runner):
+    result = runner.invoke(args=["db", "status"])
+
+    rows = [(line.split()[0], line.split()[-1]) for line in result.output.splitlines()]
+    assert rows == [("applied", name) for name in _migration_names()]
+    assert result.exit_code == 0
+
+
+@pytest.fixture
+def empty_sqlite_runner(tmp_path):
+    app = create_app(config.TestConfig(f"sqlite:///{tmp_path / 'fresh.db'}", tmp_path))
+    yield app.test_cli_runner()
+    if not db.is_closed():
+        db.close()
+
+
+def test_db_status_empty_database_lists_pending(empty_sqlite_runner):
+    result = empty_sqlite_runner.invoke(args=["db", "status"])
+
+    rows = [(line.split()[0], line.split()[-1]) for line in result.output.splitlines()]
+    assert rows == [("pending", name) for name in _migration_names()]
+    assert result.exit_code == 1
+
+
+def test_db_upgrade_twice_is_idempotent(empty_sqlite_runner):
+    first = empty_sqlite_runner.invoke(args=["db", "upgrade"])
+
+    second = empty_sqlite_runner.invoke(args=["db", "upgrade"])
+
+    assert (first.exit_code, first.output) == (0, f"Applied: {', '.join(_migration_names())}\n")
+    assert (second.exit_code, second.output) == (0, "Database is up to date.\n")
+    status = empty_sqlite_runner.invoke(args=["db", "status"])
+    assert status.exit_code == 0
+
+
+def _insert_initial_rows(database):
+    """Rows written with plain SQL in the 0001 schema, so later model changes cannot help."""
+    p = database.param
+    database.execute_sql(
+        'INSERT INTO "user" (email, password_hash, display_name, is_admin, can_host, city, '
+        "industry, company_title, offer, looking_for, intro_md, created_at) "
+        f"VALUES ({', '.join([p] * 12)})",
+        ("host@example.org", "argon2-hash", "群主小林", True, True, "杭州", "零售", "店长",
+         "社区团购经验", "同行", "你好", T0.replace(tzinfo=None)))
+    database.execute_sql(
+        'INSERT INTO "user" (email, password_hash, display_name, is_admin, can_host, city, '
+        "industry, company_title, offer, looking_for, intro_md, created_at) "
+        f"VALUES ({', '.join([p] * 12)})",
+        ("learner@example.org", "argon2-hash", "学员小王", False, False, "", "", "", "", "",
+         "", T0.replace(tzinfo=None)))
+    host_id = User.get(User.email == "host@example.org").id
+    learner_id = User.get(User.email == "learner@example.org").id
+    database.execute_sql(
+        "INSERT INTO cohort (slug, name, description_md, timezone, capacity, admission, "
+        "waitlist_enabled, cadence_min_days, cadence_target_days, cadence_max_days, "
+        "homework_due_hours, homework_grace_hours, strike_limit, excused_per_learner, "
+        "reminder_hours, sharing_weekday, sharing_time, sharing_minutes, sharing_weeks_ahead, "
+        "is_public, peer_visibility, created_by_id, created_at) "
+        f"VALUES ({', '.join([p] * 23)})",
+        ("lab-2026", "社群实验室", "每 4 天一个案例。", "Asia/Shanghai", 40, "application", True,
+         3, 4, 5, 72, 12, 1, 2, "24,2", 6, "20:00", 60, 8, True, "after_submission", host_id,
+         T0.replace(tzinfo=None)))
+    cohort_id = Cohort.get(Cohort.slug == "lab-2026").id
+    database.execute_sql(
+        "INSERT INTO membership (cohort_id, user_id, role, status, joined_at) "
+        f"VALUES ({p}, {p}, {p}, {p}, {p})",
+        (cohort_id, learner_id, "learner", "active", T0.replace(tzinfo=None)))
+    database.execute_sql(
+        "INSERT INTO application (cohort_id, user_id, motivation, background, status, "
+        f"decision_message, decided_by_id, decided_at, created_at) VALUES ({', '.join([p] * 9)})",
+        (cohort_id, learner_id, "想系统学习社群运营", "", "admitted", "欢迎!", host_id,
+         T0.replace(tzinfo=None), T0.replace(tzinfo=None)))
+
+
+def _rows():
+    users = [(u.email, u.display_name, u.can_host, u.city, u.created_at)
+             for u in User.select().order_by(User.email)]
+    cohorts = [(c.slug, c.name, c.capacity, c.created_by.email, c.created_at)
+               for c in Cohort.select()]
+    members = [(m.cohort.slug, m.user.email, m.role, m.status, m.joined_at, m.removed_at)
+               for m in Membership.select()]
+    applications = [(a.user.email, a.status, a.decision_message, a.decided_by.email)
+                    for a in Application.select()]
+    return users, cohorts, members, applications
+
+
+def test_upgrade_database_holding_data_keeps_rows(empty_database):
+    database = empty_database()
+    with database.connection_context():
+        schema.runner().up(target=FIRST)
+        _insert_initial_rows(database)
+
+        later = schema.upgrade()  # every migration after 0001, if any
+        again = schema.upgrade()
+        rows = _rows()
+
+    assert later == _migration_names()[1:]
+    assert again == []
+    assert rows == (
+        [("host@example.org", "群主小林", True, "杭州", T0),
+         ("learner@example.org", "学员小王", False, "", T0)],
+        [("lab-2026", "社群实验室", 40, "host@example.org", T0)],
+        [("lab-2026", "learner@example.org", "learner", "active", T0, None)],
+        [("learner@example.org", "admitted", "欢迎!", "host@example.org")],
+    )
+
+
+def test_down_initial_drops_every_table(empty_database):
+    database = empty_database()
+    with database.connection_context():
+        schema.upgrade()
+
+        reverted = schema.runner().down(target=FIRST)
+        tables = database.get_tables()
+
+    assert reverted == list(reversed(_migration_names()))
+    assert tables == ["schema_migration"]
+
+
+def test_upgrade_after_down_rebuilds_schema(empty_database):
+    database = empty_database()
+    with database.connection_context():
+        schema.upgrade()
+        schema.runner().down(target=FIRST)
+
+        applied = schema.upgrade()
+        diff = diff_models(database, ALL)
+        pending = schema.pending()
+
+    assert applied == _migration_names()
+    assert str(diff) == ""
+    assert pending == []
