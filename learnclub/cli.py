@@ -10,7 +10,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from learnclub import clock, create_app, jobs, schema
 from learnclub.config import Config
-from learnclub.db import db
+from learnclub.db import connection
 from learnclub.domain import accounts
 
 
@@ -39,7 +39,7 @@ def db_group():
 @with_appcontext
 def db_upgrade():
     """Apply every pending migration in migrations/."""
-    with db.connection_context():
+    with connection():
         applied = schema.upgrade()
     click.echo("Applied: " + ", ".join(applied) if applied else "Database is up to date.")
 
@@ -48,16 +48,17 @@ def db_upgrade():
 @with_appcontext
 def db_status():
     """List migrations and whether each is applied; exit 1 if any is pending."""
-    with db.connection_context():
+    with connection():
         rows = schema.status()
     for name, applied in rows:
-        click.echo(f"{'applied ' + applied.isoformat(' ', 'seconds') if applied else 'pending':28} {name}")
+        state = f"applied {applied.isoformat(' ', 'seconds')}" if applied else "pending"
+        click.echo(f"{state:28} {name}")
     if any(applied is None for _, applied in rows):
         sys.exit(1)
 
 
 def _print_setup_link(base_url):
-    with db.connection_context():
+    with connection():
         raw = accounts.issue_setup_token(now=clock.now())
     if raw:
         click.secho("\n  No account exists yet. Create the first host account here (works once):",
@@ -70,7 +71,7 @@ def _print_setup_link(base_url):
 def setup_link():
     """Print a fresh one-time link to create the first host (only while no account exists)."""
     _print_setup_link(current_app.config["BASE_URL"])
-    with db.connection_context():
+    with connection():
         if not accounts.setup_needed():
             click.echo("Setup is done: accounts exist. Sign in at "
                        f"{current_app.config['BASE_URL']}/login")
@@ -87,7 +88,7 @@ def serve(host, port):
     if not os.environ.get("LEARNCLUB_BASE_URL"):
         config.BASE_URL = f"http://{host}:{port}"
     app = create_app(config)
-    with db.connection_context():
+    with connection():
         if schema.pending():
             click.secho("The database needs `learnclub db upgrade` first.", fg="red")
             sys.exit(1)
@@ -141,7 +142,7 @@ def user_group():
 def grant_host(email):
     """Let an existing account create cohorts of its own."""
     from learnclub.models import User
-    with db.connection_context():
+    with connection():
         updated = User.update(can_host=True).where(User.email == email.strip().lower()).execute()
     if not updated:
         raise click.ClickException(f"No account with the address {email}.")
@@ -153,7 +154,7 @@ def grant_host(email):
 def demo():
     """Fill an empty database with a demo cohort and print the logins."""
     from learnclub import demo as demo_data
-    with db.connection_context():
+    with connection():
         if not accounts.setup_needed():
             raise click.ClickException("The database already has accounts; `learnclub demo` "
                                        "only fills an empty one.")

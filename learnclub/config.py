@@ -64,7 +64,9 @@ class Config:
 
 
 class TestConfig(Config):
-    """Config for the test-suite: a database URL of the test's own, no CSRF timing surprises."""
+    """Config for the test-suite: a database URL of the test's own, no real mail."""
+
+    __test__ = False  # not a pytest test class
 
     def __init__(self, database_url: str, instance_dir: Path, **overrides):
         os.environ.setdefault("LEARNCLUB_SECRET_KEY", "test-secret-key")

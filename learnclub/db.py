@@ -3,6 +3,7 @@
 peewee as its docs advise: a DatabaseProxy bound at app creation, no autoconnect, one
 connection per request, `connection_context()` in jobs and commands.
 """
+import contextlib
 from urllib.parse import urlparse
 
 from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
@@ -50,13 +51,16 @@ def is_sqlite() -> bool:
 
 def init_app(app):
     """Bind the proxy and open/close one connection per request."""
-    from flask import g  # only the web needs flask; models and domain import this module too
+    from flask import g, request  # only the web needs flask; models and domain import this too
 
     bind(app.config["DATABASE_URL"])
 
     @app.before_request
     def _connect():
         # a connection opened outside the request (a test, a CLI command) is left to its owner
+        view = app.view_functions.get(request.endpoint)
+        if getattr(view, "opens_own_connection", False):
+            return
         g.db_opened_by_request = db.is_closed()
         db.connect(reuse_if_open=True)
 
@@ -74,3 +78,16 @@ def write_transaction():
 def lock_row(query):
     """SELECT … FOR UPDATE where the database has row locks (inside `write_transaction`)."""
     return query if is_sqlite() else query.for_update()
+
+
+@contextlib.contextmanager
+def connection():
+    """A connection for a job or command: opened if none is, closed only if opened here."""
+    opened = db.is_closed()
+    if opened:
+        db.connect()
+    try:
+        yield db
+    finally:
+        if opened and not db.is_closed():
+            db.close()

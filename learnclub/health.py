@@ -3,15 +3,16 @@ from flask import jsonify
 from peewee import PeeweeException
 
 from learnclub import schema
-from learnclub.db import db
+from learnclub.db import connection, db
 
 
 def init_app(app):
     @app.get("/healthz")
     def healthz():
         try:
-            db.execute_sql("SELECT 1")
-            behind = len(schema.pending())
+            with connection():
+                db.execute_sql("SELECT 1")
+                behind = len(schema.pending())
         except (PeeweeException, OSError) as exc:
             return jsonify({"status": "error", "database": "unreachable",
                             "detail": type(exc).__name__}), 503
@@ -19,3 +20,5 @@ def init_app(app):
             return jsonify({"status": "error", "database": "ok",
                             "pending_migrations": behind}), 503
         return jsonify({"status": "ok", "database": "ok", "pending_migrations": 0})
+
+    healthz.opens_own_connection = True  # so a dead database gives 503 here, not an error page

@@ -7,7 +7,7 @@ The scheduler runs in one process: `learnclub scheduler`, or embedded in `learnc
 import logging
 
 from learnclub import clock, mailer
-from learnclub.db import db
+from learnclub.db import connection
 from learnclub.domain import outbox
 
 log = logging.getLogger("learnclub.jobs")
@@ -41,14 +41,14 @@ def run_due(settings, *, now):
     """Run every job once for the instant `now`. Returns {job name: result}."""
     results = {}
     for name, (job, _interval) in JOBS.items():
-        with db.connection_context():
+        with connection():
             results[name] = job(settings, now=now)
     return results
 
 
 def _run_scheduled(settings, name):
     job, _interval = JOBS[name]
-    with db.connection_context():
+    with connection():
         job(settings, now=clock.now())
 
 

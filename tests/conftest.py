@@ -77,12 +77,21 @@ def database_url(request, tmp_path):
 
 
 @pytest.fixture
-def app(database_url, tmp_path):
-    app = create_app(TestConfig(database_url, tmp_path, WTF_CSRF_ENABLED=False))
-    db.connect(reuse_if_open=True)
-    yield app
+def make_app(database_url, tmp_path):
+    """Build an app on the test's database with config overrides; the test holds a connection."""
+    def _make(**overrides):
+        app = create_app(TestConfig(database_url, tmp_path, **overrides))
+        db.connect(reuse_if_open=True)
+        return app
+    yield _make
     if not db.is_closed():
         db.close()
+
+
+@pytest.fixture
+def app(make_app):
+    """The app with CSRF off: forms are posted directly (test_pages checks CSRF itself)."""
+    return make_app(WTF_CSRF_ENABLED=False)
 
 
 @pytest.fixture

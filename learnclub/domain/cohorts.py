@@ -47,7 +47,8 @@ def validate_settings(settings, *, tr=_same):
                           field="timezone") from exc
     for field, low, high in (("capacity", 1, 10_000), ("cadence_min_days", 1, 60),
                              ("cadence_target_days", 1, 60), ("cadence_max_days", 1, 60),
-                             ("homework_due_hours", 1, 24 * 60), ("homework_grace_hours", 0, 24 * 14),
+                             ("homework_due_hours", 1, 24 * 60),
+                             ("homework_grace_hours", 0, 24 * 14),
                              ("strike_limit", 1, 100), ("excused_per_learner", 0, 100),
                              ("sharing_weekday", 0, 6), ("sharing_minutes", 15, 600),
                              ("sharing_weeks_ahead", 1, 52)):

@@ -15,7 +15,8 @@ def mail_signup_confirm(*, email, link, locale, now, key):
     """Mail the link that finishes a sign-up."""
     tr = _tr(locale)
     body = tr("Welcome to learnclub.\n\nOpen this link within 24 hours to finish creating your "
-              "account:\n%(link)s\n\nIf you did not ask for this, ignore this mail.") % {"link": link}
+              "account:\n%(link)s\n\nIf you did not ask for this, ignore this mail."
+              ) % {"link": link}
     enqueue_mail(key, to_addr=email, subject=tr("Confirm your learnclub account"),
                  body=body + _sign(tr), now=now)
 

@@ -27,7 +27,8 @@ def due_messages(*, now, limit=50):
 
 def claim_message(message, *, now):
     """Take the message for sending; False if another sender took it first (compare-and-set)."""
-    taken = (OutboxMessage.update(claimed_until=now + CLAIM_FOR, attempts=OutboxMessage.attempts + 1)
+    taken = (OutboxMessage.update(claimed_until=now + CLAIM_FOR,
+                                  attempts=OutboxMessage.attempts + 1)
              .where((OutboxMessage.id == message.id)
                     & OutboxMessage.sent_at.is_null()
                     & (OutboxMessage.attempts == message.attempts)

@@ -1,7 +1,6 @@
 """The web interface: blueprints per area, plus what every page shares."""
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
-
 from markupsafe import Markup
 
 from learnclub.domain import accounts

@@ -1,5 +1,4 @@
 """UI language: chosen by the person (remembered), else the browser's; and local times."""
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
@@ -49,5 +48,4 @@ def init_app(app):
 
     @app.context_processor
     def _languages():
-        return {"LOCALES": LOCALES, "current_locale": str(get_locale()),
-                "now_utc": datetime.now}
+        return {"LOCALES": LOCALES, "current_locale": str(get_locale())}

@@ -8,7 +8,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 
-
 def options(*pairs):
     return [SelectChoice(value, label) for value, label in pairs]
 

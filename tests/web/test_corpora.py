@@ -1,0 +1,277 @@
+"""Every text field takes the Big List of Naughty Strings: no server error, stored exactly as
+typed (or refused with a clear message), shown back escaped; XSS payloads stay text.
+
+Many fields go in one request so the 515 strings run in seconds, not minutes.
+"""
+import json
+import re
+from pathlib import Path
+
+import pytest
+from markupsafe import escape
+
+from learnclub.domain import cohorts, profiles
+from learnclub.models import Application, Cohort, OneTimeToken, OutboxMessage, User
+from tests.factories import PASSWORD, default_settings, make_cohort, make_user
+
+CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
+PROFILE_FIELDS = list(profiles.PROFILE_FIELDS)
+#: shown as text on the profile page (intro_md is Markdown: compared in the database)
+PROFILE_TEXT_FIELDS = [f for f in PROFILE_FIELDS if f != "intro_md"]
+ENGLISH = {"Accept-Language": "en"}
+
+
+def corpus_path(name):
+    path = CORPORA / name
+    if not path.is_file():
+        pytest.fail(f"Corpus {path.resolve()} is missing: check out the shared/ directory "
+                    f"beside the repository (it is part of CI's checkout).")
+    return path
+
+
+def naughty_strings():
+    strings = json.loads(corpus_path("blns.json").read_text(encoding="utf-8"))
+    assert len(strings) == 515
+    return strings
+
+
+def xss_payloads():
+    lines = corpus_path("xss-payload-list.txt").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 6613
+    return lines
+
+
+def refused(text):
+    """Required fields refuse what is empty or only whitespace; everything else is kept."""
+    return not text.strip()
+
+
+def html_of(response):
+    return response.get_data(as_text=True)
+
+
+def says_required(response, field):
+    """The form came back with "<label> is required." under the field."""
+    pattern = rf'<p class="error" id="{field}-error">[^<]+ is required\.</p>'
+    return response.status_code == 200 and re.search(pattern, html_of(response)) is not None
+
+
+def sign_in(client, user):
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302, html_of(response)
+
+
+def profile_row(user_id):
+    user = User.get_by_id(user_id)
+    return {f: getattr(user, f) for f in PROFILE_FIELDS}
+
+
+def settings_row(cohort_id):
+    cohort = Cohort.get_by_id(cohort_id)
+    return {f: getattr(cohort, f) for f in cohorts.SETTING_FIELDS}
+
+
+def settings_form(**overrides):
+    """The settings form as a browser posts it: every setting valid, checkboxes as "y"."""
+    form = {}
+    for name, value in default_settings(**overrides).items():
+        if isinstance(value, bool):
+            if value:
+                form[name] = "y"
+        else:
+            form[name] = str(value)
+    return form
+
+
+def application_row(cohort, user):
+    application = Application.get_or_none((Application.cohort == cohort)
+                                          & (Application.user == user))
+    if application is None:
+        return None
+    return {f: getattr(application, f)
+            for f in ("motivation", "background", "status", "decision_message")}
+
+
+def missing(html, text, where):
+    return [] if str(escape(text)) in html else [(where, text)]
+
+
+def test_profile_takes_every_naughty_string(client, login_as):
+    user = login_as(make_user(locale="en"))
+    failures = []
+    for text in naughty_strings():
+        before = profile_row(user.id)
+        response = client.post("/profile", data=dict.fromkeys(PROFILE_FIELDS, text))
+        after = profile_row(user.id)
+        if refused(text):
+            if after != before or not says_required(response, "display_name"):
+                failures.append(("refusal", text, response.status_code))
+            continue
+        if (response.status_code, after) != (302, dict.fromkeys(PROFILE_FIELDS, text)):
+            failures.append(("stored", text, response.status_code, after))
+            continue
+        page = client.get(f"/u/{user.id}")
+        if page.status_code != 200:
+            failures.append(("page", text, page.status_code))
+            continue
+        failures += missing(html_of(page), text, "profile page")
+
+    assert failures == []
+
+
+def test_profile_keeps_line_breaks_as_typed(client, login_as):
+    user = login_as(make_user())
+    text = "第一行\r\n第二行\n\n第三行\r第四行\r\n"
+
+    response = client.post("/profile", data=dict.fromkeys(PROFILE_FIELDS, text))
+
+    assert response.status_code == 302
+    assert profile_row(user.id) == dict.fromkeys(PROFILE_FIELDS, text)
+
+
+def test_profile_shows_intro_as_rendered_markdown(client, login_as):
+    user = login_as(make_user())
+    client.post("/profile", data={"display_name": "冯宝宝", "intro_md": "**重点**很重要"})
+
+    html = html_of(client.get(f"/u/{user.id}"))
+
+    assert re.search(r'<div class="prose">(.*?)</div>', html, re.S).group(1) == (
+        "<p><strong>重点</strong>很重要</p>")
+
+
+def test_cohort_settings_take_every_naughty_string(client, login_as):
+    host = login_as(make_user(can_host=True, locale="en"))
+    cohort = make_cohort(host)
+    failures = []
+    for text in naughty_strings():
+        before = settings_row(cohort.id)
+        response = client.post(f"/c/{cohort.slug}/settings",
+                               data=settings_form(name=text, description_md=text))
+        after = settings_row(cohort.id)
+        if refused(text):
+            if after != before or not says_required(response, "name"):
+                failures.append(("refusal", text, response.status_code))
+            continue
+        stored = (after["name"], after["description_md"])
+        if (response.status_code, stored) != (302, (text, text)):
+            failures.append(("stored", text, response.status_code, stored))
+            continue
+        page = client.get(f"/c/{cohort.slug}/")
+        if page.status_code != 200:
+            failures.append(("page", text, page.status_code))
+            continue
+        failures += missing(html_of(page), text, "cohort page")
+
+    assert failures == []
+
+
+def test_application_and_decision_take_every_naughty_string(app, client, login_as):
+    host = make_user(can_host=True, locale="en")
+    cohort = make_cohort(host)
+    applicant = login_as(make_user(locale="en"))
+    host_client = app.test_client()
+    sign_in(host_client, host)
+    apply_url = f"/c/{cohort.slug}/apply"
+    failures = []
+    for text in naughty_strings():
+        before = application_row(cohort, applicant)
+        response = client.post(apply_url, data={"motivation": text, "background": text})
+        after = application_row(cohort, applicant)
+        if refused(text):
+            if after != before or not says_required(response, "motivation"):
+                failures.append(("refusal", text, response.status_code))
+            # a valid application, so the host's message below can still be tried with `text`
+            response = client.post(apply_url, data={"motivation": "想系统学习社群运营"})
+        elif (response.status_code, after["motivation"], after["background"],
+              after["status"]) != (302, text, text, "submitted"):
+            failures.append(("stored", text, response.status_code, after))
+            continue
+        assert response.status_code == 302, html_of(response)
+        application = Application.get(Application.user == applicant)
+
+        response = host_client.post(
+            f"/c/{cohort.slug}/applications/{application.id}/rejected", data={"message": text})
+        after = application_row(cohort, applicant)
+        if (response.status_code, after["status"], after["decision_message"]) != (
+                302, "rejected", text):
+            failures.append(("decision", text, response.status_code, after))
+            continue
+        page = host_client.get(f"/c/{cohort.slug}/applications?status=rejected")
+        if page.status_code != 200:
+            failures.append(("review page", text, page.status_code))
+            continue
+        if not refused(text):
+            failures += missing(html_of(page), text, "review page")
+
+    assert failures == []
+
+
+def confirm_link(email):
+    body = OutboxMessage.get(OutboxMessage.to_addr == email).body
+    return re.search(r"http://localhost(/signup/confirm/\S+)", body).group(1)
+
+
+def test_signup_takes_every_naughty_display_name(client):
+    failures = []
+    for n, text in enumerate(naughty_strings()):
+        email = f"naughty{n}@example.org"
+        tokens = OneTimeToken.select().count()
+        response = client.post("/signup", headers=ENGLISH, data={
+            "email": email, "display_name": text, "password": PASSWORD})
+        if refused(text):
+            if OneTimeToken.select().count() != tokens or not says_required(response,
+                                                                            "display_name"):
+                failures.append(("refusal", text, response.status_code))
+            continue
+        if response.status_code != 200 or "Check your mail" not in html_of(response):
+            failures.append(("signup", text, response.status_code))
+            continue
+        response = client.post(confirm_link(email), headers=ENGLISH)
+        user = User.get_or_none(User.email == email)
+        if response.status_code != 302 or user is None or user.display_name != text:
+            failures.append(("stored", text, response.status_code, user and user.display_name))
+            continue
+        page = client.get(f"/u/{user.id}")
+        if page.status_code != 200:
+            failures.append(("page", text, page.status_code))
+            continue
+        failures += missing(html_of(page), text, "profile page")
+
+    assert failures == []
+
+
+def fit(payloads, limit):
+    """As many whole payloads, one a line, as fit in `limit` characters."""
+    kept = []
+    for payload in payloads:
+        if len("\n".join([*kept, payload])) <= limit:
+            kept.append(payload)
+    return "\n".join(kept)
+
+
+def script_src(csp):
+    directives = dict(d.strip().partition(" ")[::2] for d in csp.split(";") if d.strip())
+    return directives["script-src"]
+
+
+def test_profile_page_shows_xss_payloads_as_text(client, login_as):
+    user = login_as(make_user())
+    payloads = xss_payloads()[::22]  # 301 payloads from across the list
+    assert len(payloads) == 301
+    failures = []
+    for start in range(0, len(payloads), 5):
+        chunk = payloads[start:start + 5]
+        text = "\n".join(chunk)
+        response = client.post("/profile", data={
+            "display_name": "冯宝宝", "city": fit(chunk, 300), "offer": text,
+            "looking_for": text, "intro_md": text})
+        assert response.status_code == 302, html_of(response)
+
+        page = client.get(f"/u/{user.id}")
+
+        assert page.status_code == 200
+        assert "'unsafe-inline'" not in script_src(page.headers["Content-Security-Policy"])
+        html = html_of(page)
+        failures += [payload for payload in chunk if "<" in payload and payload in html]
+
+    assert failures == []
