@@ -93,7 +93,9 @@ def serve(host, port):
             click.secho("The database needs `learnclub db upgrade` first.", fg="red")
             sys.exit(1)
     _print_setup_link(config.BASE_URL)
-    app.run(host=host, port=port, use_reloader=False, threaded=True)
+    from werkzeug.serving import run_simple
+    click.echo(f"Serving on http://{host}:{port} (Ctrl-C stops)")
+    run_simple(host, port, app, use_reloader=False, threaded=True)
 
 
 @cli.command("scheduler")

@@ -1,4 +1,5 @@
 """Rules that must hold when several hosts, senders or processes act at the same moment."""
+import ast
 import os
 import socket
 import subprocess
@@ -147,7 +148,9 @@ def test_send_outbox_two_processes_send_each_once(app, database_url, smtp, tmp_p
 
     outcomes = _run_due_processes(database_url, smtp, tmp_path)
 
+    sent = [ast.literal_eval(out.removeprefix("send_outbox: ")) for _, out, _ in outcomes]
     assert [(code, err) for code, _, err in outcomes] == [(0, ""), (0, "")]
+    assert (sum(s for s, _ in sent), sum(f for _, f in sent)) == (30, 0)
     assert smtp.recipients == expected
     assert _outbox() == [(f"test:{i}", 1, NOW) for i in range(30)]
 
