@@ -17,7 +17,8 @@ def build_message(message, sender):
     mail = EmailMessage()
     mail["From"] = sender
     mail["To"] = message.to_addr
-    mail["Subject"] = message.subject
+    # a header is one line: a cohort named with line-break characters must not stop its mail
+    mail["Subject"] = " ".join(message.subject.splitlines())
     mail["Date"] = formatdate(localtime=False)
     mail["Message-ID"] = make_msgid(domain="learnclub")
     mail["Auto-Submitted"] = "auto-generated"

@@ -140,7 +140,8 @@ def _run_due_processes(database_url, smtp, tmp_path):
     processes = [subprocess.Popen([str(LEARNCLUB), "jobs", "run-due", "--now", NOW.isoformat()],
                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   text=True) for _ in range(2)]
-    return [(p.wait(timeout=60), *p.communicate()) for p in processes]
+    outputs = [p.communicate(timeout=60) for p in processes]
+    return [(p.returncode, out, err) for p, (out, err) in zip(processes, outputs, strict=True)]
 
 
 def test_send_outbox_two_processes_send_each_once(app, database_url, smtp, tmp_path):

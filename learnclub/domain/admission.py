@@ -54,9 +54,11 @@ def submit_application(cohort, user, *, motivation, background, now, tr=_same):
     """Apply to join (or update a pending application). Returns the application."""
     if cohort.admission != "application":
         raise NotAllowed(tr("This cohort admits by invitation only."))
-    check_text(motivation, field="motivation", label=tr("Why you want to join"),
-               max_length=LONG, required=True, tr=tr)
-    check_text(background, field="background", label=tr("Your background"), max_length=LONG, tr=tr)
+    # check_text turns a missing (None) field into "": the columns are NOT NULL
+    motivation = check_text(motivation, field="motivation", label=tr("Why you want to join"),
+                            max_length=LONG, required=True, tr=tr)
+    background = check_text(background, field="background", label=tr("Your background"),
+                            max_length=LONG, tr=tr)
     member = Membership.get_or_none((Membership.cohort == cohort) & (Membership.user == user))
     if member is not None and member.status == "active":
         raise Conflict(tr("You are already a member of this cohort."))

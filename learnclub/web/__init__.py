@@ -1,6 +1,7 @@
 """The web interface: blueprints per area, plus what every page shares."""
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
+from flask import redirect, url_for
 from markupsafe import Markup
 
 from learnclub.domain import accounts
@@ -30,6 +31,8 @@ def init_app(app):
     for area in (auth, cohorts, admission, profiles, admin):
         app.register_blueprint(area.bp)
     app.jinja_env.filters["markdown"] = _markdown_filter
+    app.add_url_rule("/favicon.ico", "favicon",
+                     lambda: redirect(url_for("static", filename="favicon.svg"), 301))
 
 
 def _markdown_filter(text):

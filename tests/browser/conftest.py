@@ -107,9 +107,7 @@ class Tab:
                      and self._problem("HTTP", f"{r.status} {r.url}"))
 
     def _console(self, msg):
-        # Chromium asks every site for /favicon.ico on its own; the app has none (yet), and
-        # that 404 is the browser's habit, not an error of the page.
-        if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico"):
+        if msg.type == "error":
             self._problem("console", msg.text)
 
     def _problem(self, kind, text):
@@ -118,10 +116,6 @@ class Tab:
     @property
     def path(self):
         return urlsplit(self.page.url).path
-
-    @property
-    def query(self):
-        return urlsplit(self.page.url).query
 
     def goto(self, path):
         self.page.goto(self.base + path)

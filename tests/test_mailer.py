@@ -1,0 +1,26 @@
+"""Building the mail itself: headers stay valid whatever the names in them."""
+import json
+from email import message_from_bytes, policy
+from pathlib import Path
+
+from learnclub.mailer import build_message
+from learnclub.models import OutboxMessage
+
+BLNS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "blns.json"
+
+
+def test_subject_with_line_breaks_still_makes_a_valid_mail():
+    strings = json.loads(BLNS.read_text())
+    broken = []
+    for text in strings:
+        message = OutboxMessage(to_addr="a@example.org", subject=f"欢迎加入「{text}」",
+                                body=f"正文 {text}")
+        try:
+            raw = build_message(message, "learnclub <noreply@example.org>").as_bytes()
+        except ValueError as exc:
+            broken.append((text, str(exc)))
+            continue
+        parsed = message_from_bytes(raw, policy=policy.default)
+        if "\n" in str(parsed["Subject"]) or parsed.get_content().rstrip("\n") != f"正文 {text}":
+            broken.append((text, "changed"))
+    assert broken == []
