@@ -62,8 +62,12 @@ def complete_setup(raw, *, email, display_name, password, now, tr=_same):
                            created_at=now)
 
 
-def request_signup(email, display_name, password, *, now, base_url, locale, tr=_same):
-    """Mail a confirmation link (or, for a known address, a notice to its owner). Same answer."""
+def request_signup(email, display_name, password, *, now, base_url, locale, return_to="",
+                   tr=_same):
+    """Mail a confirmation link (or, for a known address, a notice to its owner). Same answer.
+
+    `return_to` is where the new account continues after confirming (e.g. the cohort's apply page).
+    """
     email = _check_new_account(email, display_name, password, tr)
     existing = User.get_or_none(User.email == email)
     nonce = secrets.token_hex(8)
@@ -74,20 +78,23 @@ def request_signup(email, display_name, password, *, now, base_url, locale, tr=_
         return
     raw = issue_token("signup", now=now, ttl=timedelta(hours=24), payload={
         "email": email, "display_name": display_name, "locale": locale,
-        "password_hash": hash_password(password)})
+        "password_hash": hash_password(password), "return_to": return_to})
     notices.mail_signup_confirm(email=email, link=f"{base_url}/signup/confirm/{raw}",
                                 locale=locale, now=now, key=f"signup:{email}:{nonce}")
 
 
 def confirm_signup(raw, *, now, tr=_same):
-    """Create the account a confirmation link stands for. Returns the new user."""
+    """Create the account a confirmation link stands for. Returns the new user, whose
+    `return_to` says where sign-up started."""
     with db.atomic():
         data = use_token("signup", raw, now=now, tr=tr).payload_data
         if User.select().where(User.email == data["email"]).exists():
             raise Conflict(tr("This account is already confirmed: sign in."))
-        return User.create(email=data["email"], password_hash=data["password_hash"],
+        user = User.create(email=data["email"], password_hash=data["password_hash"],
                            display_name=data["display_name"], locale=data.get("locale"),
                            created_at=now)
+    user.return_to = data.get("return_to", "")
+    return user
 
 
 def authenticate(email, password, *, ip, now, tr=_same):

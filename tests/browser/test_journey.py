@@ -88,7 +88,7 @@ def visitor_signs_up(visitor, base):
     visitor.check()
     visitor.goto(mailed_link(LEARNER["email"], base).removeprefix(base))
     submit(visitor)  # activation is a button, so mail scanners cannot use the link up
-    visitor.wait_for("/")
+    visitor.wait_for(f"{cohort}apply")  # sign-up continues where it started
     expect_flash(visitor)
 
 

@@ -167,3 +167,21 @@ def test_session_rows_survive_in_database_for_other_processes(client, login_as):
         count = LoginSession.select().where(LoginSession.user == user).count()
 
     assert count == 1
+
+
+def test_signup_continues_where_it_started(client):
+    client.post("/signup", data={"email": "late@example.org", "display_name": "晚到",
+                                 "password": "twelve chars!", "next": "/c/lab/apply"})
+
+    confirmed = client.post(_last_link("/signup/confirm/"))
+
+    assert confirmed.headers["Location"] == "/c/lab/apply"
+
+
+def test_signup_never_continues_to_another_site(client):
+    client.post("/signup", data={"email": "evil@example.org", "display_name": "X",
+                                 "password": "twelve chars!", "next": "//evil.example/x"})
+
+    confirmed = client.post(_last_link("/signup/confirm/"))
+
+    assert confirmed.headers["Location"] == "/"

@@ -24,8 +24,8 @@ from learnclub.web.common import base_url, client_ip, show_error, tr
 from learnclub.web.i18n import COOKIE, select_locale
 
 
-def _safe_next(default="cohorts.home"):
-    target = request.values.get("next") or ""
+def _safe_next(default="cohorts.home", target=None):
+    target = (request.values.get("next") or "") if target is None else target
     parsed = urlparse(target)
     if target.startswith("/") and not target.startswith("//") and not parsed.netloc:
         return target
@@ -65,12 +65,12 @@ def signup():
         try:
             accounts.request_signup(form.email.data, form.display_name.data, form.password.data,
                                     now=clock.now(), base_url=base_url(), locale=select_locale(),
-                                    tr=tr)
+                                    return_to=_safe_next(), tr=tr)
         except DomainError as exc:
             show_error(form, exc)
         else:
             return render_template("auth/check_mail.html", email=form.email.data)
-    return render_template("auth/signup.html", form=form, next=request.args.get("next", ""))
+    return render_template("auth/signup.html", form=form, next=request.values.get("next", ""))
 
 
 @bp.route("/signup/confirm/<token>", methods=["GET", "POST"])
@@ -85,7 +85,7 @@ def confirm(token):
             return redirect(url_for("auth.login"))
         _sign_in(user)
         flash(_("Your account is ready. Welcome!"), "success")
-        return redirect(url_for("cohorts.home"))
+        return redirect(_safe_next(target=user.return_to))
     if peek_token("signup", token, now=clock.now()) is None:
         flash(_("This link has expired or has already been used."), "error")
         return redirect(url_for("auth.login"))
@@ -106,7 +106,7 @@ def login():
         else:
             _sign_in(user, remember=form.remember.data)
             return redirect(_safe_next())
-    return render_template("auth/login.html", form=form, next=request.args.get("next", ""))
+    return render_template("auth/login.html", form=form, next=request.values.get("next", ""))
 
 
 @bp.post("/logout")
