@@ -4,6 +4,7 @@ With nothing set, learnclub runs on SQLite in `instance/` and keeps a generated 
 """
 import os
 import secrets
+import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,14 +19,22 @@ def _env(name, default=None):
 def _instance_secret_key(instance: Path) -> str:
     """Generate the secret key once and keep it in instance/, readable by the owner only."""
     path = instance / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    instance.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key)
-    return key
+    if not path.exists():
+        key = secrets.token_urlsafe(48)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process started at the same moment and wrote it first
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(key)
+            return key
+    for _ in range(50):  # the other process may still be writing it
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.02)
+    raise RuntimeError(f"{path} is empty: delete it, or set LEARNCLUB_SECRET_KEY")
 
 
 class Config:
@@ -33,6 +42,7 @@ class Config:
 
     def __init__(self):
         instance = Path(_env("INSTANCE_DIR", str(INSTANCE)))
+        instance.mkdir(parents=True, exist_ok=True)
         self.INSTANCE_DIR = instance
         self.DATABASE_URL = _env("DATABASE_URL", f"sqlite:///{instance / 'learnclub.db'}")
         self.SECRET_KEY = _env("SECRET_KEY") or _instance_secret_key(instance)

@@ -247,19 +247,23 @@ def _fail_from_one_address(email, ip, total):
 
 def test_authenticate_other_email_same_ip_allowed_below_ip_limit(app):
     user, other = make_user(), make_user()
-    run_together(lambda: _fail_from_one_address(user.email, "203.0.113.7", LIMITS["ip"] - 1))
+    arranged = run_together(
+        lambda: _fail_from_one_address(user.email, "203.0.113.7", LIMITS["ip"] - 1))
 
     [(kind, value)] = run_together(
         lambda: authenticate(other.email, PASSWORD, ip="203.0.113.7", now=NOW))
 
+    assert arranged == [("ok", None)]
     assert (kind, value.id) == ("ok", other.id)
 
 
 def test_authenticate_other_email_same_ip_throttled_at_ip_limit(app):
     user, other = make_user(), make_user()
-    run_together(lambda: _fail_from_one_address(user.email, "203.0.113.7", LIMITS["ip"]))
+    arranged = run_together(
+        lambda: _fail_from_one_address(user.email, "203.0.113.7", LIMITS["ip"]))
 
     [(kind, error)] = run_together(
         lambda: authenticate(other.email, PASSWORD, ip="203.0.113.7", now=NOW))
 
+    assert arranged == [("ok", None)]
     assert (kind, type(error)) == ("error", Throttled)
