@@ -185,3 +185,17 @@ def test_signup_never_continues_to_another_site(client):
     confirmed = client.post(_last_link("/signup/confirm/"))
 
     assert confirmed.headers["Location"] == "/"
+
+
+def test_sign_out_all_other_devices(app, client, login_as):
+    user = make_user()
+    phone = app.test_client()
+    phone.post("/login", data={"email": user.email, "password": PASSWORD})
+    login_as(user)
+    assert "signed in on 1 other device" in client.get("/profile").get_data(as_text=True)
+
+    client.post("/account/sessions/end-others")
+
+    assert phone.get("/profile").status_code == 302
+    assert client.get("/profile").status_code == 200
+    assert LoginSession.select().where(LoginSession.user == user).count() == 1

@@ -167,6 +167,16 @@ def change_password():
     return render_template("auth/change_password.html", form=form)
 
 
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_sessions():
+    """Sign out every other browser and device of this account."""
+    if LogoutForm().validate_on_submit():
+        ended = accounts.end_other_sessions(current_user, keep_key=current_user.session_key)
+        flash(_("Other devices signed out: %(n)d.", n=ended), "success")
+    return redirect(url_for("profiles.edit"))
+
+
 @bp.get("/lang/<locale>")
 def set_language(locale):
     """Switch the UI language; remembered in a cookie and, when signed in, on the account."""

@@ -5,7 +5,8 @@ from flask_login import current_user, login_required
 
 from learnclub.domain import profiles
 from learnclub.domain.errors import DomainError
-from learnclub.models import Cohort, Membership, User
+from learnclub.models import Cohort, LoginSession, Membership, User
+from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import show_error, tr
 from learnclub.web.profiles import bp
 from learnclub.web.profiles.forms import ProfileForm
@@ -24,7 +25,9 @@ def edit():
         else:
             flash(_("Profile saved."), "success")
             return redirect(url_for("profiles.show", user_id=current_user.id))
-    return render_template("profiles/edit.html", form=form)
+    other_sessions = LoginSession.select().where(LoginSession.user == current_user.id).count() - 1
+    return render_template("profiles/edit.html", form=form, other_sessions=other_sessions,
+                           plain=PlainForm())
 
 
 def _shares_a_cohort(viewer, user_id):

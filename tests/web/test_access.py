@@ -1,0 +1,86 @@
+"""Every route, asked by every kind of person: the server enforces roles, whatever the UI shows.
+
+The table below must name every rule of the app; a new route without a row fails the test.
+"""
+import pytest
+
+from learnclub.models import Application, Invite
+from tests.factories import T0, make_application, make_cohort, make_member, make_user
+
+PUBLIC = "public"
+SIGNED_IN = "signed-in"
+MEMBER = "member"
+STAFF = "staff"
+HOST = "host"
+ADMIN = "admin"
+TOKEN = "token"  # the secret in the URL is the permission
+
+#: rule -> who may use it
+ROUTES = {
+    "/static/<path:filename>": PUBLIC, "/setup/<token>": TOKEN, "/signup": PUBLIC,
+    "/signup/confirm/<token>": TOKEN, "/login": PUBLIC, "/logout": PUBLIC,
+    "/password/forgot": PUBLIC, "/password/reset/<token>": TOKEN,
+    "/account/password": SIGNED_IN, "/account/sessions/end-others": SIGNED_IN,
+    "/lang/<locale>": PUBLIC, "/": PUBLIC, "/new": ADMIN, "/c/<slug>/": PUBLIC,
+    "/c/<slug>/settings": STAFF, "/c/<slug>/members": MEMBER,
+    "/c/<slug>/members/<int:user_id>/role": HOST, "/c/<slug>/invites": STAFF,
+    "/c/<slug>/invites/<int:invite_id>/revoke": STAFF, "/join/<token>": TOKEN,
+    "/c/<slug>/delete": HOST, "/c/<slug>/apply": SIGNED_IN, "/c/<slug>/applications": STAFF,
+    "/c/<slug>/applications/<int:application_id>/<decision>": STAFF, "/profile": SIGNED_IN,
+    "/u/<int:user_id>": MEMBER, "/admin/mail": ADMIN, "/favicon.ico": PUBLIC,
+    "/healthz": PUBLIC,
+}
+#: who is asking -> the kinds of route they may use
+ALLOWED = {
+    "anonymous": {PUBLIC},
+    "outsider": {PUBLIC, SIGNED_IN},
+    "learner": {PUBLIC, SIGNED_IN, MEMBER},
+    "removed": {PUBLIC, SIGNED_IN},
+    "assistant": {PUBLIC, SIGNED_IN, MEMBER, STAFF},
+}
+
+
+def test_every_route_is_in_the_table(app):
+    rules = {rule.rule for rule in app.url_map.iter_rules()}
+    assert rules == set(ROUTES)
+
+
+def _urls(cohort, target, application, invite):
+    values = {"slug": cohort.slug, "user_id": target.id, "invite_id": invite.id,
+              "application_id": application.id, "decision": "admitted", "token": "x",
+              "locale": "en", "filename": "app.css"}
+    for rule, kind in ROUTES.items():
+        url = rule
+        for name, value in values.items():
+            url = url.replace(f"<{name}>", str(value)).replace(f"<int:{name}>", str(value))
+            url = url.replace(f"<path:{name}>", str(value))
+        yield rule, kind, url
+
+
+@pytest.mark.parametrize("who", sorted(ALLOWED))
+def test_routes_refuse_whoever_lacks_the_role(app, client, login_as, who):
+    host = make_user(can_host=True)
+    cohort = make_cohort(host=host)
+    target = make_member(cohort)
+    application = make_application(cohort)
+    invite = Invite.create(cohort=cohort, token="live-token", expires_at=T0.replace(year=2099),
+                           created_by=host, created_at=T0)
+    if who != "anonymous":
+        person = make_user()
+        if who in ("learner", "assistant", "removed"):
+            make_member(cohort, person, role="learner" if who == "removed" else who,
+                        status="removed" if who == "removed" else "active")
+        login_as(person)
+
+    leaks = []
+    for rule, kind, url in _urls(cohort, target, application, invite):
+        if kind in ALLOWED[who] or kind == TOKEN or rule == "/logout":
+            continue
+        for method in ("GET", "POST"):
+            response = client.open(url, method=method, data={"role": "host", "message": "x"})
+            denied = response.status_code in (403, 404, 405) or (
+                response.status_code == 302 and "/login" in response.headers["Location"])
+            if not denied:
+                leaks.append((method, url, response.status_code))
+    assert leaks == []
+    assert Application.get_by_id(application.id).status == "submitted"
