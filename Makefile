@@ -28,5 +28,5 @@ clean:
 # Refresh the message catalogs after changing UI text, then translate the new entries.
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k tr -k _ -o learnclub/translations/messages.pot --no-location --omit-header --sort-output .
-	$(BIN)/pybabel update -i learnclub/translations/messages.pot -d learnclub/translations -l zh_Hans_CN --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel update -i learnclub/translations/messages.pot -d learnclub/translations -l zh_Hans_CN --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d learnclub/translations
