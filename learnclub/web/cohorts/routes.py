@@ -78,7 +78,8 @@ def settings(slug):
         else:
             flash(_("Settings saved.") if changed else _("Nothing changed."), "success")
             return redirect(url_for("cohorts.settings", slug=slug))
-    return render_template("cohorts/settings.html", cohort=cohort, form=form)
+    return render_template("cohorts/settings.html", cohort=cohort, form=form,
+                           can_delete=access.can(current_user, "delete_cohort", cohort))
 
 
 @bp.get("/c/<slug>/members")
