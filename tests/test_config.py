@@ -11,7 +11,7 @@ def test_defaults_use_sqlite_in_the_instance_folder(monkeypatch, tmp_path):
 
     config = Config()
 
-    assert config.DATABASE_URL == f"sqlite:///{tmp_path / 'instance' / 'learnclub.db'}"
+    assert f"sqlite:///{tmp_path / 'instance' / 'learnclub.db'}" == config.DATABASE_URL
     assert (tmp_path / "instance" / "secret_key").read_text() == config.SECRET_KEY
     assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o777 == 0o600
     assert Config().SECRET_KEY == config.SECRET_KEY

@@ -71,6 +71,7 @@ def request_signup(email, display_name, password, *, now, base_url, locale, retu
     email = _check_new_account(email, display_name, password, tr)
     existing = User.get_or_none(User.email == email)
     nonce = secrets.token_hex(8)
+    password_hash = hash_password(password)  # in both branches, so timing does not tell either
     if existing is not None:
         notices.mail_signup_existing(user=existing, login_link=f"{base_url}/login",
                                      reset_link=f"{base_url}/password/forgot", now=now,
@@ -78,7 +79,7 @@ def request_signup(email, display_name, password, *, now, base_url, locale, retu
         return
     raw = issue_token("signup", now=now, ttl=timedelta(hours=24), payload={
         "email": email, "display_name": display_name, "locale": locale,
-        "password_hash": hash_password(password), "return_to": return_to})
+        "password_hash": password_hash, "return_to": return_to})
     notices.mail_signup_confirm(email=email, link=f"{base_url}/signup/confirm/{raw}",
                                 locale=locale, now=now, key=f"signup:{email}:{nonce}")
 

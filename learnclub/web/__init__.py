@@ -1,7 +1,7 @@
 """The web interface: blueprints per area, plus what every page shares."""
+from flask import redirect, url_for
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
-from flask import redirect, url_for
 from markupsafe import Markup
 
 from learnclub.domain import accounts

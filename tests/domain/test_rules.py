@@ -94,7 +94,8 @@ def test_settings_normalise_reminder_hours():
 
 def test_throttle_counts_failures_in_window(app):
     for minute in range(5):
-        throttle.record_failed_login("a@example.org", "10.0.0.1", now=T0 + timedelta(minutes=minute))
+        throttle.record_failed_login("a@example.org", "10.0.0.1",
+                                     now=T0 + timedelta(minutes=minute))
 
     with pytest.raises(Throttled) as exc:
         throttle.check_login_allowed("A@Example.org ", "10.0.0.2", now=T0 + timedelta(minutes=5),

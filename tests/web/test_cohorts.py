@@ -82,7 +82,8 @@ def test_visitor_applies_and_host_admits(client, login_as):
     host = make_user(can_host=True)
     cohort = make_cohort(host=host)
     applicant = login_as(make_user())
-    client.post(f"/c/{cohort.slug}/apply", data={"motivation": "想学社群运营", "background": "宝妈"})
+    client.post(f"/c/{cohort.slug}/apply",
+                data={"motivation": "想学社群运营", "background": "宝妈"})
     application = Application.get(Application.user == applicant)
     client.post("/logout")
     login_as(host)

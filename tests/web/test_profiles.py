@@ -16,7 +16,8 @@ def test_profile_edit_saves_every_field(client, login_as):
     saved = User.get_by_id(user.id)
     assert (saved.display_name, saved.city, saved.industry, saved.company_title, saved.offer,
             saved.looking_for, saved.intro_md) == (
-        "冯宝宝", "上海", "社区团购", "小区团长", "三年团购经验", "供应链伙伴", "我在**上海**做团购")
+        "冯宝宝", "上海", "社区团购", "小区团长", "三年团购经验", "供应链伙伴",
+        "我在**上海**做团购")
     page = client.get(f"/u/{user.id}").get_data(as_text=True)
     assert "<strong>上海</strong>" in page
 
