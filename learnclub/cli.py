@@ -133,6 +133,33 @@ def run_due(now_text):
         click.echo(f"{name}: {result}")
 
 
+@cli.group("content")
+def content_group():
+    """Cases written as Markdown files in content/<cohort-slug>/."""
+
+
+@content_group.command("sync")
+@with_appcontext
+def content_sync_command():
+    """Import content/<cohort-slug>/*.md: new, changed and removed files; report problems."""
+    from learnclub.domain.content_sync import sync_all
+    folder = current_app.config["CONTENT_DIR"]
+    with connection():
+        reports = sync_all(folder, now=clock.now())
+    if not reports:
+        click.echo(f"No cohort folders with cases in {folder}.")
+    problems = 0
+    for report in reports:
+        counts = ", ".join(f"{len(getattr(report, k))} {k}" for k in
+                           ("created", "updated", "unchanged", "archived", "restored"))
+        click.echo(f"{report.cohort}: {counts}")
+        for problem in report.problems:
+            problems += 1
+            click.secho(f"  ! {problem.message}", fg="red", err=True)
+    if problems:
+        sys.exit(1)
+
+
 @cli.group("user")
 def user_group():
     """Accounts."""
@@ -161,7 +188,8 @@ def demo():
             raise click.ClickException("The database already has accounts; `learnclub demo` "
                                        "only fills an empty one.")
         logins = demo_data.create_demo(now=clock.now(),
-                                          base_url=current_app.config["BASE_URL"])
+                                          base_url=current_app.config["BASE_URL"],
+                                          content_dir=current_app.config["CONTENT_DIR"])
     base = current_app.config["BASE_URL"]
     click.echo(f"Demo cohort ready: {base}/c/{logins['cohort']}")
     click.echo(f"Sign in at {base}/login\n")

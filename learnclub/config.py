@@ -87,5 +87,6 @@ class TestConfig(Config):
         self.TESTING = True
         self.MAIL_URL = ""
         self.BASE_URL = "http://localhost"
+        self.CONTENT_DIR = instance_dir / "content"
         for key, value in overrides.items():
             setattr(self, key, value)

@@ -5,9 +5,10 @@ outbox and the seat count look exactly as they would after a few weeks of real u
 """
 import secrets
 from datetime import timedelta
+from pathlib import Path
 
 from learnclub.db import db
-from learnclub.domain import admission, cohorts, profiles
+from learnclub.domain import admission, cohorts, content_sync, profiles
 from learnclub.domain.passwords import hash_password
 from learnclub.models import Cohort, User
 
@@ -225,8 +226,11 @@ def _add_applicants(cohort, host, password_hash, *, now):
                                      now=now - timedelta(days=4), message=WAITLIST_NOTE)
 
 
-def create_demo(*, now, base_url=BASE_URL):
+def create_demo(*, now, base_url=BASE_URL, content_dir=None):
     """Create a host, a cohort, its assistant, learners and applicants; returns the logins.
+
+    With `content_dir`, the cohort's cases are imported from content/community-lab/ as if
+    the host had dropped them in a week ago: two are out, the rest are coming.
 
     Passwords are random on every run: the host and the assistant each have their own,
     all learners and applicants share one. Mails (admissions, waitlist) go to the outbox.
@@ -241,6 +245,8 @@ def create_demo(*, now, base_url=BASE_URL):
         _admit_learners(cohort, host, learner_hash, start=start + timedelta(hours=2),
                         link=f"{base_url}/c/{SLUG}")
         _add_applicants(cohort, host, learner_hash, now=now)
+    if content_dir is not None:
+        content_sync.sync_cohort(cohort, Path(content_dir) / SLUG, now=now - timedelta(days=7))
     accounts = [("host", _email(HOST[0]), host_pw),
                 ("assistant", _email(ASSISTANT[0]), assistant_pw)]
     accounts += [("learner", _email(row[0]), learner_pw) for row in LEARNERS[:3]]

@@ -8,7 +8,7 @@ import logging
 
 from learnclub import clock, mailer
 from learnclub.db import connection
-from learnclub.domain import outbox
+from learnclub.domain import announcements, content_sync, outbox
 
 log = logging.getLogger("learnclub.jobs")
 
@@ -31,8 +31,30 @@ def send_outbox(settings, *, now):
     return sent, failed
 
 
-#: name -> (job, interval in seconds when scheduled)
+def sync_content(settings, *, now):
+    """Import changed case files from the content folder. Returns how many cohorts changed."""
+    reports = content_sync.sync_all(settings["CONTENT_DIR"], now=now)
+    for report in reports:
+        for problem in report.problems:
+            log.warning("content %s: %s", report.cohort, problem.message)
+    return sum(report.changed for report in reports)
+
+
+def announce_cases(settings, *, now):
+    """Mail members about cases that have come out. Returns how many cases were announced."""
+    return announcements.announce_cases(now=now, base_url=settings["BASE_URL"])
+
+
+def warn_dry_queues(settings, *, now):
+    """Warn hosts whose case queue runs dry. Returns how many cohorts were warned."""
+    return announcements.warn_dry_queues(now=now, base_url=settings["BASE_URL"])
+
+
+#: name -> (job, interval in seconds when scheduled), in the order run_due runs them
 JOBS = {
+    "sync_content": (sync_content, 60),
+    "announce_cases": (announce_cases, 60),
+    "warn_dry_queues": (warn_dry_queues, 3600),
     "send_outbox": (send_outbox, 30),
 }
 

@@ -13,6 +13,7 @@ PERMISSIONS = {
     "change_roles": ("host",),
     "delete_cohort": ("host",),
     "view_sent_mail": STAFF_ROLES,
+    "manage_cases": STAFF_ROLES,
 }
 
 

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from peewee import IntegrityError
 
 from learnclub.db import db, lock_row, write_transaction
+from learnclub.domain.cases import reschedule
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed
 from learnclub.domain.text import LONG, check_text
 from learnclub.models import Cohort, Membership, MembershipEvent
@@ -19,6 +20,10 @@ SETTING_FIELDS = (
     "sharing_weekday", "sharing_time", "sharing_minutes", "sharing_weeks_ahead",
     "is_public", "peer_visibility",
 )
+
+
+#: settings that move the dates of queued cases
+RHYTHM_FIELDS = {"timezone", "cadence_min_days", "cadence_target_days", "cadence_max_days"}
 
 
 def _same(s):
@@ -99,7 +104,10 @@ def update_cohort(cohort, settings, *, actor, now, tr=_same):
     for key in changed:
         setattr(cohort, key, settings[key])
     if changed:
-        cohort.save()
+        with db.atomic():
+            cohort.save()
+            if set(changed) & RHYTHM_FIELDS:
+                reschedule(cohort, now=now)
     return changed
 
 

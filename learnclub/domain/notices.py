@@ -1,4 +1,6 @@
 """The mails people get, written in the recipient's language and put in the outbox."""
+from zoneinfo import ZoneInfo
+
 from learnclub.domain.outbox import enqueue_mail
 from learnclub.i18n import translations_for
 
@@ -65,3 +67,39 @@ def mail_application_decided(*, application, link, now):
     enqueue_mail(f"application:{application.id}:{application.status}", to_addr=user.email,
                  user=user, subject=subjects[application.status] % values,
                  body=body + _sign(tr), now=now)
+
+
+def _local(instant, zone, locale):
+    """A time as the reader reads it: in the cohort's zone, in their language."""
+    from babel.dates import format_datetime
+    return format_datetime(instant.astimezone(ZoneInfo(zone)), "yyyy-MM-dd HH:mm (zzzz)",
+                           locale="zh_Hans_CN" if (locale or "zh").startswith("zh") else "en")
+
+
+def mail_case_published(*, case, slot, member, link, now):
+    """Announce a new case to one member: title, homework prompt and due time."""
+    tr = _tr(member.locale)
+    cohort = case.cohort
+    body = tr("A new case is out in %(cohort)s:\n\n%(title)s\n\nRead it: %(link)s") % {
+        "cohort": cohort.name, "title": case.title, "link": link}
+    if case.homework_prompt:
+        body += "\n\n" + tr("Homework:") + "\n" + case.homework_prompt
+    body += "\n\n" + tr("Due: %(when)s") % {
+        "when": _local(slot.due_at, cohort.timezone, member.locale)}
+    enqueue_mail(f"case:{case.id}:announce:member:{member.id}", to_addr=member.email,
+                 user=member, subject=tr("New case: %(title)s") % {"title": case.title},
+                 body=body + _sign(tr), now=now)
+
+
+def mail_queue_dry(*, cohort, host, dry_at, link, now):
+    """Warn a host that the case queue will run dry before the maximum gap."""
+    tr = _tr(host.locale)
+    body = tr("The case queue of %(cohort)s is running dry. To keep the rhythm (at most "
+              "%(max)d days between cases), schedule the next case before %(when)s.\n\n"
+              "Schedule: %(link)s") % {
+        "cohort": cohort.name, "max": cohort.cadence_max_days, "link": link,
+        "when": _local(dry_at, cohort.timezone, host.locale)}
+    enqueue_mail(f"cohort:{cohort.id}:queue-dry:{dry_at:%Y%m%d%H%M}:host:{host.id}",
+                 to_addr=host.email, user=host,
+                 subject=tr("%(cohort)s: the case queue is running dry") % {
+                     "cohort": cohort.name}, body=body + _sign(tr), now=now)

@@ -2,9 +2,12 @@
 
 Whatever anyone writes (learners, hosts, guests) goes through here before it reaches a page.
 """
+from urllib.parse import quote, urlsplit
+
 import markdown
 import nh3
 from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "details", "div", "em", "h1", "h2",
@@ -24,12 +27,36 @@ URL_SCHEMES = {"http", "https", "mailto"}
 EXTENSIONS = ["tables", "fenced_code", "footnotes", "sane_lists", "toc", "nl2br"]
 
 
-def _markdown():
-    return markdown.Markdown(
+class _RelativeLinks(Treeprocessor):
+    """Point relative image and link targets (images/x.png) at the case's files URL."""
+
+    def __init__(self, md, base):
+        super().__init__(md)
+        self.base = base
+
+    def run(self, root):
+        for element in root.iter():
+            attr = {"img": "src", "a": "href"}.get(element.tag)
+            target = element.get(attr) if attr else None
+            if target and _is_relative_file(target):
+                element.set(attr, self.base + quote(target.removeprefix("./")))
+
+
+def _is_relative_file(target):
+    parts = urlsplit(target)
+    return not (parts.scheme or parts.netloc or target.startswith(("/", "#", "?"))) \
+        and ".." not in parts.path.split("/")
+
+
+def _markdown(files_base=None):
+    md = markdown.Markdown(
         extensions=EXTENSIONS,
         extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False}},
         output_format="html",
     )
+    if files_base:
+        md.treeprocessors.register(_RelativeLinks(md, files_base), "relative_links", 1)
+    return md
 
 
 def sanitise(html):
@@ -39,9 +66,15 @@ def sanitise(html):
                      strip_comments=True)
 
 
-def render_markdown(text):
-    """Markdown source -> sanitised HTML. Raw HTML in the source is escaped, never run."""
-    md = _markdown()
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
+def render_markdown(text, *, files_base=None, allow_html=False):
+    """Markdown source -> sanitised HTML. Raw HTML in the source is escaped, never run;
+    with `allow_html` (hosts' cases) it is kept, through the same allow-list as the rest.
+
+    With `files_base` (e.g. "/c/lab/cases/7/files/"), relative image and link paths point
+    there, so images kept next to a case file are served with the case.
+    """
+    md = _markdown(files_base)
+    if not allow_html:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
     return sanitise(md.convert(text or ""))

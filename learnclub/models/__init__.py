@@ -1,4 +1,5 @@
 """peewee models, one module per aggregate. ALL lists them in dependency order."""
+from learnclub.models.cases import Case, CaseFile, CaseRevision
 from learnclub.models.cohorts import Application, Cohort, Invite, Membership, MembershipEvent
 from learnclub.models.mail import OutboxMessage
 from learnclub.models.people import LoginAttempt, LoginSession, OneTimeToken, User
@@ -7,6 +8,7 @@ ALL = [
     User, LoginSession, LoginAttempt, OneTimeToken,
     Cohort, Membership, MembershipEvent, Application, Invite,
     OutboxMessage,
+    Case, CaseRevision, CaseFile,
 ]
 
 __all__ = [m.__name__ for m in ALL] + ["ALL"]

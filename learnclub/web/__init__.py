@@ -18,7 +18,17 @@ def _load_user(session_key):
 
 def init_app(app):
     """Wire sign-in, CSRF, languages, headers, errors and every blueprint into the app."""
-    from learnclub.web import admin, admission, auth, cohorts, errors, i18n, profiles, security
+    from learnclub.web import (
+        admin,
+        admission,
+        auth,
+        cases,
+        cohorts,
+        errors,
+        i18n,
+        profiles,
+        security,
+    )
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -28,9 +38,10 @@ def init_app(app):
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    for area in (auth, cohorts, admission, profiles, admin):
+    for area in (auth, cohorts, admission, profiles, cases, admin):
         app.register_blueprint(area.bp)
     app.jinja_env.filters["markdown"] = _markdown_filter
+    app.jinja_env.filters["case_markdown"] = _case_markdown_filter
     app.add_url_rule("/favicon.ico", "favicon",
                      lambda: redirect(url_for("static", filename="favicon.svg"), 301))
 
@@ -38,3 +49,9 @@ def init_app(app):
 def _markdown_filter(text):
     """{{ text|markdown }}: Markdown rendered and sanitised by the domain's one renderer."""
     return Markup(render_markdown(text))
+
+
+def _case_markdown_filter(text, cohort, case):
+    """A host's case: sanitised HTML allowed, relative images served with the case."""
+    base = url_for("cases.file", slug=cohort.slug, case_id=case.id, name="")
+    return Markup(render_markdown(text, files_base=base, allow_html=True))

@@ -1,10 +1,13 @@
 """Cohorts: home, creating and editing, the public page, the member directory, roles, invites."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain import access, admission, cohorts, profiles
+from learnclub.domain import access, admission, cohorts, content_sync, profiles
 from learnclub.domain.errors import DomainError
 from learnclub.models import Application, Cohort, Invite, Membership
 from learnclub.web.cohorts import bp
@@ -39,9 +42,30 @@ def new():
         except DomainError as exc:
             show_error(form, exc)
         else:
+            _import_cases(cohort)
             flash(_("Cohort created. Share its page so people can apply."), "success")
             return redirect(url_for("cohorts.page", slug=cohort.slug))
-    return render_template("cohorts/new.html", form=form)
+    return render_template("cohorts/new.html", form=form,
+                           suggestions=content_folders_without_cohort())
+
+
+def _import_cases(cohort):
+    """A new cohort whose address has a folder in content/ starts with those cases."""
+    folder = Path(current_app.config["CONTENT_DIR"]) / cohort.slug
+    if folder.is_dir():
+        report = content_sync.sync_cohort(cohort, folder, now=clock.now())
+        if report.created:
+            flash(ngettext("%(num)d case imported from content/%(slug)s/.",
+                           "%(num)d cases imported from content/%(slug)s/.",
+                           len(report.created), slug=cohort.slug), "success")
+
+
+def content_folders_without_cohort():
+    """Folder names in content/ that no cohort uses yet: suggestions for a new cohort."""
+    folder = Path(current_app.config["CONTENT_DIR"])
+    taken = {c.slug for c in Cohort.select(Cohort.slug)}
+    return sorted(p.name for p in folder.iterdir()
+                  if p.is_dir() and p.name not in taken) if folder.is_dir() else []
 
 
 @bp.get("/c/<slug>/")

@@ -1,0 +1,61 @@
+"""Images that belong to a case: kept next to its Markdown file, or uploaded in the editor."""
+import re
+import secrets
+from pathlib import Path
+
+from learnclub.domain.errors import DomainError
+from learnclub.models import CaseFile
+
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+#: magic bytes -> (content type, extension); SVG is refused: it can carry script
+SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    (b"GIF87a", "image/gif", "gif"),
+    (b"GIF89a", "image/gif", "gif"),
+)
+EXTENSIONS = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
+              "gif": "image/gif", "webp": "image/webp"}
+
+
+def _same(s):
+    return s
+
+
+def sniff_image(data):
+    """(content type, extension) from the file's first bytes, or None if not an image we take."""
+    for magic, content_type, ext in SIGNATURES:
+        if data.startswith(magic):
+            return content_type, ext
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp", "webp"
+    return None
+
+
+def _safe_name(filename, ext):
+    stem = re.sub(r"[^\w.-]+", "-", Path(filename or "").stem, flags=re.UNICODE).strip("-.")
+    return f"{(stem or 'image')[:80]}.{ext}"
+
+
+def store_case_image(case, filename, data, *, uploads_dir, now, tr=_same):
+    """Check and keep an uploaded image; returns the CaseFile (its `name` goes in Markdown)."""
+    if len(data) > MAX_IMAGE_BYTES:
+        raise DomainError(tr("The image is larger than 5 MB; make it smaller."), field="image")
+    kind = sniff_image(data)
+    if kind is None:
+        raise DomainError(tr("Upload a PNG, JPEG, GIF or WebP image."), field="image")
+    content_type, ext = kind
+    name = _safe_name(filename, ext)
+    if CaseFile.select().where((CaseFile.case == case) & (CaseFile.name == name)).exists():
+        name = _safe_name(f"{Path(name).stem}-{secrets.token_hex(3)}", ext)
+    stored = Path(str(case.cohort_id)) / str(case.id) / f"{secrets.token_hex(16)}.{ext}"
+    target = Path(uploads_dir) / stored
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return CaseFile.create(case=case, name=name, content_type=content_type, size=len(data),
+                           stored_as=str(stored), created_at=now)
+
+
+def content_file_type(name):
+    """The content type of a file next to a case's Markdown, if it is an image we serve."""
+    return EXTENSIONS.get(Path(name).suffix.lower().lstrip("."))

@@ -1,0 +1,149 @@
+"""The rhythm of cases (SPEC.md "Cases from Markdown"), as pure functions of times.
+
+A queued case (no publish_at of its own) goes out at the previous publication plus the target
+cadence, at the same local wall-clock time, so 20:00 stays 20:00 across daylight saving. Once
+its time has come it is frozen: later edits to the queue or the cadence never move a case
+that members may already have read.
+"""
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+DEFAULT_PUBLISH_TIME = time(20, 0)  #: the first case of a cohort goes out at 20:00 local
+
+
+def add_local_days(instant, days, zone):
+    """`instant` plus whole days on the local wall clock of `zone` (DST-safe)."""
+    local = instant.astimezone(zone).replace(tzinfo=None) + timedelta(days=days)
+    return local.replace(tzinfo=zone).astimezone(UTC)
+
+
+def local_days_between(earlier, later, zone):
+    """Days between two instants as the local wall clock counts them (DST-safe)."""
+    a = earlier.astimezone(zone).replace(tzinfo=None)
+    b = later.astimezone(zone).replace(tzinfo=None)
+    return (b - a).total_seconds() / 86400
+
+
+def next_wall_time(after, wall, zone):
+    """The first instant strictly after `after` whose local time is `wall`."""
+    local = after.astimezone(zone)
+    candidate = datetime.combine(local.date(), wall, tzinfo=zone)
+    while candidate.astimezone(UTC) <= after:
+        candidate = datetime.combine(candidate.date() + timedelta(days=1), wall, tzinfo=zone)
+    return candidate.astimezone(UTC)
+
+
+@dataclass
+class Cadence:
+    zone: ZoneInfo
+    min_days: int
+    target_days: int
+    max_days: int
+    due_hours: int
+    grace_hours: int
+
+    @classmethod
+    def of(cls, cohort):
+        return cls(ZoneInfo(cohort.timezone), cohort.cadence_min_days, cohort.cadence_target_days,
+                   cohort.cadence_max_days, cohort.homework_due_hours,
+                   cohort.homework_grace_hours)
+
+
+@dataclass
+class Slot:
+    """One case on the calendar: when it goes out, when homework is due, what to warn about."""
+
+    case: object
+    publish_at: datetime
+    due_at: datetime
+    grace_until: datetime
+    gap_days: float | None = None  #: days since the previous publication
+    warnings: list = field(default_factory=list)  #: ("too_soon"|"too_late", gap in days)
+
+
+def queued_times(cases, cadence, *, now):
+    """Publication times for the queued cases not yet out, by the cadence. {case.id: time}.
+
+    `cases` are the live cases; fixed ones (`publish_fixed`) and queued ones already out keep
+    their times, and the rest are placed after them in `queue_position` order.
+    """
+    out = sorted(c.publish_at for c in cases
+                 if c.publish_at is not None and c.publish_at <= now)
+    fixed_ahead = sorted(c.publish_at for c in cases
+                         if c.publish_fixed and c.publish_at is not None and c.publish_at > now)
+    waiting = sorted((c for c in cases if not c.publish_fixed
+                      and (c.publish_at is None or c.publish_at > now)),
+                     key=lambda c: (c.queue_position, c.id))
+    prev = out[-1] if out else None
+    times = {}
+    for case in waiting:
+        while True:
+            candidate = _candidate(prev, cadence, now)
+            if fixed_ahead and fixed_ahead[0] <= candidate:
+                prev = fixed_ahead.pop(0)  # a fixed case goes out first: count from it
+                continue
+            break
+        times[case.id] = prev = candidate
+    return times
+
+
+def _candidate(prev, cadence, now):
+    if prev is None:
+        return next_wall_time(now + timedelta(hours=12), DEFAULT_PUBLISH_TIME, cadence.zone)
+    candidate = add_local_days(prev, cadence.target_days, cadence.zone)
+    if candidate <= now:  # the queue ran dry a while ago: the next free evening, same time
+        wall = prev.astimezone(cadence.zone).time()
+        candidate = next_wall_time(now, wall, cadence.zone)
+    return candidate
+
+
+def build_schedule(cases, cadence):
+    """Slots for cases that have a publication time, in order, with due times and warnings.
+
+    Homework is due `due_hours` after publication but never after the next case goes out;
+    grace runs `grace_hours` beyond that. A gap outside min..max days is a warning.
+    """
+    dated = sorted((c for c in cases if c.publish_at is not None),
+                   key=lambda c: (c.publish_at, c.queue_position, c.id))
+    slots = []
+    for i, case in enumerate(dated):
+        due = case.due_at_fixed or case.publish_at + timedelta(hours=cadence.due_hours)
+        if case.due_at_fixed is None and i + 1 < len(dated):
+            due = min(due, dated[i + 1].publish_at)
+        slot = Slot(case, case.publish_at, due, due + timedelta(hours=cadence.grace_hours))
+        if i:
+            slot.gap_days = local_days_between(dated[i - 1].publish_at, case.publish_at,
+                                               cadence.zone)
+            if slot.gap_days < cadence.min_days:
+                slot.warnings.append(("too_soon", slot.gap_days))
+            elif slot.gap_days > cadence.max_days:
+                slot.warnings.append(("too_late", slot.gap_days))
+        slots.append(slot)
+    return slots
+
+
+def runs_dry_at(slots, cadence):
+    """When the next case would be overdue if none is added: last publication + max days."""
+    if not slots:
+        return None
+    return add_local_days(slots[-1].publish_at, cadence.max_days, cadence.zone)
+
+
+def queue_warning(slots, cadence, *, now):
+    """The time the queue runs dry if that is less than two max gaps away, else None."""
+    dry = runs_dry_at(slots, cadence)
+    if dry is not None and dry - now < timedelta(days=2 * cadence.max_days):
+        return dry
+    return None
+
+
+def window_state(slot, now):
+    """Homework state of a case at `now`: scheduled, open, grace or closed."""
+    if now < slot.publish_at:
+        return "scheduled"
+    if now < slot.due_at:
+        return "open"
+    if now < slot.grace_until:
+        return "grace"
+    return "closed"

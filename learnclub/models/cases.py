@@ -1,0 +1,73 @@
+"""Case studies (案例): their text, where they came from, when they go out, their revisions."""
+from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextField
+
+from learnclub.db import BaseModel
+from learnclub.models.cohorts import Cohort
+from learnclub.models.fields import UTCDateTimeField
+from learnclub.models.people import User
+
+
+class Case(BaseModel):
+    cohort = ForeignKeyField(Cohort, backref="cases", on_delete="CASCADE")
+    #: "content/<file>.md" path relative to the cohort's folder, or None for editor-made cases
+    source_path = CharField(max_length=500, null=True)
+    source_hash = CharField(max_length=64, default="")  #: sha256 of the file last imported
+    title = CharField(max_length=300)
+    body_md = TextField(default="")
+    homework_prompt = TextField(default="")
+    tags = CharField(max_length=500, default="")  #: comma-separated
+    #: when it goes out; for a queued case the date the cadence gave it (see domain/schedule.py)
+    publish_at = UTCDateTimeField(null=True, index=True)
+    #: True: publish_at was chosen by the host; False: the cadence sets it while in the future
+    publish_fixed = BooleanField(default=False)
+    due_at_fixed = UTCDateTimeField(null=True)  #: explicit due time, if the host set one
+    queue_position = IntegerField(default=0)
+    announced_at = UTCDateTimeField(null=True)
+    archived_at = UTCDateTimeField(null=True)  #: its file disappeared, or the host archived it
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
+
+    class Meta:
+        table_name = "case_study"  # "case" is an SQL keyword
+        indexes = ((("cohort", "source_path"), True),)
+
+    @property
+    def tag_list(self):
+        return [t.strip() for t in self.tags.split(",") if t.strip()]
+
+    @classmethod
+    def live(cls, cohort):
+        """Every case of the cohort that is not archived, in publication order."""
+        return (cls.select().where((cls.cohort == cohort) & cls.archived_at.is_null())
+                .order_by(cls.publish_at.asc(nulls="LAST"), cls.queue_position, cls.id))
+
+    @classmethod
+    def published(cls, cohort, now):
+        """What members may read at `now`: live cases whose publication time has come."""
+        return cls.live(cohort).where(cls.publish_at <= now)
+
+
+class CaseRevision(BaseModel):
+    """The text of a case as it was before an edit after publication."""
+
+    case = ForeignKeyField(Case, backref="revisions", on_delete="CASCADE")
+    title = CharField(max_length=300)
+    body_md = TextField()
+    homework_prompt = TextField(default="")
+    source = CharField(max_length=16)  #: "file" or "editor"
+    actor = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    created_at = UTCDateTimeField()
+
+
+class CaseFile(BaseModel):
+    """An image uploaded in the editor, stored in the instance folder."""
+
+    case = ForeignKeyField(Case, backref="files", on_delete="CASCADE")
+    name = CharField(max_length=200)  #: the name the Markdown refers to
+    content_type = CharField(max_length=50)
+    size = IntegerField()
+    stored_as = CharField(max_length=300)  #: path relative to the instance's uploads folder
+    created_at = UTCDateTimeField()
+
+    class Meta:
+        indexes = ((("case", "name"), True),)

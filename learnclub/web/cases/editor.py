@@ -1,0 +1,172 @@
+"""Writing cases in the browser (hosts and assistants), the schedule, and revisions."""
+import difflib
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from learnclub import clock
+from learnclub.domain import access, case_files, cases
+from learnclub.domain.content import ContentProblem, parse_case_file
+from learnclub.domain.errors import DomainError
+from learnclub.domain.rendering import render_markdown
+from learnclub.domain.schedule import Cadence, queue_warning, runs_dry_at
+from learnclub.models import Case, CaseFile, CaseRevision
+from learnclub.web.cases import bp
+from learnclub.web.cases.forms import CaseForm, ImageForm
+from learnclub.web.cases.routes import load_case
+from learnclub.web.cohorts.forms import PlainForm
+from learnclub.web.common import cohort_or_404, show_error, tr
+
+
+def _staff_cohort(slug):
+    cohort = cohort_or_404(slug)
+    access.require(current_user, "manage_cases", cohort, tr=tr)
+    return cohort
+
+
+def _load_md_file(form, zone):
+    """Fill the form from an uploaded .md file's front matter and body. True if it did."""
+    upload = form.md_file.data
+    if not upload or not getattr(upload, "filename", ""):
+        return False
+    try:
+        source = parse_case_file(upload.read(), name=upload.filename, zone=zone)
+    except ContentProblem as problem:
+        form.md_file.errors = [f"{problem.where}: {problem.problem} {problem.hint}"]
+        return True
+    form.title.data, form.body_md.data = source.title, source.body_md
+    form.homework_prompt.data, form.tags.data = source.homework, ", ".join(source.tags)
+    for field, value in (("publish_at", source.publish_at), ("due_at", source.due_at)):
+        getattr(form, field).data = value.astimezone(zone).replace(tzinfo=None) if value else None
+    return True
+
+
+def _editor(cohort, case, form):
+    """Handle one editor submission: load a file, preview, or save. None = show the form."""
+    zone = ZoneInfo(cohort.timezone)
+    action = request.form.get("action", "save")
+    if not form.validate_on_submit() or _load_md_file(form, zone) or action == "preview":
+        return None
+    try:
+        if case is None:
+            case = cases.create_case(cohort, form.values(zone), actor=current_user,
+                                     now=clock.now(), tr=tr)
+        else:
+            cases.update_case(case, form.values(zone), actor=current_user, now=clock.now(),
+                              tr=tr)
+    except DomainError as exc:
+        show_error(form, exc)
+        return None
+    flash(_("Case saved."), "success")
+    return redirect(url_for("cases.edit", slug=cohort.slug, case_id=case.id))
+
+
+def _render_editor(cohort, case, form):
+    base = url_for("cases.file", slug=cohort.slug, case_id=case.id, name="") if case else None
+    preview = Markup(render_markdown(form.body_md.data or "", files_base=base, allow_html=True))
+    images = list(CaseFile.select().where(CaseFile.case == case)) if case else []
+    return render_template("cases/edit.html", cohort=cohort, case=case, form=form,
+                           preview=preview, images=images, image_form=ImageForm(),
+                           plain=PlainForm())
+
+
+@bp.route("/c/<slug>/cases/new", methods=["GET", "POST"])
+@login_required
+def new(slug):
+    cohort = _staff_cohort(slug)
+    form = CaseForm()
+    return _editor(cohort, None, form) or _render_editor(cohort, None, form)
+
+
+@bp.route("/c/<slug>/cases/<int:case_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug, case_id):
+    cohort, case, _staff = load_case(slug, case_id, need_staff=True)
+    form = CaseForm(obj=case)
+    if request.method == "GET":
+        form.fill_times(case, ZoneInfo(cohort.timezone))
+    return _editor(cohort, case, form) or _render_editor(cohort, case, form)
+
+
+@bp.post("/c/<slug>/cases/preview")
+@login_required
+def preview(slug):
+    """Live preview for the editor's script: the same renderer as the published page."""
+    _staff_cohort(slug)
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    return jsonify({"html": render_markdown(request.form.get("body_md", ""),
+                                            files_base=request.form.get("files_base") or None,
+                                            allow_html=True)})
+
+
+@bp.post("/c/<slug>/cases/<int:case_id>/images")
+@login_required
+def upload_image(slug, case_id):
+    cohort, case, _staff = load_case(slug, case_id, need_staff=True)
+    form = ImageForm()
+    upload = form.image.data
+    if form.validate_on_submit() and upload and getattr(upload, "filename", ""):
+        try:
+            stored = case_files.store_case_image(
+                case, upload.filename, upload.read(), now=clock.now(), tr=tr,
+                uploads_dir=Path(current_app.instance_path) / "uploads")
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("Image uploaded. Put it in the text with: ![](%(name)s)", name=stored.name),
+                  "success")
+    else:
+        flash(_("Choose an image to upload."), "error")
+    return redirect(url_for("cases.edit", slug=slug, case_id=case_id))
+
+
+@bp.post("/c/<slug>/cases/<int:case_id>/<any(archive, restore, up, down):action>")
+@login_required
+def change(slug, case_id, action):
+    """Archive or restore a case, or move it up or down the queue."""
+    cohort, case, _staff = load_case(slug, case_id, need_staff=True)
+    if PlainForm().validate_on_submit():
+        now = clock.now()
+        if action == "archive":
+            cases.archive_case(case, now=now)
+        elif action == "restore":
+            cases.restore_case(case, now=now)
+        else:
+            cases.move_in_queue(case, -1 if action == "up" else 1, now=now)
+    return redirect(url_for("cases.schedule", slug=slug))
+
+
+@bp.get("/c/<slug>/schedule")
+@login_required
+def schedule(slug):
+    """The coming cases with their dates and due times; warnings about the rhythm."""
+    cohort = _staff_cohort(slug)
+    now = clock.now()
+    cadence = Cadence.of(cohort)
+    slots = cases.schedule_of(cohort)
+    archived = list(Case.select().where((Case.cohort == cohort) & Case.archived_at.is_null(False))
+                    .order_by(Case.archived_at.desc()))
+    return render_template("cases/schedule.html", cohort=cohort, slots=slots, now=now,
+                           dry_warning=queue_warning(slots, cadence, now=now),
+                           dry_at=runs_dry_at(slots, cadence), archived=archived,
+                           plain=PlainForm())
+
+
+@bp.get("/c/<slug>/cases/<int:case_id>/revisions")
+@login_required
+def revisions(slug, case_id):
+    """Every earlier text of a case, each compared with the text that followed it."""
+    cohort, case, _staff = load_case(slug, case_id, need_staff=True)
+    rows = list(CaseRevision.select().where(CaseRevision.case == case)
+                .order_by(CaseRevision.created_at.desc(), CaseRevision.id.desc()))
+    newer = [case, *rows]
+    diffs = [(rev, list(difflib.unified_diff(
+        f"# {rev.title}\n\n{rev.body_md}\n\n{rev.homework_prompt}".splitlines(),
+        f"# {after.title}\n\n{after.body_md}\n\n{after.homework_prompt}".splitlines(),
+        lineterm="", n=2))[2:]) for rev, after in zip(rows, newer, strict=False)]
+    return render_template("cases/revisions.html", cohort=cohort, case=case, diffs=diffs)

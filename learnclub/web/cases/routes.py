@@ -1,0 +1,82 @@
+"""Reading cases: the list with each case's homework window, a case page, its images."""
+from pathlib import Path
+
+from flask import abort, current_app, render_template, send_from_directory
+from flask_login import current_user, login_required
+
+from learnclub import clock
+from learnclub.domain import access
+from learnclub.domain.case_files import content_file_type
+from learnclub.domain.cases import schedule_of
+from learnclub.domain.schedule import window_state
+from learnclub.models import Case, CaseFile
+from learnclub.web.cases import bp
+from learnclub.web.common import cohort_or_404, tr
+
+
+def visible_slots(cohort, *, staff, now):
+    """The schedule as this reader may see it: members see what is out, staff everything."""
+    slots = schedule_of(cohort)
+    return slots if staff else [s for s in slots if s.publish_at <= now]
+
+
+def load_case(slug, case_id, *, need_staff=False):
+    """(cohort, case, is_staff) for a reader allowed to see the case; 403/404 otherwise."""
+    cohort = cohort_or_404(slug)
+    membership = access.require(current_user, "manage_cases" if need_staff
+                                else "view_cohort_pages", cohort, tr=tr)
+    staff = access.can(current_user, "manage_cases", cohort, membership)
+    case = Case.get_or_none((Case.id == case_id) & (Case.cohort == cohort))
+    now = clock.now()
+    hidden = case is None or (not staff and (case.archived_at is not None or case.publish_at is None
+                                             or case.publish_at > now))
+    if hidden:
+        abort(404)
+    return cohort, case, staff
+
+
+@bp.get("/c/<slug>/cases/")
+@login_required
+def index(slug):
+    """All cases a member can read, newest first, with each one's homework window."""
+    cohort = cohort_or_404(slug)
+    membership = access.require(current_user, "view_cohort_pages", cohort, tr=tr)
+    staff = access.can(current_user, "manage_cases", cohort, membership)
+    now = clock.now()
+    slots = [s for s in schedule_of(cohort) if s.publish_at <= now]
+    rows = [(slot, window_state(slot, now)) for slot in reversed(slots)]
+    return render_template("cases/index.html", cohort=cohort, rows=rows, now=now,
+                           is_staff=staff)
+
+
+@bp.get("/c/<slug>/cases/<int:case_id>")
+@login_required
+def show(slug, case_id):
+    """A case with its homework prompt, due time, and the previous and next case."""
+    cohort, case, staff = load_case(slug, case_id)
+    now = clock.now()
+    slots = visible_slots(cohort, staff=staff, now=now)
+    ids = [s.case.id for s in slots]
+    slot = slots[ids.index(case.id)] if case.id in ids else None
+    position = ids.index(case.id) if slot else None
+    previous = slots[position - 1].case if slot and position > 0 else None
+    following = slots[position + 1].case if slot and position + 1 < len(slots) else None
+    return render_template("cases/show.html", cohort=cohort, case=case, slot=slot, now=now,
+                           state=window_state(slot, now) if slot else "archived",
+                           previous=previous, following=following, is_staff=staff)
+
+
+@bp.get("/c/<slug>/cases/<int:case_id>/files/<path:name>")
+@login_required
+def file(slug, case_id, name):
+    """An image of the case: uploaded in the editor, or kept next to its Markdown file."""
+    cohort, case, _staff = load_case(slug, case_id)
+    upload = CaseFile.get_or_none((CaseFile.case == case) & (CaseFile.name == name))
+    if upload is not None:
+        folder = Path(current_app.instance_path) / "uploads"
+        return send_from_directory(folder, upload.stored_as, mimetype=upload.content_type,
+                                   max_age=3600)
+    if case.source_path is None or content_file_type(name) is None:
+        abort(404)
+    folder = Path(current_app.config["CONTENT_DIR"]) / cohort.slug
+    return send_from_directory(folder, name, mimetype=content_file_type(name), max_age=3600)
