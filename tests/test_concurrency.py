@@ -1,6 +1,7 @@
 """Rules that must hold when several hosts, senders or processes act at the same moment."""
 import ast
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -136,7 +137,8 @@ def test_send_outbox_two_threads_send_each_once(app, smtp):
 
 def _run_due_processes(database_url, smtp, tmp_path):
     env = dict(os.environ, LEARNCLUB_DATABASE_URL=database_url, LEARNCLUB_MAIL_URL=smtp.url,
-               LEARNCLUB_MAIL_FROM=MAIL_FROM, LEARNCLUB_INSTANCE_DIR=str(tmp_path))
+               LEARNCLUB_MAIL_FROM=MAIL_FROM, LEARNCLUB_INSTANCE_DIR=str(tmp_path),
+               LEARNCLUB_CONTENT_DIR=str(tmp_path / "content"))
     processes = [subprocess.Popen([str(LEARNCLUB), "jobs", "run-due", "--now", NOW.isoformat()],
                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   text=True) for _ in range(2)]
@@ -149,7 +151,8 @@ def test_send_outbox_two_processes_send_each_once(app, database_url, smtp, tmp_p
 
     outcomes = _run_due_processes(database_url, smtp, tmp_path)
 
-    sent = [ast.literal_eval(out.removeprefix("send_outbox: ")) for _, out, _ in outcomes]
+    sent = [ast.literal_eval(re.search(r"^send_outbox: (.*)$", out, re.M).group(1))
+            for _, out, _ in outcomes]
     assert [(code, err) for code, _, err in outcomes] == [(0, ""), (0, "")]
     assert (sum(s for s, _ in sent), sum(f for _, f in sent)) == (30, 0)
     assert smtp.recipients == expected

@@ -4,7 +4,8 @@ The table below must name every rule of the app; a new route without a row fails
 """
 import pytest
 
-from learnclub.models import Application, Invite
+from learnclub.domain.cases import create_case
+from learnclub.models import Application, Case, Invite
 from tests.factories import T0, make_application, make_cohort, make_member, make_user
 
 PUBLIC = "public"
@@ -29,6 +30,12 @@ ROUTES = {
     "/c/<slug>/applications/<int:application_id>/<decision>": STAFF, "/profile": SIGNED_IN,
     "/u/<int:user_id>": MEMBER, "/admin/mail": ADMIN, "/favicon.ico": PUBLIC,
     "/healthz": PUBLIC,
+    "/c/<slug>/cases/": MEMBER, "/c/<slug>/cases/<int:case_id>": MEMBER,
+    "/c/<slug>/cases/<int:case_id>/files/<path:name>": MEMBER, "/c/<slug>/cases/new": STAFF,
+    "/c/<slug>/cases/<int:case_id>/edit": STAFF, "/c/<slug>/cases/preview": STAFF,
+    "/c/<slug>/cases/<int:case_id>/images": STAFF,
+    "/c/<slug>/cases/<int:case_id>/<any(archive, restore, up, down):action>": STAFF,
+    "/c/<slug>/schedule": STAFF, "/c/<slug>/cases/<int:case_id>/revisions": STAFF,
 }
 #: who is asking -> the kinds of route they may use
 ALLOWED = {
@@ -45,10 +52,11 @@ def test_every_route_is_in_the_table(app):
     assert rules == set(ROUTES)
 
 
-def _urls(cohort, target, application, invite):
+def _urls(cohort, target, application, invite, case):
     values = {"slug": cohort.slug, "user_id": target.id, "invite_id": invite.id,
               "application_id": application.id, "decision": "admitted", "token": "x",
-              "locale": "en", "filename": "app.css"}
+              "locale": "en", "filename": "app.css", "case_id": case.id, "name": "a.png",
+              "any(archive, restore, up, down):action": "archive"}
     for rule, kind in ROUTES.items():
         url = rule
         for name, value in values.items():
@@ -65,6 +73,8 @@ def test_routes_refuse_whoever_lacks_the_role(app, client, login_as, who):
     application = make_application(cohort)
     invite = Invite.create(cohort=cohort, token="live-token", expires_at=T0.replace(year=2099),
                            created_by=host, created_at=T0)
+    case = create_case(cohort, {"title": "已发布的案例", "body_md": "正文", "homework_prompt": "",
+                                "publish_at": T0}, actor=host, now=T0)
     if who != "anonymous":
         person = make_user()
         if who in ("learner", "assistant", "removed"):
@@ -73,7 +83,7 @@ def test_routes_refuse_whoever_lacks_the_role(app, client, login_as, who):
         login_as(person)
 
     leaks = []
-    for rule, kind, url in _urls(cohort, target, application, invite):
+    for rule, kind, url in _urls(cohort, target, application, invite, case):
         if kind in ALLOWED[who] or kind == TOKEN or rule == "/logout":
             continue
         for method in ("GET", "POST"):
@@ -84,3 +94,4 @@ def test_routes_refuse_whoever_lacks_the_role(app, client, login_as, who):
                 leaks.append((method, url, response.status_code))
     assert leaks == []
     assert Application.get_by_id(application.id).status == "submitted"
+    assert Case.get_by_id(case.id).archived_at is None
