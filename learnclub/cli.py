@@ -1,6 +1,7 @@
 """The `learnclub` command line: a Flask CLI group. Commands call the same domain functions
 as the web pages."""
 import os
+import signal
 import sys
 from datetime import UTC, datetime
 
@@ -102,11 +103,15 @@ def serve(host, port):
 @with_appcontext
 def scheduler():
     """Run the scheduler in the foreground: the one process that does time-driven work."""
+    scheduler = jobs.build_scheduler(_settings(), background=False)
+    # a service manager stops us with SIGTERM: finish the running job, then leave
+    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
     click.echo("Scheduler running; Ctrl-C stops it.")
     try:
-        jobs.build_scheduler(_settings(), background=False).start()
+        scheduler.start()
     except (KeyboardInterrupt, SystemExit):
-        click.echo("Scheduler stopped.")
+        pass
+    click.echo("Scheduler stopped.")
 
 
 def _parse_instant(value):

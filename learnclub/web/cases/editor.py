@@ -62,7 +62,17 @@ def _editor(cohort, case, form):
         show_error(form, exc)
         return None
     flash(_("Case saved."), "success")
+    _flash_rhythm_warnings(cohort, case)
     return redirect(url_for("cases.edit", slug=cohort.slug, case_id=case.id))
+
+
+def _flash_rhythm_warnings(cohort, case):
+    """An explicit time outside the cadence is allowed, and said out loud."""
+    for slot in cases.schedule_of(cohort):
+        for _kind, gap in slot.warnings if slot.case.id == case.id else ():
+            flash(_("Note: this case goes out %(days).1f days after the previous one; the "
+                    "cohort's rhythm is %(min)d–%(max)d days.", days=gap,
+                    min=cohort.cadence_min_days, max=cohort.cadence_max_days), "error")
 
 
 def _render_editor(cohort, case, form):
