@@ -1,5 +1,6 @@
 """The `learnclub` command line: a Flask CLI group. Commands call the same domain functions
 as the web pages."""
+import contextlib
 import os
 import signal
 import sys
@@ -107,10 +108,8 @@ def scheduler():
     # a service manager stops us with SIGTERM: finish the running job, then leave
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
     click.echo("Scheduler running; Ctrl-C stops it.")
-    try:
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass
     click.echo("Scheduler stopped.")
 
 
