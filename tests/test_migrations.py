@@ -145,8 +145,9 @@ def _insert_initial_rows(database):
         f"VALUES ({', '.join([p] * 12)})",
         ("learner@example.org", "argon2-hash", "学员小王", False, False, "", "", "", "", "",
          "", T0.replace(tzinfo=None)))
-    host_id = User.get(User.email == "host@example.org").id
-    learner_id = User.get(User.email == "learner@example.org").id
+    # only the id column: the models may already have columns later migrations add
+    host_id = User.select(User.id).where(User.email == "host@example.org").scalar()
+    learner_id = User.select(User.id).where(User.email == "learner@example.org").scalar()
     database.execute_sql(
         "INSERT INTO cohort (slug, name, description_md, timezone, capacity, admission, "
         "waitlist_enabled, cadence_min_days, cadence_target_days, cadence_max_days, "
@@ -157,7 +158,7 @@ def _insert_initial_rows(database):
         ("lab-2026", "社群实验室", "每 4 天一个案例。", "Asia/Shanghai", 40, "application", True,
          3, 4, 5, 72, 12, 1, 2, "24,2", 6, "20:00", 60, 8, True, "after_submission", host_id,
          T0.replace(tzinfo=None)))
-    cohort_id = Cohort.get(Cohort.slug == "lab-2026").id
+    cohort_id = Cohort.select(Cohort.id).where(Cohort.slug == "lab-2026").scalar()
     database.execute_sql(
         "INSERT INTO membership (cohort_id, user_id, role, status, joined_at) "
         f"VALUES ({p}, {p}, {p}, {p}, {p})",

@@ -18,7 +18,9 @@ SETTING_FIELDS = (
     "cadence_min_days", "cadence_target_days", "cadence_max_days", "homework_due_hours",
     "homework_grace_hours", "strike_limit", "excused_per_learner", "reminder_hours",
     "sharing_weekday", "sharing_time", "sharing_minutes", "sharing_weeks_ahead",
-    "is_public", "peer_visibility",
+    "is_public", "peer_visibility", "homework_min_length", "points_enabled", "points_on_time",
+    "points_late", "points_featured", "points_comment", "points_comment_cap",
+    "points_guest_share",
 )
 
 
@@ -56,7 +58,10 @@ def validate_settings(settings, *, tr=_same):
                              ("homework_grace_hours", 0, 24 * 14),
                              ("strike_limit", 1, 100), ("excused_per_learner", 0, 100),
                              ("sharing_weekday", 0, 6), ("sharing_minutes", 15, 600),
-                             ("sharing_weeks_ahead", 1, 52)):
+                             ("sharing_weeks_ahead", 1, 52), ("homework_min_length", 0, 5000),
+                             ("points_on_time", 0, 1000), ("points_late", 0, 1000),
+                             ("points_featured", 0, 1000), ("points_comment", 0, 1000),
+                             ("points_comment_cap", 0, 1000), ("points_guest_share", 0, 1000)):
         _in_range(settings, field, low, high, tr)
     if not (settings["cadence_min_days"] <= settings["cadence_target_days"]
             <= settings["cadence_max_days"]):

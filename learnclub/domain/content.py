@@ -6,8 +6,8 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from learnclub.domain.errors import DomainError
 from learnclub.domain.schedule import DEFAULT_PUBLISH_TIME
@@ -49,23 +49,49 @@ def _decode(raw, name):
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps an impossible date (2026-02-30) as text, so _when names its key."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_YAML = YAMLHandler()
+
+
 def _front_matter(text, name):
-    if not text.startswith("---"):
+    """(metadata, body) of a file that opens with a '---' block of 'key: value' lines."""
+    # split by hand, not frontmatter.loads(): that drops front matter that is not a mapping
+    opening = _YAML.FM_BOUNDARY.match(text)
+    if opening is None:
         raise ContentProblem(name, "line 1", "has no front matter.",
                              "Start the file with a '---' block holding at least 'title: …'.")
     try:
-        post = frontmatter.loads(text)
+        fm, body = _YAML.split(text.strip())
+    except ValueError as exc:
+        raise ContentProblem(name, "line 1", "the front matter is never closed.",
+                             "End it with a line of three dashes: '---'.") from exc
+    try:
+        meta = _YAML.load(fm, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 2}" if mark is not None else "front matter"
+        # the YAML text starts on the line the opening '---' match ends on
+        first_line = text.count("\n", 0, opening.end()) + 1
+        where = f"line {mark.line + first_line}" if mark is not None else "front matter"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ContentProblem(name, where, f"the YAML front matter is broken ({problem}).",
                              "Check indentation and quote values that contain ':' or '#'.") \
             from exc
-    if not isinstance(post.metadata, dict):
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
         raise ContentProblem(name, "front matter", "is not a list of 'key: value' lines.",
                              "Write it as e.g. 'title: 小区生鲜团购'.")
-    return post
+    return meta, body.strip()
 
 
 def _when(value, key, name, zone):
@@ -123,11 +149,10 @@ def _tags(value, name):
 def parse_case_file(raw, *, name, zone):
     """Parse the bytes of a case file; raise ContentProblem naming what to fix."""
     text = _decode(raw, name)
-    post = _front_matter(text, name)
-    meta = post.metadata
+    meta, body = _front_matter(text, name)
     source = CaseSource(
         title=_text(meta, "title", name, SHORT, required=True),
-        body_md=post.content,
+        body_md=body,
         homework=_text(meta, "homework", name, LONG),
         tags=_tags(meta.get("tags"), name),
         publish_at=_when(meta.get("publish_at"), "publish_at", name, zone),

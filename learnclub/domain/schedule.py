@@ -89,8 +89,9 @@ def queued_times(cases, cadence, *, now):
 
 
 def _candidate(prev, cadence, now):
-    if prev is None:
-        return next_wall_time(now + timedelta(hours=12), DEFAULT_PUBLISH_TIME, cadence.zone)
+    if prev is None:  # the first 20:00 at least 12 h away (next_wall_time is strictly after)
+        earliest = now + timedelta(hours=12) - timedelta(microseconds=1)
+        return next_wall_time(earliest, DEFAULT_PUBLISH_TIME, cadence.zone)
     candidate = add_local_days(prev, cadence.target_days, cadence.zone)
     if candidate <= now:  # the queue ran dry a while ago: the next free evening, same time
         wall = prev.astimezone(cadence.zone).time()

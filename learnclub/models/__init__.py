@@ -1,6 +1,15 @@
 """peewee models, one module per aggregate. ALL lists them in dependency order."""
 from learnclub.models.cases import Case, CaseFile, CaseRevision
 from learnclub.models.cohorts import Application, Cohort, Invite, Membership, MembershipEvent
+from learnclub.models.homework import (
+    Comment,
+    Excuse,
+    Like,
+    Notification,
+    PointEvent,
+    Submission,
+    SubmissionRevision,
+)
 from learnclub.models.mail import OutboxMessage
 from learnclub.models.people import LoginAttempt, LoginSession, OneTimeToken, User
 
@@ -9,6 +18,7 @@ ALL = [
     Cohort, Membership, MembershipEvent, Application, Invite,
     OutboxMessage,
     Case, CaseRevision, CaseFile,
+    Submission, SubmissionRevision, Like, Comment, Excuse, PointEvent, Notification,
 ]
 
 __all__ = [m.__name__ for m in ALL] + ["ALL"]

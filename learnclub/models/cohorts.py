@@ -41,6 +41,14 @@ class Cohort(BaseModel):
     is_public = BooleanField(default=True)
     #: "after_submission", "after_due" or "always"
     peer_visibility = CharField(max_length=20, default="after_submission")
+    homework_min_length = IntegerField(default=0)  #: 0 = no minimum
+    points_enabled = BooleanField(default=True)
+    points_on_time = SmallIntegerField(default=10)
+    points_late = SmallIntegerField(default=5)
+    points_featured = SmallIntegerField(default=20)
+    points_comment = SmallIntegerField(default=1)
+    points_comment_cap = SmallIntegerField(default=5)  #: comment points per case at most
+    points_guest_share = SmallIntegerField(default=30)
     created_by = ForeignKeyField(User, on_delete="RESTRICT")
     created_at = UTCDateTimeField()
 

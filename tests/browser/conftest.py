@@ -55,18 +55,26 @@ def _free_port():
 
 
 @pytest.fixture
-def live_server(tmp_path):
-    """The app on a fresh, migrated SQLite file, served on loopback; yields its base URL."""
+def live_app(tmp_path):
+    """The app on a fresh, migrated SQLite file, with BASE_URL on a free loopback port.
+    The shared database handle points at its database, so a test can arrange rows and
+    run jobs in it (`with connection(): ...`)."""
     url = f"sqlite:///{tmp_path / 'learnclub.db'}"
     migrating = bind(url)
     with db.connection_context():
         schema.upgrade()
     migrating.close()
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    app = create_app(TestConfig(url, tmp_path, BASE_URL=base))  # CSRF on: a real browser
+    base = f"http://127.0.0.1:{_free_port()}"
+    return create_app(TestConfig(url, tmp_path, BASE_URL=base))  # CSRF on: a real browser
+
+
+@pytest.fixture
+def live_server(live_app):
+    """The app served on loopback; yields its base URL."""
+    base = live_app.config["BASE_URL"]
+    port = urlsplit(base).port
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    server = make_server("127.0.0.1", port, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield base
@@ -148,14 +156,16 @@ class Tab:
 
 @pytest.fixture
 def open_tab(browser, live_server, viewport):
-    """Open a tab in a browser context of its own (own cookies: one person) on the viewport."""
+    """Open a tab in a browser context of its own (own cookies: one person) on the viewport,
+    or on the one named (`open_tab("phone")`)."""
     contexts = []
 
-    def _open():
-        context = browser.new_context(**VIEWPORTS[viewport])
+    def _open(on=None):
+        on = on or viewport
+        context = browser.new_context(**VIEWPORTS[on])
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return Tab(context, live_server, viewport)
+        return Tab(context, live_server, on)
 
     yield _open
     for context in contexts:

@@ -47,6 +47,15 @@ class CohortForm(FlaskForm):
     sharing_minutes = IntegerField(_l("Sharing length (minutes)"), validators=_NUMBER)
     sharing_weeks_ahead = IntegerField(_l("Weeks of sharing slots ahead"), validators=_NUMBER)
     is_public = BooleanField(_l("Public page and archive"))
+    homework_min_length = IntegerField(
+        _l("Minimum homework length (characters or words; 0 = none)"), validators=_NUMBER)
+    points_enabled = BooleanField(_l("Points and leaderboard"))
+    points_on_time = IntegerField(_l("Points for homework on time"), validators=_NUMBER)
+    points_late = IntegerField(_l("Points for late homework"), validators=_NUMBER)
+    points_featured = IntegerField(_l("Points for featured homework"), validators=_NUMBER)
+    points_comment = IntegerField(_l("Points per comment"), validators=_NUMBER)
+    points_comment_cap = IntegerField(_l("Comment points per case at most"), validators=_NUMBER)
+    points_guest_share = IntegerField(_l("Points for a guest share"), validators=_NUMBER)
     peer_visibility = SelectField(_l("Peers' homework is visible"), choices=options(
         ("after_submission", _l("after one's own submission")),
         ("after_due", _l("after the due time")), ("always", _l("always"))),
