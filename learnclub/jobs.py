@@ -8,7 +8,7 @@ import logging
 
 from learnclub import clock, mailer
 from learnclub.db import connection
-from learnclub.domain import announcements, content_sync, outbox
+from learnclub.domain import announcements, content_sync, digests, outbox
 
 log = logging.getLogger("learnclub.jobs")
 
@@ -50,11 +50,17 @@ def warn_dry_queues(settings, *, now):
     return announcements.warn_dry_queues(now=now, base_url=settings["BASE_URL"])
 
 
+def send_activity_digests(settings, *, now):
+    """Batch comments, feedback and featured picks into one mail per person."""
+    return digests.send_activity_digests(now=now, base_url=settings["BASE_URL"])
+
+
 #: name -> (job, interval in seconds when scheduled), in the order run_due runs them
 JOBS = {
     "sync_content": (sync_content, 60),
     "announce_cases": (announce_cases, 60),
     "warn_dry_queues": (warn_dry_queues, 3600),
+    "send_activity_digests": (send_activity_digests, 600),
     "send_outbox": (send_outbox, 30),
 }
 

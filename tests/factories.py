@@ -44,3 +44,13 @@ def make_application(cohort, user=None, **overrides):
               "background": "在杭州做了两年社区团购", "created_at": T0}
     values.update(overrides)
     return Application.create(**values)
+
+
+def make_case(cohort, *, publish_at=T0, title="案例一", **values):
+    """A case with a fixed publication time (default T0, so it is out at any later `now`)."""
+    from learnclub.domain.cases import create_case
+    host = cohort.created_by
+    fields = {"title": title, "body_md": "## 案例\n正文", "homework_prompt": "你会怎么做？",
+              "publish_at": publish_at}
+    fields.update(values)
+    return create_case(cohort, fields, actor=host, now=T0)

@@ -14,6 +14,7 @@ PERMISSIONS = {
     "delete_cohort": ("host",),
     "view_sent_mail": STAFF_ROLES,
     "manage_cases": STAFF_ROLES,
+    "track_homework": STAFF_ROLES,  #: the heatmap, case reports, anyone's history, the CSV
 }
 
 

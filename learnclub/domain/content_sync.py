@@ -61,6 +61,7 @@ def _import_file(cohort, path, existing, report, *, now):
         return
     if case.archived_at is not None:
         cases.restore_case(case, now=now)
+        case = Case.get_by_id(case.id)  # fresh: saving the stale row would archive it again
         report.restored.append(name)
     if case.source_hash == source.digest:
         report.unchanged.append(name)

@@ -103,3 +103,22 @@ def mail_queue_dry(*, cohort, host, dry_at, link, now):
                  to_addr=host.email, user=host,
                  subject=tr("%(cohort)s: the case queue is running dry") % {
                      "cohort": cohort.name}, body=body + _sign(tr), now=now)
+
+
+def mail_activity_digest(*, user, items, link_for, now, key):
+    """One mail for everything said about someone's homework since the last one.
+
+    `items` are (kind, actor name, case title, submission) tuples; likes are never in it.
+    """
+    tr = _tr(user.locale)
+    lines = {
+        "comment": tr("%(actor)s commented on your homework for “%(case)s”"),
+        "reply": tr("%(actor)s replied to your comment on “%(case)s”"),
+        "feedback": tr("%(actor)s gave feedback on your homework for “%(case)s”"),
+        "featured": tr("%(actor)s featured your homework for “%(case)s” (精选)"),
+    }
+    body = tr("New on your homework:") + "\n\n" + "\n".join(
+        "- " + lines[kind] % {"actor": actor, "case": case} + "\n  " + link_for(submission)
+        for kind, actor, case, submission in items)
+    enqueue_mail(key, to_addr=user.email, user=user, body=body + _sign(tr), now=now,
+                 subject=tr("%(n)d new responses to your homework") % {"n": len(items)})

@@ -126,14 +126,17 @@ def host_sees_schedule(host, case_id, publish_at):
     host.screenshot("schedule")
 
 
-def learner_cannot_see_yet(learner, case_id):
-    url = f"{learner.base}/c/{SLUG}/cases/{case_id}"
-    response = learner.page.goto(url)
+def learner_cannot_see_yet(learner, case_id, image_name):
+    path = f"/c/{SLUG}/cases/{case_id}"
+    response = learner.page.goto(learner.base + path)
     assert response.status == 404
+    expect(learner.page.locator("main")).not_to_contain_text(CASE["title"])
     # the expected 404 (and the console's note of it) are the only problems
     assert learner.problems
-    assert all(str(case_id) in p or "404" in p for p in learner.problems)
+    assert all(f"on {path}:" in p and "404" in p for p in learner.problems)
     learner.problems.clear()
+    image = learner.page.request.get(f"{learner.base}{path}/files/{image_name}")
+    assert image.status == 404  # nor its images
     learner.goto(f"/c/{SLUG}/cases/")
     expect(learner.page.locator("main ol.case-list")).not_to_contain_text(CASE["title"])
     expect(learner.page.locator(f'main a[href="/c/{SLUG}/cases/{case_id}"]')).to_have_count(0)
@@ -209,7 +212,7 @@ def test_case_written_scheduled_and_read_on_phone(open_tab, live_app, viewport):
     case_id, publish_at = host_writes_case(host)
     image_name = host_adds_image(host, case_id)
     host_sees_schedule(host, case_id, publish_at)
-    learner_cannot_see_yet(learner, case_id)
+    learner_cannot_see_yet(learner, case_id, image_name)
 
     publish_at = host_publishes_now(host, case_id)
     scheduler_runs_at_its_time(live_app, case_id, learner_user)

@@ -5,12 +5,13 @@ The table below must name every rule of the app; a new route without a row fails
 import pytest
 
 from learnclub.domain.cases import create_case
-from learnclub.models import Application, Case, Invite
+from learnclub.models import Application, Case, Invite, Submission
 from tests.factories import T0, make_application, make_cohort, make_member, make_user
 
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
 MEMBER = "member"
+LEARNER = "learner"  # active learners only (homework is theirs to write)
 STAFF = "staff"
 HOST = "host"
 ADMIN = "admin"
@@ -36,12 +37,17 @@ ROUTES = {
     "/c/<slug>/cases/<int:case_id>/images": STAFF,
     "/c/<slug>/cases/<int:case_id>/<any(archive, restore, up, down):action>": STAFF,
     "/c/<slug>/schedule": STAFF, "/c/<slug>/cases/<int:case_id>/revisions": STAFF,
+    "/c/<slug>/cases/<int:case_id>/homework": LEARNER,
+    "/c/<slug>/homework/<int:submission_id>/like": MEMBER,
+    "/c/<slug>/homework/<int:submission_id>/comments": MEMBER,
+    "/c/<slug>/homework/<int:submission_id>/feature": STAFF,
+    "/c/<slug>/homework/preview": MEMBER, "/c/<slug>/homework/mine": MEMBER,
 }
 #: who is asking -> the kinds of route they may use
 ALLOWED = {
     "anonymous": {PUBLIC},
     "outsider": {PUBLIC, SIGNED_IN},
-    "learner": {PUBLIC, SIGNED_IN, MEMBER},
+    "learner": {PUBLIC, SIGNED_IN, MEMBER, LEARNER},
     "removed": {PUBLIC, SIGNED_IN},
     "assistant": {PUBLIC, SIGNED_IN, MEMBER, STAFF},
 }
@@ -52,11 +58,12 @@ def test_every_route_is_in_the_table(app):
     assert rules == set(ROUTES)
 
 
-def _urls(cohort, target, application, invite, case):
+def _urls(cohort, target, application, invite, case, submission):
     values = {"slug": cohort.slug, "user_id": target.id, "invite_id": invite.id,
               "application_id": application.id, "decision": "admitted", "token": "x",
               "locale": "en", "filename": "app.css", "case_id": case.id, "name": "a.png",
-              "any(archive, restore, up, down):action": "archive"}
+              "any(archive, restore, up, down):action": "archive",
+              "submission_id": submission.id}
     for rule, kind in ROUTES.items():
         url = rule
         for name, value in values.items():
@@ -75,6 +82,8 @@ def test_routes_refuse_whoever_lacks_the_role(app, client, login_as, who):
                            created_by=host, created_at=T0)
     case = create_case(cohort, {"title": "已发布的案例", "body_md": "正文", "homework_prompt": "",
                                 "publish_at": T0}, actor=host, now=T0)
+    submission = Submission.create(case=case, user=target, body_md="我的作业", submitted_at=T0,
+                                   updated_at=T0)
     if who != "anonymous":
         person = make_user()
         if who in ("learner", "assistant", "removed"):
@@ -83,7 +92,7 @@ def test_routes_refuse_whoever_lacks_the_role(app, client, login_as, who):
         login_as(person)
 
     leaks = []
-    for rule, kind, url in _urls(cohort, target, application, invite, case):
+    for rule, kind, url in _urls(cohort, target, application, invite, case, submission):
         if kind in ALLOWED[who] or kind == TOKEN or rule == "/logout":
             continue
         for method in ("GET", "POST"):
@@ -95,3 +104,4 @@ def test_routes_refuse_whoever_lacks_the_role(app, client, login_as, who):
     assert leaks == []
     assert Application.get_by_id(application.id).status == "submitted"
     assert Case.get_by_id(case.id).archived_at is None
+    assert Submission.get_by_id(submission.id).featured_at is None

@@ -12,6 +12,7 @@ from learnclub.domain.schedule import window_state
 from learnclub.models import Case, CaseFile
 from learnclub.web.cases import bp
 from learnclub.web.common import cohort_or_404, tr
+from learnclub.web.homework.panel import homework_panel
 
 
 def visible_slots(cohort, *, staff, now):
@@ -53,17 +54,27 @@ def index(slug):
 @login_required
 def show(slug, case_id):
     """A case with its homework prompt, due time, and the previous and next case."""
+    return render_case(slug, case_id)
+
+
+def render_case(slug, case_id, *, homework_form=None, status=200):
+    """The case page; `homework_form` re-shows a submission the server refused, as typed."""
     cohort, case, staff = load_case(slug, case_id)
     now = clock.now()
     slots = visible_slots(cohort, staff=staff, now=now)
     ids = [s.case.id for s in slots]
-    slot = slots[ids.index(case.id)] if case.id in ids else None
-    position = ids.index(case.id) if slot else None
-    previous = slots[position - 1].case if slot and position > 0 else None
-    following = slots[position + 1].case if slot and position + 1 < len(slots) else None
-    return render_template("cases/show.html", cohort=cohort, case=case, slot=slot, now=now,
-                           state=window_state(slot, now) if slot else "archived",
-                           previous=previous, following=following, is_staff=staff)
+    position = ids.index(case.id) if case.id in ids else None
+    slot = slots[position] if position is not None else None
+    state = window_state(slot, now) if slot else "archived"
+    panel = homework_panel(case, slot=slot, state=state, viewer=current_user, staff=staff,
+                           membership=access.membership_of(current_user, cohort), now=now)
+    if homework_form is not None:
+        panel["form"] = homework_form
+    return render_template(
+        "cases/show.html", cohort=cohort, case=case, slot=slot, now=now, state=state,
+        previous=slots[position - 1].case if position else None,
+        following=slots[position + 1].case if slot and position + 1 < len(slots) else None,
+        is_staff=staff, hw=panel), status
 
 
 @bp.get("/c/<slug>/cases/<int:case_id>/files/<path:name>")

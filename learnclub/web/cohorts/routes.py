@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from learnclub import clock
 from learnclub.domain import access, admission, cohorts, content_sync, profiles
 from learnclub.domain.errors import DomainError
+from learnclub.domain.progress import learner_progress
 from learnclub.models import Application, Cohort, Invite, Membership
 from learnclub.web.cohorts import bp
 from learnclub.web.cohorts.forms import CohortForm, InviteForm, NewCohortForm, PlainForm, RoleForm
@@ -76,13 +77,15 @@ def page(slug):
     is_member = access.can(current_user, "view_cohort_pages", cohort, membership)
     if not cohort.is_public and not is_member:
         access.require(current_user, "view_cohort_pages", cohort, tr=tr)
-    application = None
+    application = progress = None
+    if is_member and membership.role == "learner":
+        progress = learner_progress(cohort, current_user, now=clock.now())
     if current_user.is_authenticated and not is_member:
         application = Application.get_or_none((Application.cohort == cohort)
                                               & (Application.user == current_user.id))
     return render_template(
         "cohorts/page.html", cohort=cohort, membership=membership, is_member=is_member,
-        application=application,
+        application=application, progress=progress,
         seats_taken=admission.seats_taken(cohort),
         is_staff=access.can(current_user, "edit_cohort", cohort, membership))
 

@@ -1,0 +1,130 @@
+"""Writing homework, and the talk around it: likes, comments, feedback, featured picks."""
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from learnclub import clock
+from learnclub.domain import access, feedback, homework
+from learnclub.domain.errors import DomainError, NotAllowed
+from learnclub.domain.progress import learner_progress
+from learnclub.domain.rendering import render_markdown
+from learnclub.models import Comment, Submission
+from learnclub.web.cases import routes as case_pages  # the case page shows homework
+from learnclub.web.cohorts.forms import PlainForm
+from learnclub.web.common import cohort_or_404, show_error, tr
+from learnclub.web.homework import bp
+from learnclub.web.homework.forms import CommentForm, HomeworkForm
+
+
+def _late_text(seconds):
+    hours, minutes = divmod(seconds // 60, 60)
+    return _("%(h)d h %(m)d min late", h=hours, m=minutes)
+
+
+@bp.post("/c/<slug>/cases/<int:case_id>/homework")
+@login_required
+def submit(slug, case_id):
+    """Submit or edit one's homework; a refusal re-shows the page with the text as typed."""
+    cohort, case, _staff = case_pages.load_case(slug, case_id)
+    form = HomeworkForm()
+    if request.form.get("action") == "preview" or not form.validate_on_submit():
+        return case_pages.render_case(slug, case_id, homework_form=form)
+    try:
+        submission, created = homework.submit_homework(case, current_user, form.body_md.data,
+                                                       now=clock.now(), tr=tr)
+    except NotAllowed:
+        raise  # a 403 page that explains, not a form error
+    except DomainError as exc:
+        show_error(form, exc)
+        return case_pages.render_case(slug, case_id, homework_form=form, status=422)
+    if submission.is_late and created:
+        flash(_("Homework submitted, marked late (%(late)s). Thank you for writing anyway.",
+                late=_late_text(submission.late_seconds)), "success")
+    else:
+        flash(_("Homework submitted.") if created else _("Homework updated."), "success")
+    return redirect(url_for("cases.show", slug=slug, case_id=case_id) + "#my-homework")
+
+
+def _submission(slug, submission_id):
+    cohort = cohort_or_404(slug)
+    access.require(current_user, "view_cohort_pages", cohort, tr=tr)
+    submission = Submission.get_or_none(Submission.id == submission_id)
+    if submission is None or submission.case.cohort_id != cohort.id:
+        abort(404)
+    case_pages.load_case(slug, submission.case_id)  # the case must be readable by this person
+    return cohort, submission
+
+
+def _back(slug, submission):
+    return redirect(url_for("cases.show", slug=slug, case_id=submission.case_id)
+                    + f"#homework-{submission.id}")
+
+
+@bp.post("/c/<slug>/homework/<int:submission_id>/like")
+@login_required
+def like(slug, submission_id):
+    _cohort, submission = _submission(slug, submission_id)
+    if PlainForm().validate_on_submit():
+        try:
+            feedback.toggle_like(submission, current_user, now=clock.now(), tr=tr)
+        except DomainError as exc:
+            flash(exc.message, "error")
+    return _back(slug, submission)
+
+
+@bp.post("/c/<slug>/homework/<int:submission_id>/comments")
+@login_required
+def comment(slug, submission_id):
+    _cohort, submission = _submission(slug, submission_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        parent = Comment.get_or_none(Comment.id == form.parent_id.data) \
+            if (form.parent_id.data or "").isdigit() else None
+        try:
+            feedback.add_comment(submission, current_user, form.body_md.data or "",
+                                 parent=parent, now=clock.now(), tr=tr)
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("Comment posted."), "success")
+    return _back(slug, submission)
+
+
+@bp.post("/c/<slug>/homework/<int:submission_id>/feature")
+@login_required
+def feature(slug, submission_id):
+    cohort, submission = _submission(slug, submission_id)
+    access.require(current_user, "manage_cases", cohort, tr=tr)
+    if PlainForm().validate_on_submit():
+        try:
+            featured = feedback.toggle_featured(submission, actor=current_user, now=clock.now(),
+                                                tr=tr)
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("Featured (精选).") if featured else _("No longer featured."), "success")
+    return _back(slug, submission)
+
+
+@bp.post("/c/<slug>/homework/preview")
+@login_required
+def preview(slug):
+    """Live preview and length for the homework editor (learners' Markdown, no raw HTML)."""
+    cohort = cohort_or_404(slug)
+    access.require(current_user, "view_cohort_pages", cohort, tr=tr)
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    text = request.form.get("body_md", "")
+    return jsonify({"html": render_markdown(text), "length": homework.count_length(text)})
+
+
+@bp.get("/c/<slug>/homework/mine")
+@login_required
+def mine(slug):
+    """My homework: what is due next with a countdown, my history, my streak."""
+    cohort = cohort_or_404(slug)
+    access.require(current_user, "view_cohort_pages", cohort, tr=tr)
+    now = clock.now()
+    rows, upcoming, streak = learner_progress(cohort, current_user, now=now)
+    return render_template("homework/mine.html", cohort=cohort, rows=rows, upcoming=upcoming,
+                           streak=streak, now=now)

@@ -1,0 +1,127 @@
+"""Tracking homework: the heatmap and its CSV, a case's report, a learner's history (staff),
+and for members the best-of page, the leaderboard and points histories."""
+from datetime import timedelta
+
+from babel.dates import format_timedelta
+from flask import Response, abort, render_template, request
+from flask_babel import get_locale
+from flask_login import current_user, login_required
+
+from learnclub import clock
+from learnclub.domain import access, tracking
+from learnclub.domain.errors import DomainError
+from learnclub.domain.schedule import window_state
+from learnclub.models import Case
+from learnclub.web.common import cohort_or_404, tr
+from learnclub.web.tracking import bp
+from learnclub.web.tracking.chart import bar_chart
+from learnclub.web.tracking.export import matrix_csv
+
+
+@bp.app_template_filter("duration")
+def duration(seconds):
+    """{{ cell.late_seconds|duration }}: a short span like '5h' / '5小时'."""
+    return format_timedelta(timedelta(seconds=seconds), threshold=1, format="narrow",
+                            locale=str(get_locale()))
+
+
+def _staff_cohort(slug):
+    cohort = cohort_or_404(slug)
+    access.require(current_user, "track_homework", cohort, tr=tr)
+    return cohort
+
+
+def _matrix(cohort, now):
+    """The matrix in the order and with the rows the query string asks for; 400 if unknown."""
+    try:
+        return tracking.participation_matrix(cohort, now=now,
+                                             sort=request.args.get("sort", "name"),
+                                             include_removed=request.args.get("removed") == "1",
+                                             tr=tr)
+    except DomainError:
+        abort(400)
+
+
+@bp.get("/c/<slug>/tracking")
+@login_required
+def heatmap(slug):
+    """Learners × cases, a symbol and a colour per cell, with the submission-rate chart."""
+    cohort = _staff_cohort(slug)
+    now = clock.now()
+    matrix = _matrix(cohort, now)
+    rates = tracking.rates_from(matrix)
+    return render_template("tracking/heatmap.html", cohort=cohort, matrix=matrix, rates=rates,
+                           chart=bar_chart(rates, now=now), now=now, is_staff=True,
+                           include_removed=request.args.get("removed") == "1")
+
+
+@bp.get("/c/<slug>/tracking.csv")
+@login_required
+def export(slug):
+    """The heatmap as a spreadsheet (same order and rows as the page's query string)."""
+    cohort = _staff_cohort(slug)
+    body = matrix_csv(_matrix(cohort, clock.now()), cohort.timezone)
+    return Response(body.encode("utf-8"), content_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{cohort.slug}-homework.csv"',
+        "Cache-Control": "no-store"})
+
+
+@bp.get("/c/<slug>/tracking/cases/<int:case_id>")
+@login_required
+def case_report(slug, case_id):
+    """One case: who handed in on time (when), late (by how much), nothing, or was excused."""
+    cohort = _staff_cohort(slug)
+    case = Case.get_or_none((Case.id == case_id) & (Case.cohort == cohort))
+    if case is None:
+        abort(404)
+    now = clock.now()
+    report = tracking.case_report(cohort, case, now=now, tr=tr)
+    return render_template("tracking/case_report.html", cohort=cohort, report=report, now=now,
+                           state=window_state(report.slot, now), is_staff=True)
+
+
+@bp.get("/c/<slug>/members/<int:user_id>/homework")
+@login_required
+def history(slug, user_id):
+    """Every published case with one learner's homework on it: staff, or the learner."""
+    cohort = cohort_or_404(slug)
+    membership = tracking.require_history_reader(current_user, cohort, user_id, tr=tr)
+    row = tracking.learner_history(cohort, user_id, now=clock.now(), tr=tr)
+    return render_template("tracking/history.html", cohort=cohort, row=row,
+                           is_staff=membership is not None,
+                           is_self=row.user.id == current_user.id)
+
+
+@bp.get("/c/<slug>/best")
+@login_required
+def best(slug):
+    """Featured homework (精选), newest case first, for every member to read."""
+    cohort = cohort_or_404(slug)
+    membership = access.require(current_user, "view_cohort_pages", cohort, tr=tr)
+    staff = access.can(current_user, "track_homework", cohort, membership)
+    groups = tracking.featured_submissions(cohort, now=clock.now(), everything=staff)
+    return render_template("tracking/best.html", cohort=cohort, groups=groups, is_staff=staff)
+
+
+@bp.get("/c/<slug>/leaderboard")
+@login_required
+def leaderboard(slug):
+    """Learners and guests by points; not found when the cohort keeps no points."""
+    cohort = cohort_or_404(slug)
+    membership = access.require(current_user, "view_cohort_pages", cohort, tr=tr)
+    standings = tracking.leaderboard(cohort, tr=tr)
+    return render_template("tracking/leaderboard.html", cohort=cohort, standings=standings,
+                           is_staff=access.can(current_user, "track_homework", cohort,
+                                               membership))
+
+
+@bp.get("/c/<slug>/points/<int:user_id>")
+@login_required
+def points(slug, user_id):
+    """One member's points, line by line, newest first."""
+    cohort = cohort_or_404(slug)
+    membership = access.require(current_user, "view_cohort_pages", cohort, tr=tr)
+    member, events, total = tracking.points_history(cohort, user_id, tr=tr)
+    return render_template("tracking/points.html", cohort=cohort, member=member, events=events,
+                           total=total, is_staff=access.can(current_user, "track_homework",
+                                                            cohort, membership))
