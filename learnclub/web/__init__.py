@@ -28,6 +28,7 @@ def init_app(app):
         i18n,
         profiles,
         security,
+        tracking,
     )
 
     login_manager.init_app(app)
@@ -38,7 +39,7 @@ def init_app(app):
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    for area in (auth, cohorts, admission, profiles, cases, homework, admin):
+    for area in (auth, cohorts, admission, profiles, cases, homework, tracking, admin):
         app.register_blueprint(area.bp)
     app.jinja_env.filters["markdown"] = _markdown_filter
     app.jinja_env.filters["case_markdown"] = _case_markdown_filter

@@ -133,7 +133,7 @@ def learner_cannot_see_yet(learner, case_id, image_name):
     expect(learner.page.locator("main")).not_to_contain_text(CASE["title"])
     # the expected 404 (and the console's note of it) are the only problems
     assert learner.problems
-    assert all(f"on {path}:" in p and "404" in p for p in learner.problems)
+    assert all(path in p and "404" in p for p in learner.problems), learner.problems
     learner.problems.clear()
     image = learner.page.request.get(f"{learner.base}{path}/files/{image_name}")
     assert image.status == 404  # nor its images

@@ -42,6 +42,11 @@ ROUTES = {
     "/c/<slug>/homework/<int:submission_id>/comments": MEMBER,
     "/c/<slug>/homework/<int:submission_id>/feature": STAFF,
     "/c/<slug>/homework/preview": MEMBER, "/c/<slug>/homework/mine": MEMBER,
+    "/c/<slug>/tracking": STAFF, "/c/<slug>/tracking.csv": STAFF,
+    "/c/<slug>/tracking/cases/<int:case_id>": STAFF,
+    "/c/<slug>/members/<int:user_id>/homework": STAFF,  # and the learner themself
+    "/c/<slug>/best": MEMBER, "/c/<slug>/leaderboard": MEMBER,
+    "/c/<slug>/points/<int:user_id>": MEMBER,
 }
 #: who is asking -> the kinds of route they may use
 ALLOWED = {

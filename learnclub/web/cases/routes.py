@@ -68,8 +68,8 @@ def render_case(slug, case_id, *, homework_form=None, status=200):
     state = window_state(slot, now) if slot else "archived"
     panel = homework_panel(case, slot=slot, state=state, viewer=current_user, staff=staff,
                            membership=access.membership_of(current_user, cohort), now=now)
-    if homework_form is not None:
-        panel["form"] = homework_form
+    if homework_form is not None:  # refused or previewed: show it again, text as typed
+        panel["form"], panel["can_write"] = homework_form, panel["learner"]
     return render_template(
         "cases/show.html", cohort=cohort, case=case, slot=slot, now=now, state=state,
         previous=slots[position - 1].case if position else None,
