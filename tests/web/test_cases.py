@@ -48,12 +48,17 @@ def signed_in(app, user):
     return browser
 
 
+def input_values(html, field):
+    """The value attribute of the <input> named `field`, as the page shows it."""
+    return re.findall(rf'<input[^>]* name="{field}"[^>]* value="([^"]*)"', html)
+
+
 def errors_of(response, field):
     return re.findall(rf'<p class="error" id="{field}-error">([^<]*)</p>', html_of(response))
 
 
 def flashes_of(response):
-    return re.findall(r'<div class="flash (\w+)"[^>]*>([^<]*)</div>', html_of(response))
+    return re.findall(r'<p class="flash (\w+)"[^>]*>([^<]*)</p>', html_of(response))
 
 
 def new_case(cohort, *, title="案例", publish_at=None, **values):
@@ -228,12 +233,9 @@ def test_case_editor_md_file_fills_form_without_saving(as_host):
 
     html = html_of(response)
     assert response.status_code == 200
-    assert re.findall(r'<input id="title" name="title" type="text" value="([^"]*)"', html) == [
-        "付费读书会:三百人的群怎么活下来"]
-    assert re.findall(r'<input id="publish_at" name="publish_at" type="datetime-local" '
-                      r'value="([^"]*)"', html) == ["2026-12-07T20:00"]
-    assert re.findall(r'<input id="tags" name="tags" type="text" value="([^"]*)"', html) == [
-        "读书会, 付费社群"]
+    assert input_values(html, "title") == ["付费读书会:三百人的群怎么活下来"]
+    assert input_values(html, "publish_at") == ["2026-12-07T20:00"]
+    assert input_values(html, "tags") == ["读书会, 付费社群"]
     assert re.findall(r'<textarea id="homework_prompt" name="homework_prompt">\s*([^<]*)'
                       r'</textarea>', html) == ["你会怎么设计第一次线下活动?"]
     assert Case.select().count() == 0
@@ -365,7 +367,7 @@ def test_schedule_full_queue_has_no_dry_warning(cohort, as_host):
     html = html_of(as_host.get("/c/lab/schedule"))
 
     assert html.count('role="alert"') == 0
-    assert html.count("<a href=\"/c/lab/cases/") == 2
+    assert re.findall(r'<a href="/c/lab/cases/\d+">([^<]*)</a>', html) == ["第一个", "第二个"]
 
 
 @pytest.mark.parametrize(("moved", "action", "order"), [
