@@ -1,6 +1,9 @@
 """Friendly error pages in both languages; JSON for JSON clients."""
-from flask import jsonify, render_template, request
+from urllib.parse import urlsplit
+
+from flask import jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -17,9 +20,24 @@ def _page(code, title, message):
     return render_template("error.html", code=code, title=title, message=message), code
 
 
+def _sent_from():
+    """The path of the page on this site that a form was posted from, or None."""
+    source = urlsplit(request.referrer or "")
+    if source.netloc != urlsplit(request.host_url).netloc or not source.path.startswith("/") \
+            or source.path.startswith("//"):
+        return None
+    return source.path + (f"?{source.query}" if source.query else "")
+
+
 def init_app(app):
     @app.errorhandler(CSRFError)
     def _csrf(exc):
+        back = _sent_from()
+        if back and not current_user.is_authenticated and request.blueprint != "auth" \
+                and not _wants_json():
+            # the session ended while the form was open: sign in, then back to the page,
+            # where the editor restores what was typed
+            return redirect(url_for("auth.login", next=back))
         return _page(400, _("The form expired"),
                      _("This form was open too long or your session changed. Go back, reload "
                        "the page and send it again; what you typed is kept in the browser."))

@@ -113,7 +113,8 @@ def test_counts_per_row(club):
 def test_a_learner_who_joined_after_a_case_went_out_owes_nothing_on_it(club):
     cohort, case, _people = club
     newcomer = make_user(display_name="新人")
-    Membership.create(cohort=cohort, user=newcomer, role="learner", joined_at=P1 + timedelta(hours=2))
+    Membership.create(cohort=cohort, user=newcomer, role="learner",
+                      joined_at=P1 + timedelta(hours=2))
 
     row = by_name(tracking.participation_matrix(cohort, now=after_grace))["新人"]
 

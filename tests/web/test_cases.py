@@ -225,7 +225,8 @@ def test_case_editor_due_before_publish_refused(cohort, as_host):
 
 def test_case_editor_md_file_fills_form_without_saving(as_host):
     text = ("---\ntitle: 付费读书会:三百人的群怎么活下来\npublish_at: 2026-12-07 20:00\n"
-            "homework: 你会怎么设计第一次线下活动?\ntags: [读书会, 付费社群]\n---\n# 开场\n\n正文。\n")
+            "homework: 你会怎么设计第一次线下活动?\ntags: [读书会, 付费社群]\n"
+            "---\n# 开场\n\n正文。\n")
 
     response = as_host.post("/c/lab/cases/new", data={
         "action": "save", "md_file": (io.BytesIO(text.encode()), "02-dushuhui.md")},
@@ -353,7 +354,7 @@ def test_schedule_single_case_lists_due_time_and_warns_queue_dry(cohort, as_host
     rows = re.findall(r'<tr class="coming">\s*<td>([^<]*)<br>.*?<a href="[^"]+">([^<]*)</a>.*?'
                       r"<td>([^<]*)<br>", html, re.S)
     assert rows == [(f"{publish:%Y-%m-%d %H:%M}", "唯一的案例", f"{due:%Y-%m-%d %H:%M}")]
-    warnings = re.findall(r'<p class="flash error" role="alert">The queue runs dry: after the '
+    warnings = re.findall(r'<p class="flash \w+" role="alert">The queue runs dry: after the '
                           r"last scheduled case nothing follows. Schedule the next case before "
                           r"([^ ]+ [^ ]+) \(", html)
     assert warnings == [f"{dry:%Y-%m-%d %H:%M}"]

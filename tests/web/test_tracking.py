@@ -60,7 +60,7 @@ def test_heatmap_shows_a_symbol_and_words_for_each_cell(client, club):
                       ("on_time", "张三 · Case 2 · on time"),
                       ("late", "李四 · Case 1 · late 5h"), ("missed", "李四 · Case 2 · missed")]
     assert '<span aria-hidden="true">◐</span><span class="vh">late 5h</span>' in page
-    assert re.findall(r'<th scope="row" class="hm-name"><a href="[^"]+">(\w+)</a>', page) == [
+    assert re.findall(r'<th scope="row" class="hm-name"><a [^>]+>(\w+)</a>', page) == [
         "张三", "李四"]
     assert "<caption" in page
     assert re.findall(r"\sstyle=", page) == []
@@ -86,7 +86,7 @@ def test_heatmap_sorts_by_link(client, club, sort, order):
 
     page = html_of(client.get(f"/c/{cohort.slug}/tracking?sort={sort}"))
 
-    assert re.findall(r'<th scope="row" class="hm-name"><a href="[^"]+">(\w+)</a>', page) == order
+    assert re.findall(r'<th scope="row" class="hm-name"><a [^>]+>(\w+)</a>', page) == order
     assert f'href="/c/{cohort.slug}/tracking?sort={sort}" aria-current="true"' in page
 
 

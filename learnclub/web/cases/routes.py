@@ -70,6 +70,7 @@ def render_case(slug, case_id, *, homework_form=None, status=200):
                            membership=access.membership_of(current_user, cohort), now=now)
     if homework_form is not None:  # refused or previewed: show it again, text as typed
         panel["form"], panel["can_write"] = homework_form, panel["learner"]
+        panel["as_typed"] = True  # not saved: the editor must keep its draft
     return render_template(
         "cases/show.html", cohort=cohort, case=case, slot=slot, now=now, state=state,
         previous=slots[position - 1].case if position else None,

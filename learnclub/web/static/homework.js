@@ -45,10 +45,11 @@
   }
   function forget() { try { localStorage.removeItem(key); } catch (e) { /* ignore */ } }
 
-  // On load: the server's text equal to the draft means the server confirmed it.
+  // On load: the server's saved text equal to the draft means the server confirmed it.
+  // A refused or previewed form (data-as-typed) shows the text as sent, not saved: keep it.
   var draft = load();
   if (draft && draft.text === area.value) {
-    forget();
+    if (!form.hasAttribute("data-as-typed")) { forget(); }
   } else if (draft && draft.text) {
     area.value = draft.text;
     if (note) { note.hidden = false; }
@@ -60,6 +61,7 @@
       area.value = area.defaultValue;
       note.hidden = true;
       showCount();
+      refreshPreview();
     });
   }
 
@@ -83,4 +85,5 @@
   });
   form.addEventListener("submit", save);
   showCount();
+  if (note && !note.hidden) { refreshPreview(); }  // a restored draft shows as it will read
 })();
