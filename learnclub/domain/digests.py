@@ -13,11 +13,11 @@ SETTLE = timedelta(minutes=10)
 
 def send_activity_digests(*, now, base_url):
     """One mail per person with everything new since their last digest. Returns mails queued."""
-    Actor = User.alias()
-    rows = list(Notification.select(Notification, Submission, Case, Cohort, User, Actor)
+    actor = User.alias()
+    rows = list(Notification.select(Notification, Submission, Case, Cohort, User, actor)
                 .join(Submission).join(Case).join(Cohort)
                 .switch(Notification).join(User, on=Notification.user)
-                .switch(Notification).join(Actor, JOIN.LEFT_OUTER, on=Notification.actor)
+                .switch(Notification).join(actor, JOIN.LEFT_OUTER, on=Notification.actor)
                 .where(Notification.mailed_at.is_null())
                 .order_by(Notification.user, Notification.id))
     by_user = {}

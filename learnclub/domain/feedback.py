@@ -1,5 +1,7 @@
 """The conversation around homework: likes, comments with one level of replies, feedback
 from hosts and assistants, and featured (精选) picks. Authors hear of it in batched mails."""
+import contextlib
+
 from peewee import IntegrityError, fn
 
 from learnclub.db import db
@@ -33,10 +35,8 @@ def toggle_like(submission, user, *, now, tr=_same):
     deleted = Like.delete().where((Like.submission == submission) & (Like.user == user)).execute()
     if deleted:
         return False
-    try:
+    with contextlib.suppress(IntegrityError), db.atomic():  # a double click: liked either way
         Like.create(submission=submission, user=user, created_at=now)
-    except IntegrityError:
-        pass  # a double click: it is liked either way
     return True
 
 

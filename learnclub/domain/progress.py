@@ -3,7 +3,8 @@ from dataclasses import dataclass
 
 from learnclub.domain.cases import schedule_of
 from learnclub.domain.schedule import window_state
-from learnclub.models import Excuse, Submission
+from learnclub.domain.tracking import was_member
+from learnclub.models import Excuse, Membership, Submission
 
 
 @dataclass
@@ -12,26 +13,32 @@ class Row:
     state: str  #: the case's window: open, grace, closed
     submission: object | None
     excused: bool
+    expected: bool = True  #: a member when it went out (tracking.was_member)
 
     @property
     def outcome(self):
-        """on_time, late, excused, missed, or todo (still writable)."""
+        """on_time, late, excused, not_member, missed, or todo (still writable)."""
         if self.submission is not None:
             return "late" if self.submission.is_late else "on_time"
         if self.excused:
             return "excused"
+        if not self.expected:
+            return "not_member"
         return "missed" if self.state == "closed" else "todo"
 
 
 def learner_progress(cohort, user, *, now):
-    """(rows newest first, the next open case still to write or None, streak). Three queries."""
+    """(rows newest first, the next open case still to write or None, streak). Four queries."""
     slots = [s for s in schedule_of(cohort) if s.publish_at <= now]
     ids = [s.case.id for s in slots]
     submissions = {s.case_id: s for s in Submission.select().where(
         (Submission.user == user.id) & Submission.case.in_(ids))} if ids else {}
     excused = {e.case_id for e in Excuse.select(Excuse.case).where(
         (Excuse.user == user.id) & Excuse.case.in_(ids))} if ids else set()
-    rows = [Row(s, window_state(s, now), submissions.get(s.case.id), s.case.id in excused)
+    membership = Membership.get_or_none((Membership.cohort == cohort)
+                                        & (Membership.user == user.id))
+    rows = [Row(s, window_state(s, now), submissions.get(s.case.id), s.case.id in excused,
+                expected=membership is not None and was_member(membership, s))
             for s in reversed(slots)]
     todo = [r for r in rows if r.outcome == "todo"]
     upcoming = min(todo, key=lambda r: r.slot.due_at) if todo else None

@@ -126,7 +126,9 @@ def _work(case_ids, user=None):
             {(e.case_id, e.user_id): e for e in excuses})
 
 
-def _was_member(membership, slot):
+def was_member(membership, slot):
+    """Whether homework on this case was expected of the member: in the cohort when it went
+    out, and not removed before its grace ended. The one rule for tracking and progress."""
     if membership.joined_at > slot.publish_at:
         return False
     removed = membership.status == "removed" and membership.removed_at is not None
@@ -141,7 +143,7 @@ def cell_for(slot, membership, submission, excuse, *, now):
                     submission.featured_at is not None)
     if excuse is not None:
         return Cell(slot.case, "excused", excuse_reason=excuse.reason)
-    if not _was_member(membership, slot):
+    if not was_member(membership, slot):
         return Cell(slot.case, "not_member")
     return Cell(slot.case, "missed" if now >= slot.grace_until else "open")
 

@@ -25,6 +25,7 @@ def init_app(app):
         cases,
         cohorts,
         errors,
+        homework,
         i18n,
         profiles,
         security,

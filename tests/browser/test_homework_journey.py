@@ -37,10 +37,10 @@ COMMENT = "团长群这个想法很好,我们小区也试试。"
 DRAFT_KEY = "learnclub:draft:{case}:{user}"
 
 
-def sign_in(tab, email, path="/login"):
-    """Sign in through the form (on `path`, which may carry a `next`)."""
+def sign_in(tab, email):
+    """Sign in through the form: the one on the page, else the sign-in page's."""
     if not tab.page.url.startswith(tab.base + "/login"):
-        tab.goto(path)
+        tab.goto("/login")
     tab.page.locator("#email").fill(email)
     tab.page.locator("#password").fill(PASSWORD)
     tab.page.locator("main form button[type=submit]").click()
@@ -50,8 +50,7 @@ def type_into(tab, text):
     """Type like a person: key by key at the end of the text, so input events fire."""
     area = tab.page.locator("#body_md")
     area.focus()
-    area.press("End")
-    tab.page.keyboard.press("Control+End")
+    tab.page.keyboard.press("Control+End")  # after the last line
     area.press_sequentially(text)
 
 

@@ -34,7 +34,8 @@ def setting(app):
 
 
 @pytest.mark.parametrize(("text", "length"), [
-    ("我觉得这个案例很好", 9), ("I think this case is great", 6), ("我用了 3 个群, 每个群 200 人", 11),
+    ("我觉得这个案例很好", 9), ("I think this case is great", 6),
+    ("我用了 3 个群, 每个群 200 人", 11),
     ("**重点**：[链接](https://example.org/a)", 4), ("don't e-mail 2026年", 4), ("", 0),
     ("  \n\n ", 0), ("第一，第二。Third!", 5),
 ])
