@@ -30,3 +30,7 @@ messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k tr -k _ -o learnclub/translations/messages.pot --no-location --omit-header --sort-output .
 	$(BIN)/pybabel update -i learnclub/translations/messages.pot -d learnclub/translations -l zh_Hans_CN --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d learnclub/translations
+
+# Seed 500 learners × 60 cases and time the heaviest pages; records docs/benchmarks.md.
+bench: $(STAMP)
+	$(BIN)/python -m bench.heatmap --write
