@@ -5,6 +5,7 @@ from datetime import timedelta
 from babel.dates import format_timedelta
 from flask import Response, abort, render_template, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnclub import clock
@@ -50,9 +51,14 @@ def heatmap(slug):
     now = clock.now()
     matrix = _matrix(cohort, now)
     rates = tracking.rates_from(matrix)
+    # translated once here, not once per cell: 500 × 60 cells
+    state_words = {"on_time": _("on time"), "missed": _("missed"), "excused": _("excused"),
+                   "open": _("not submitted yet"), "not_member": _("not a member then")}
+    case_words = [_("Case %(num)d", num=n) for n in range(1, len(matrix.slots) + 1)]
     return render_template("tracking/heatmap.html", cohort=cohort, matrix=matrix, rates=rates,
                            chart=bar_chart(rates, now=now), now=now, is_staff=True,
-                           include_removed=request.args.get("removed") == "1")
+                           include_removed=request.args.get("removed") == "1",
+                           state_words=state_words, case_words=case_words)
 
 
 @bp.get("/c/<slug>/tracking.csv")
