@@ -152,7 +152,7 @@ def report(heatmap, case_page, submission, baseline, write):
         "|---|---:|---:|",
         f"| bare Flask + peewee: read the heatmap's rows, return counts | {baseline:.1f} | 1.0 |",
         f"| heatmap `/c/<slug>/tracking` | {heatmap:.1f} | {heatmap / baseline:.1f} |",
-        f"| case page with 500 learners' homework (host) | {case_page:.1f} | "
+        f"| case page of the newest case: 250 submissions, as the host | {case_page:.1f} | "
         f"{case_page / baseline:.1f} |",
         f"| submit homework (POST, new submission) | {submission:.1f} | "
         f"{submission / baseline:.2f} |",
