@@ -164,6 +164,34 @@ def content_sync_command():
         sys.exit(1)
 
 
+@cli.group("participation")
+def participation_group():
+    """Misses and removals: the rule that keeps the group small and alive."""
+
+
+@participation_group.command("sweep")
+@click.option("--dry-run", is_flag=True, help="Print what would happen; change nothing.")
+@click.option("--now", "now_text", help="ISO time (default: the current time); no zone = UTC.")
+@with_appcontext
+def participation_sweep(dry_run, now_text):
+    """Record misses whose grace has ended and remove learners at the strike limit."""
+    from learnclub.domain.participation import sweep_all
+    now = _parse_instant(now_text) if now_text else clock.now()
+    with connection():
+        plans = sweep_all(now=now, base_url=current_app.config["BASE_URL"], dry_run=dry_run)
+        verb = "would" if dry_run else "did"
+        for plan in plans:
+            click.echo(f"{plan.cohort.slug}: {verb} record {len(plan.new_misses)} misses, "
+                       f"{verb} remove {len(plan.removals)}"
+                       + (" (removals paused)" if plan.paused else ""))
+            for membership, slot in plan.new_misses:
+                click.echo(f"  miss     {membership.user.display_name} · {slot.case.title}")
+            for membership, titles in plan.removals:
+                click.echo(f"  remove   {membership.user.display_name} · {', '.join(titles)}")
+    if not plans:
+        click.echo("No cohort has a case whose homework window has closed.")
+
+
 @cli.group("user")
 def user_group():
     """Accounts."""

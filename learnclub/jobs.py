@@ -8,7 +8,15 @@ import logging
 
 from learnclub import clock, mailer
 from learnclub.db import connection
-from learnclub.domain import announcements, content_sync, digests, outbox
+from learnclub.domain import (
+    announcements,
+    content_sync,
+    digests,
+    membership,
+    outbox,
+    participation,
+    reminders,
+)
 
 log = logging.getLogger("learnclub.jobs")
 
@@ -55,12 +63,31 @@ def send_activity_digests(settings, *, now):
     return digests.send_activity_digests(now=now, base_url=settings["BASE_URL"])
 
 
+def send_reminders(settings, *, now):
+    """Remind learners who have not written, at the cohort's offsets before due."""
+    return reminders.send_reminders(now=now, base_url=settings["BASE_URL"])
+
+
+def sweep_participation(settings, *, now):
+    """Record misses and removals whose time has come. Returns (misses, removals)."""
+    plans = participation.sweep_all(now=now, base_url=settings["BASE_URL"])
+    return (sum(len(p.new_misses) for p in plans), sum(len(p.removals) for p in plans))
+
+
+def expire_seat_offers(settings, *, now):
+    """Pass unanswered waitlist offers on to the next applicant."""
+    return membership.expire_seat_offers(now=now, base_url=settings["BASE_URL"])
+
+
 #: name -> (job, interval in seconds when scheduled), in the order run_due runs them
 JOBS = {
     "sync_content": (sync_content, 60),
     "announce_cases": (announce_cases, 60),
     "warn_dry_queues": (warn_dry_queues, 3600),
     "send_activity_digests": (send_activity_digests, 600),
+    "send_reminders": (send_reminders, 300),
+    "sweep_participation": (sweep_participation, 300),
+    "expire_seat_offers": (expire_seat_offers, 600),
     "send_outbox": (send_outbox, 30),
 }
 

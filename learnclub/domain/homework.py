@@ -8,10 +8,11 @@ from learnclub.db import db
 from learnclub.domain import access
 from learnclub.domain.cases import schedule_of
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed, NotFound
+from learnclub.domain.leave import extension_for
 from learnclub.domain.points import award_points
 from learnclub.domain.schedule import window_state
 from learnclub.domain.text import LONG, check_text
-from learnclub.models import Submission, SubmissionRevision
+from learnclub.models import Miss, Submission, SubmissionRevision
 
 #: a character a reader counts on its own: CJK ideographs, kana, hangul, full-width forms
 _CJK = (r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -72,7 +73,8 @@ def submit_homework(case, user, body, *, now, tr=_same):
     if membership is None or membership.status != "active" or membership.role != "learner":
         raise NotAllowed(tr("Homework is written by the cohort's active learners."))
     slot = slot_of(case)
-    _check_window(slot, now, tr)
+    if extension_for(case, user, now=now) is None:
+        _check_window(slot, now, tr)
     length = _check_body(cohort, body, tr)
     try:
         with db.atomic():
@@ -98,6 +100,8 @@ def _save(case, user, body, length, slot, *, now):
     kind, points = ("late", cohort.points_late) if late else ("on_time", cohort.points_on_time)
     award_points(cohort, user, key=f"submission:{submission.id}:submitted", kind=kind,
                  points=points, now=now, case=case)
+    Miss.update(voided_at=now, void_reason="handed in during an extension").where(
+        (Miss.case == case) & (Miss.user == user) & Miss.voided_at.is_null()).execute()
     return submission, True
 
 

@@ -122,3 +122,46 @@ def mail_activity_digest(*, user, items, link_for, now, key):
         for kind, actor, case, submission in items)
     enqueue_mail(key, to_addr=user.email, user=user, body=body + _sign(tr), now=now,
                  subject=tr("%(n)d new responses to your homework") % {"n": len(items)})
+
+
+def mail_removed(*, membership, titles, link, now):
+    """Tell a learner, respectfully, that they were asked to leave, why, and how to come back."""
+    user, cohort = membership.user, membership.cohort
+    tr = _tr(user.locale)
+    body = tr("You were asked to leave %(cohort)s: its rule is that whoever does not write "
+              "homework leaves, so the group stays small and alive. Homework was missing for: "
+              "%(cases)s.\n\nNothing you wrote is lost: sign in to read and export your "
+              "homework. If something got in the way, reply to your host: they can readmit "
+              "you.\n\n%(link)s") % {"cohort": cohort.name, "cases": "、".join(titles),
+                                    "link": link}
+    enqueue_mail(f"removal:membership:{membership.id}:{len(titles)}", to_addr=user.email,
+                 user=user, subject=tr("You have left %(cohort)s") % {"cohort": cohort.name},
+                 body=body + _sign(tr), now=now)
+
+
+def mail_reminder(*, case, slot, member, hours, link, now):
+    """Remind a learner who has not written yet: the case, the prompt, the due time."""
+    tr = _tr(member.locale)
+    cohort = case.cohort
+    body = tr("Your homework on “%(title)s” is due %(when)s.\n\n%(link)s") % {
+        "title": case.title, "link": link,
+        "when": _local(slot.due_at, cohort.timezone, member.locale)}
+    if case.homework_prompt:
+        body += "\n\n" + tr("Homework:") + "\n" + case.homework_prompt
+    enqueue_mail(f"case:{case.id}:reminder:{hours}h:member:{member.id}", to_addr=member.email,
+                 user=member, body=body + _sign(tr), now=now,
+                 subject=tr("Homework due in %(hours)d hours: %(title)s") % {
+                     "hours": hours, "title": case.title})
+
+
+def mail_seat_offer(*, offer, link, now):
+    """Offer a free seat to a waitlisted applicant, with the time it stays open."""
+    user, cohort = offer.application.user, offer.cohort
+    tr = _tr(user.locale)
+    body = tr("A seat is free in %(cohort)s and it is yours if you want it. Accept before "
+              "%(when)s; after that it goes to the next person on the waitlist.\n\n%(link)s") % {
+        "cohort": cohort.name, "link": link,
+        "when": _local(offer.expires_at, cohort.timezone, user.locale)}
+    enqueue_mail(f"seat-offer:{offer.id}", to_addr=user.email, user=user, now=now,
+                 subject=tr("A seat is free in %(cohort)s") % {"cohort": cohort.name},
+                 body=body + _sign(tr))

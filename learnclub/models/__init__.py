@@ -11,6 +11,7 @@ from learnclub.models.homework import (
     SubmissionRevision,
 )
 from learnclub.models.mail import OutboxMessage
+from learnclub.models.participation import Extension, LeaveRequest, Miss, SeatOffer
 from learnclub.models.people import LoginAttempt, LoginSession, OneTimeToken, User
 
 ALL = [
@@ -19,6 +20,7 @@ ALL = [
     OutboxMessage,
     Case, CaseRevision, CaseFile,
     Submission, SubmissionRevision, Like, Comment, Excuse, PointEvent, Notification,
+    Miss, LeaveRequest, Extension, SeatOffer,
 ]
 
 __all__ = [m.__name__ for m in ALL] + ["ALL"]

@@ -24,6 +24,7 @@ class Case(BaseModel):
     queue_position = IntegerField(default=0)
     announced_at = UTCDateTimeField(null=True)
     archived_at = UTCDateTimeField(null=True)  #: its file disappeared, or the host archived it
+    removals_paused = BooleanField(default=False)  #: a broken case: no misses are recorded
     created_at = UTCDateTimeField()
     updated_at = UTCDateTimeField()
 

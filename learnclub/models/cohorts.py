@@ -42,6 +42,8 @@ class Cohort(BaseModel):
     #: "after_submission", "after_due" or "always"
     peer_visibility = CharField(max_length=20, default="after_submission")
     homework_min_length = IntegerField(default=0)  #: 0 = no minimum
+    removals_paused = BooleanField(default=False)  #: holidays: misses are kept, nobody removed
+    seat_offer_hours = SmallIntegerField(default=48)  #: how long a waitlist offer stays open
     points_enabled = BooleanField(default=True)
     points_on_time = SmallIntegerField(default=10)
     points_late = SmallIntegerField(default=5)
@@ -64,6 +66,7 @@ class Membership(BaseModel):
     status = CharField(max_length=16, default="active")  #: "active" or "removed"
     joined_at = UTCDateTimeField()
     removed_at = UTCDateTimeField(null=True)
+    removed_reason = TextField(default="")
 
     class Meta:
         indexes = ((("cohort", "user"), True),)

@@ -1,0 +1,124 @@
+"""Where misses and removals are decided (SPEC.md "Participation and removal").
+
+A miss: no homework by due + grace (or by the end of a host's extension), no excuse. At the
+cohort's strike limit the learner is removed, with the reason logged and a respectful notice;
+every piece of their data stays. The sweep is a plan (what would happen) and its application:
+the plan is the dry run, and applying it twice changes nothing the second time.
+"""
+from dataclasses import dataclass, field
+
+from learnclub.db import lock_row, write_transaction
+from learnclub.domain import notices
+from learnclub.domain.cases import schedule_of
+from learnclub.domain.tracking import was_member
+from learnclub.models import (
+    Cohort,
+    Excuse,
+    Extension,
+    Membership,
+    MembershipEvent,
+    Miss,
+    Submission,
+    User,
+)
+
+
+@dataclass
+class Plan:
+    cohort: object
+    new_misses: list = field(default_factory=list)  #: (membership, slot)
+    removals: list = field(default_factory=list)  #: (membership, [case titles missed])
+    paused: bool = False
+
+
+def _closed_slots(cohort, now):
+    return [s for s in schedule_of(cohort)
+            if s.grace_until <= now and not s.case.removals_paused]
+
+
+def plan_sweep(cohort, *, now):
+    """What the sweep would do at `now`: new misses and removals. Changes nothing."""
+    plan = Plan(cohort, paused=cohort.removals_paused)
+    slots = _closed_slots(cohort, now)
+    ids = [s.case.id for s in slots]
+    learners = list(Membership.select(Membership, User).join(User).where(
+        (Membership.cohort == cohort) & (Membership.role == "learner")
+        & (Membership.status == "active")))
+    done = {(r.case_id, r.user_id) for r in Submission.select(Submission.case, Submission.user)
+            .where(Submission.case.in_(ids))} if ids else set()
+    excused = {(r.case_id, r.user_id) for r in Excuse.select(Excuse.case, Excuse.user)
+               .where(Excuse.case.in_(ids))} if ids else set()
+    extended = {(r.case_id, r.user_id) for r in Extension.select(Extension.case, Extension.user)
+                .where(Extension.case.in_(ids) & (Extension.until > now))} if ids else set()
+    misses, settled = {}, set()  # settled: a voided miss is not recorded again
+    for m in Miss.select().where(Miss.cohort == cohort):
+        if m.voided_at is None:
+            misses.setdefault(m.user_id, []).append(m.case_id)
+        else:
+            settled.add((m.case_id, m.user_id))
+    titles = {s.case.id: s.case.title for s in slots}
+    for membership in learners:
+        counted = list(misses.get(membership.user_id, []))
+        for slot in slots:
+            key = (slot.case.id, membership.user_id)
+            if key in done or key in excused or key in extended or key in settled \
+                    or slot.case.id in counted or not was_member(membership, slot):
+                continue
+            plan.new_misses.append((membership, slot))
+            counted.append(slot.case.id)
+        if len(counted) >= cohort.strike_limit and not plan.paused:
+            plan.removals.append((membership, [titles.get(c, "") for c in counted]))
+    return plan
+
+
+def apply_sweep(cohort, *, now, base_url):
+    """Record the plan's misses and removals once each; mail removed learners. Returns plan."""
+    with write_transaction():
+        lock_row(Cohort.select().where(Cohort.id == cohort.id)).get()
+        plan = plan_sweep(Cohort.get_by_id(cohort.id), now=now)
+        for membership, slot in plan.new_misses:
+            Miss.insert(cohort=cohort, user=membership.user_id, case=slot.case.id,
+                        created_at=now).on_conflict_ignore().execute()
+        for membership, titles in plan.removals:
+            remove_member(membership, reason="strikes", actor=None, now=now,
+                          detail=", ".join(titles))
+    for membership, titles in plan.removals:
+        notices.mail_removed(membership=membership, titles=titles, now=now,
+                             link=f"{base_url}/c/{cohort.slug}/")
+    return plan
+
+
+def remove_member(membership, *, reason, actor, now, detail=""):
+    """End a membership (data kept) and log who did it and why. Returns True if it changed."""
+    changed = Membership.update(status="removed", removed_at=now,
+                                removed_reason=reason if not detail else f"{reason}: {detail}") \
+        .where((Membership.id == membership.id) & (Membership.status == "active")).execute()
+    if changed:
+        MembershipEvent.create(cohort=membership.cohort_id, user=membership.user_id,
+                               action="removed", actor=actor, at=now,
+                               reason=f"{reason}: {detail}" if detail else reason)
+    return bool(changed)
+
+
+def cohorts_to_sweep(*, now):
+    """Cohorts with a case whose grace ended (the only ones a sweep can change)."""
+    from learnclub.models import Case
+    return list(Cohort.select().where(Cohort.id.in_(
+        Case.select(Case.cohort).where(Case.archived_at.is_null() & (Case.publish_at <= now)))))
+
+
+def sweep_all(*, now, base_url, dry_run=False):
+    """Plan (dry run) or apply the sweep for every cohort; free seats go to the waitlist.
+
+    Returns the plans."""
+    from learnclub.domain.membership import offer_free_seats
+    plans = []
+    for cohort in cohorts_to_sweep(now=now):
+        if dry_run:
+            plans.append(plan_sweep(cohort, now=now))
+            continue
+        plan = apply_sweep(cohort, now=now, base_url=base_url)
+        if plan.removals:
+            offer_free_seats(cohort, now=now, base_url=base_url)
+        plans.append(plan)
+    return plans

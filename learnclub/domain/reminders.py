@@ -1,0 +1,45 @@
+"""Homework reminders: at the cohort's offsets before due, only to active learners who have
+not written and are not excused, once per case and offset (the outbox key)."""
+from datetime import timedelta
+
+from learnclub.domain import notices
+from learnclub.domain.cases import schedule_of
+from learnclub.domain.tracking import was_member
+from learnclub.models import Case, Cohort, Excuse, Membership, Submission, User
+
+
+def _due_reminders(cohort, now):
+    """(slot, hours) pairs whose reminder time has come and whose due time has not."""
+    for slot in schedule_of(cohort):
+        if not slot.publish_at <= now < slot.due_at:
+            continue
+        for hours in sorted(cohort.reminder_offsets):  # the latest offset that has come
+            if slot.due_at - timedelta(hours=hours) <= now:
+                yield slot, hours
+                break  # earlier offsets were sent at their time, or are moot now
+
+
+def send_reminders(*, now, base_url):
+    """Queue every reminder due at `now`. Returns how many mails were queued."""
+    open_cohorts = Cohort.select().where(Cohort.id.in_(
+        Case.select(Case.cohort).where(Case.archived_at.is_null() & (Case.publish_at <= now)
+                                       & (Case.publish_at > now - timedelta(days=30)))))
+    queued = 0
+    for cohort in open_cohorts:
+        for slot, hours in _due_reminders(cohort, now):
+            for member in _still_to_write(cohort, slot):
+                link = f"{base_url}/c/{cohort.slug}/cases/{slot.case.id}"
+                notices.mail_reminder(case=slot.case, slot=slot, member=member.user,
+                                      hours=hours, link=link, now=now)
+                queued += 1
+    return queued
+
+
+def _still_to_write(cohort, slot):
+    written = Submission.select(Submission.user).where(Submission.case == slot.case.id)
+    excused = Excuse.select(Excuse.user).where(Excuse.case == slot.case.id)
+    members = (Membership.select(Membership, User).join(User)
+               .where((Membership.cohort == cohort) & (Membership.role == "learner")
+                      & (Membership.status == "active") & Membership.user.not_in(written)
+                      & Membership.user.not_in(excused)))
+    return [m for m in members if was_member(m, slot)]
