@@ -15,6 +15,9 @@ PERMISSIONS = {
     "view_sent_mail": STAFF_ROLES,
     "manage_cases": STAFF_ROLES,
     "track_homework": STAFF_ROLES,  #: the heatmap, case reports, anyone's history, the CSV
+    #: the dry run, pausing removals, leave decisions, excuses, extensions, readmission,
+    #: seat offers, the membership log
+    "manage_participation": STAFF_ROLES,
 }
 
 
@@ -38,7 +41,16 @@ def require(user, action, cohort, *, tr=lambda s: s):
     if not can(user, action, cohort, membership):
         if membership is not None and membership.status == "removed":
             raise NotAllowed(tr("You are no longer a member of this cohort, so this page is "
-                                "closed to you. Your own past work stays readable on your "
-                                "profile."))
+                                "closed to you. Your own past homework stays readable, and "
+                                "exportable, under My homework."))
         raise NotAllowed(tr("This page is for members of the cohort with the right role."))
     return membership
+
+
+def require_own_work(user, cohort, *, tr=lambda s: s):
+    """Like `require(user, "view_cohort_pages", ...)`, but a removed member passes too: they
+    keep reading and exporting their own past homework (SPEC.md "People")."""
+    membership = membership_of(user, cohort)
+    if membership is not None and membership.status == "removed":
+        return membership
+    return require(user, "view_cohort_pages", cohort, tr=tr)

@@ -74,6 +74,11 @@ def answer_seat_offer(token, user, accept, *, now, base_url, tr=_same):
     if offer.status != "offered" or offer.expires_at <= now:
         raise Conflict(tr("This offer has expired or was already answered."))
     with write_transaction():
+        if accept:  # _take_seat's "full" message speaks to a host; this one to the applicant
+            cohort = lock_row(Cohort.select().where(Cohort.id == offer.cohort_id)).get()
+            if seats_taken(cohort) >= cohort.capacity:
+                raise Conflict(tr("Sorry: the cohort filled up before you answered, so no seat "
+                                  "is free now. Your application stays on the waitlist."))
         taken = SeatOffer.update(status="accepted" if accept else "declined", answered_at=now) \
             .where((SeatOffer.id == offer.id) & (SeatOffer.status == "offered")).execute()
         if not taken:

@@ -134,7 +134,8 @@ def mail_removed(*, membership, titles, link, now):
               "homework. If something got in the way, reply to your host: they can readmit "
               "you.\n\n%(link)s") % {"cohort": cohort.name, "cases": "、".join(titles),
                                     "link": link}
-    enqueue_mail(f"removal:membership:{membership.id}:{len(titles)}", to_addr=user.email,
+    # keyed on the removal's time: a learner readmitted and removed again gets a new notice
+    enqueue_mail(f"removal:membership:{membership.id}:{now:%Y%m%dT%H%M%S}", to_addr=user.email,
                  user=user, subject=tr("You have left %(cohort)s") % {"cohort": cohort.name},
                  body=body + _sign(tr), now=now)
 

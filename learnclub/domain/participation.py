@@ -12,6 +12,7 @@ from learnclub.domain import notices
 from learnclub.domain.cases import schedule_of
 from learnclub.domain.tracking import was_member
 from learnclub.models import (
+    Case,
     Cohort,
     Excuse,
     Extension,
@@ -53,12 +54,16 @@ def plan_sweep(cohort, *, now):
     misses, settled = {}, set()  # settled: a voided miss is not recorded again
     for m in Miss.select().where(Miss.cohort == cohort):
         if m.voided_at is None:
-            misses.setdefault(m.user_id, []).append(m.case_id)
+            misses.setdefault(m.user_id, []).append((m.case_id, m.created_at))
         else:
             settled.add((m.case_id, m.user_id))
     titles = {s.case.id: s.case.title for s in slots}
     for membership in learners:
-        counted = list(misses.get(membership.user_id, []))
+        kept = misses.get(membership.user_id, [])
+        counted = [case_id for case_id, _at in kept]
+        # misses from before a readmission without reset stay on record, but only a miss
+        # since (re)joining can remove: else the next sweep would undo the readmission
+        fresh = any(at >= membership.joined_at for _case_id, at in kept)
         for slot in slots:
             key = (slot.case.id, membership.user_id)
             if key in done or key in excused or key in extended or key in settled \
@@ -66,7 +71,8 @@ def plan_sweep(cohort, *, now):
                 continue
             plan.new_misses.append((membership, slot))
             counted.append(slot.case.id)
-        if len(counted) >= cohort.strike_limit and not plan.paused:
+            fresh = True
+        if fresh and len(counted) >= cohort.strike_limit and not plan.paused:
             plan.removals.append((membership, [titles.get(c, "") for c in counted]))
     return plan
 
@@ -102,7 +108,6 @@ def remove_member(membership, *, reason, actor, now, detail=""):
 
 def cohorts_to_sweep(*, now):
     """Cohorts with a case whose grace ended (the only ones a sweep can change)."""
-    from learnclub.models import Case
     return list(Cohort.select().where(Cohort.id.in_(
         Case.select(Case.cohort).where(Case.archived_at.is_null() & (Case.publish_at <= now)))))
 
@@ -122,3 +127,29 @@ def sweep_all(*, now, base_url, dry_run=False):
             offer_free_seats(cohort, now=now, base_url=base_url)
         plans.append(plan)
     return plans
+
+
+def misses_of(cohort, user):
+    """How many misses count against the learner in the cohort now (voided ones do not)."""
+    return Miss.select().where((Miss.cohort == cohort) & (Miss.user == user)
+                               & Miss.voided_at.is_null()).count()
+
+
+def set_removals_paused(cohort, paused, *, actor, now):
+    """Pause (holidays) or resume removals in the whole cohort; misses are still recorded.
+
+    Saves the cohort's flag only (the membership log is about people). Returns True if it
+    changed."""
+    changed = Cohort.update(removals_paused=bool(paused)).where(
+        (Cohort.id == cohort.id) & (Cohort.removals_paused != bool(paused))).execute()
+    cohort.removals_paused = bool(paused)
+    return bool(changed)
+
+
+def set_case_removals_paused(case, paused, *, actor, now):
+    """Pause (a broken case) or resume misses for one case: while paused, nobody gets a miss
+    for it. Returns True if it changed."""
+    changed = Case.update(removals_paused=bool(paused)).where(
+        (Case.id == case.id) & (Case.removals_paused != bool(paused))).execute()
+    case.removals_paused = bool(paused)
+    return bool(changed)

@@ -2,6 +2,7 @@
 
 Whatever anyone writes (learners, hosts, guests) goes through here before it reaches a page.
 """
+import re
 from urllib.parse import quote, urlsplit
 
 import markdown
@@ -59,11 +60,20 @@ def _markdown(files_base=None):
     return md
 
 
+_HIDDEN = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def _drop_disguised_schemes(_tag, attribute, value):
+    """Also drop links like 'java\x01script:' that browsers read as relative paths today."""
+    disguised = _HIDDEN.sub("", value).lower().startswith(("javascript:", "vbscript:", "data:"))
+    return None if attribute in ("href", "src") and disguised else value
+
+
 def sanitise(html):
     """Keep only the allow-listed tags, attributes and link schemes."""
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes=URL_SCHEMES, link_rel="noopener noreferrer nofollow",
-                     strip_comments=True)
+                     strip_comments=True, attribute_filter=_drop_disguised_schemes)
 
 
 def render_markdown(text, *, files_base=None, allow_html=False):

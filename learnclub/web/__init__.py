@@ -27,6 +27,7 @@ def init_app(app):
         errors,
         homework,
         i18n,
+        participation,
         profiles,
         security,
         tracking,
@@ -40,7 +41,8 @@ def init_app(app):
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    for area in (auth, cohorts, admission, profiles, cases, homework, tracking, admin):
+    for area in (auth, cohorts, admission, profiles, cases, homework, tracking, participation,
+                 admin):
         app.register_blueprint(area.bp)
     app.jinja_env.filters["markdown"] = _markdown_filter
     app.jinja_env.filters["case_markdown"] = _case_markdown_filter

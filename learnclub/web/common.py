@@ -33,3 +33,8 @@ def base_url():
 
 def client_ip():
     return request.remote_addr or "unknown"
+
+
+def browser_newlines(text):
+    """Form filter: browsers send a textarea's line breaks as CRLF; keep the text as typed."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if text else text

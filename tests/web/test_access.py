@@ -5,12 +5,21 @@ The table below must name every rule of the app; a new route without a row fails
 import pytest
 
 from learnclub.domain.cases import create_case
-from learnclub.models import Application, Case, Invite, Submission
+from learnclub.models import (
+    Application,
+    Case,
+    Cohort,
+    Excuse,
+    Invite,
+    LeaveRequest,
+    Submission,
+)
 from tests.factories import T0, make_application, make_cohort, make_member, make_user
 
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
 MEMBER = "member"
+FORMER = "former"  # members, and removed members reading their own past homework
 LEARNER = "learner"  # active learners only (homework is theirs to write)
 STAFF = "staff"
 HOST = "host"
@@ -41,20 +50,29 @@ ROUTES = {
     "/c/<slug>/homework/<int:submission_id>/like": MEMBER,
     "/c/<slug>/homework/<int:submission_id>/comments": MEMBER,
     "/c/<slug>/homework/<int:submission_id>/feature": STAFF,
-    "/c/<slug>/homework/preview": MEMBER, "/c/<slug>/homework/mine": MEMBER,
+    "/c/<slug>/homework/preview": MEMBER, "/c/<slug>/homework/mine": FORMER,
+    "/c/<slug>/homework/export.md": FORMER,
     "/c/<slug>/tracking": STAFF, "/c/<slug>/tracking.csv": STAFF,
     "/c/<slug>/tracking/cases/<int:case_id>": STAFF,
     "/c/<slug>/members/<int:user_id>/homework": STAFF,  # and the learner themself
     "/c/<slug>/best": MEMBER, "/c/<slug>/leaderboard": MEMBER,
     "/c/<slug>/points/<int:user_id>": MEMBER,
+    "/c/<slug>/cases/<int:case_id>/leave": LEARNER, "/c/<slug>/leave": LEARNER,
+    "/c/<slug>/participation": STAFF, "/c/<slug>/participation/pause": STAFF,
+    "/c/<slug>/cases/<int:case_id>/pause-removals": STAFF,
+    "/c/<slug>/leave/<int:request_id>/<any(approve, decline):decision>": STAFF,
+    "/c/<slug>/members/<int:user_id>/readmit": STAFF,
+    "/c/<slug>/participation/excuse": STAFF, "/c/<slug>/participation/extension": STAFF,
+    "/c/<slug>/participation/offer-seats": STAFF, "/c/<slug>/audit": STAFF,
+    "/seat/<token>": TOKEN,
 }
 #: who is asking -> the kinds of route they may use
 ALLOWED = {
     "anonymous": {PUBLIC},
     "outsider": {PUBLIC, SIGNED_IN},
-    "learner": {PUBLIC, SIGNED_IN, MEMBER, LEARNER},
-    "removed": {PUBLIC, SIGNED_IN},
-    "assistant": {PUBLIC, SIGNED_IN, MEMBER, STAFF},
+    "learner": {PUBLIC, SIGNED_IN, MEMBER, FORMER, LEARNER},
+    "removed": {PUBLIC, SIGNED_IN, FORMER},
+    "assistant": {PUBLIC, SIGNED_IN, MEMBER, FORMER, STAFF},
 }
 
 
@@ -63,12 +81,13 @@ def test_every_route_is_in_the_table(app):
     assert rules == set(ROUTES)
 
 
-def _urls(cohort, target, application, invite, case, submission):
+def _urls(cohort, target, application, invite, case, submission, leave_request):
     values = {"slug": cohort.slug, "user_id": target.id, "invite_id": invite.id,
               "application_id": application.id, "decision": "admitted", "token": "x",
               "locale": "en", "filename": "app.css", "case_id": case.id, "name": "a.png",
               "any(archive, restore, up, down):action": "archive",
-              "submission_id": submission.id}
+              "submission_id": submission.id, "request_id": leave_request.id,
+              "any(approve, decline):decision": "approve"}
     for rule, kind in ROUTES.items():
         url = rule
         for name, value in values.items():
@@ -89,6 +108,8 @@ def test_routes_refuse_whoever_lacks_the_role(app, client, login_as, who):
                                 "publish_at": T0}, actor=host, now=T0)
     submission = Submission.create(case=case, user=target, body_md="我的作业", submitted_at=T0,
                                    updated_at=T0)
+    leave_request = LeaveRequest.create(cohort=cohort, user=target, case=case, reason="出差",
+                                        created_at=T0)
     if who != "anonymous":
         person = make_user()
         if who in ("learner", "assistant", "removed"):
@@ -97,7 +118,8 @@ def test_routes_refuse_whoever_lacks_the_role(app, client, login_as, who):
         login_as(person)
 
     leaks = []
-    for rule, kind, url in _urls(cohort, target, application, invite, case, submission):
+    for rule, kind, url in _urls(cohort, target, application, invite, case, submission,
+                                 leave_request):
         if kind in ALLOWED[who] or kind == TOKEN or rule == "/logout":
             continue
         for method in ("GET", "POST"):
@@ -110,3 +132,7 @@ def test_routes_refuse_whoever_lacks_the_role(app, client, login_as, who):
     assert Application.get_by_id(application.id).status == "submitted"
     assert Case.get_by_id(case.id).archived_at is None
     assert Submission.get_by_id(submission.id).featured_at is None
+    assert LeaveRequest.get_by_id(leave_request.id).status == "requested"
+    assert Cohort.get_by_id(cohort.id).removals_paused is False
+    assert Case.get_by_id(case.id).removals_paused is False
+    assert Excuse.select().count() == 0

@@ -138,7 +138,7 @@ def test_case_page_removed_member_gets_403_with_reason(app, cohort):
     assert response.status_code == 403
     assert html_of(response).count(
         "You are no longer a member of this cohort, so this page is closed to you. Your own "
-        "past work stays readable on your profile.") == 1
+        "past homework stays readable, and exportable, under My homework.") == 1
 
 
 def test_case_page_outsider_gets_403(app, cohort):

@@ -8,13 +8,15 @@ from flask_wtf.file import FileField
 from wtforms import DateTimeLocalField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from learnclub.web.common import browser_newlines
+
 LOCAL_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 
 class CaseForm(FlaskForm):
     title = StringField(_l("Title"))
-    body_md = TextAreaField(_l("Case text (Markdown)"))
-    homework_prompt = TextAreaField(_l("Homework prompt"))
+    body_md = TextAreaField(_l("Case text (Markdown)"), filters=[browser_newlines])
+    homework_prompt = TextAreaField(_l("Homework prompt"), filters=[browser_newlines])
     tags = StringField(_l("Tags (comma-separated)"))
     publish_at = DateTimeLocalField(_l("Publish at (empty: next in the queue)"),
                                     format=LOCAL_FORMAT, validators=[Optional()])

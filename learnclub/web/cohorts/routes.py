@@ -14,6 +14,7 @@ from learnclub.models import Application, Cohort, Invite, Membership
 from learnclub.web.cohorts import bp
 from learnclub.web.cohorts.forms import CohortForm, InviteForm, NewCohortForm, PlainForm, RoleForm
 from learnclub.web.common import cohort_or_404, show_error, tr
+from learnclub.web.participation.status import miss_status
 
 
 @bp.get("/")
@@ -77,15 +78,16 @@ def page(slug):
     is_member = access.can(current_user, "view_cohort_pages", cohort, membership)
     if not cohort.is_public and not is_member:
         access.require(current_user, "view_cohort_pages", cohort, tr=tr)
-    application = progress = None
+    application = progress = misses = None
     if is_member and membership.role == "learner":
         progress = learner_progress(cohort, current_user, now=clock.now())
+        misses = miss_status(cohort, current_user)
     if current_user.is_authenticated and not is_member:
         application = Application.get_or_none((Application.cohort == cohort)
                                               & (Application.user == current_user.id))
     return render_template(
         "cohorts/page.html", cohort=cohort, membership=membership, is_member=is_member,
-        application=application, progress=progress,
+        application=application, progress=progress, misses=misses,
         seats_taken=admission.seats_taken(cohort),
         is_staff=access.can(current_user, "edit_cohort", cohort, membership))
 

@@ -2,10 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 
-
-def _newlines(text):
-    """Browsers send a textarea's line breaks as CRLF: keep the text as typed, with LF."""
-    return text.replace("\r\n", "\n").replace("\r", "\n") if text else text
+from learnclub.web.common import browser_newlines as _newlines
 
 
 class HomeworkForm(FlaskForm):
@@ -15,3 +12,9 @@ class HomeworkForm(FlaskForm):
 class CommentForm(FlaskForm):
     body_md = TextAreaField(_l("Comment"), filters=[_newlines])
     parent_id = HiddenField()
+
+
+class LeaveForm(FlaskForm):
+    """On the case page: a learner asks to be excused (请假) from this case."""
+
+    reason = TextAreaField(_l("Reason"))

@@ -3,7 +3,8 @@ them. A fixed number of queries, however many learners write."""
 from peewee import fn
 
 from learnclub.domain.homework import may_read_peers
-from learnclub.models import Comment, Like, Submission, User
+from learnclub.domain.leave import excuses_used
+from learnclub.models import Comment, Excuse, LeaveRequest, Like, Submission, User
 from learnclub.web.homework.forms import CommentForm, HomeworkForm
 
 
@@ -21,6 +22,23 @@ def _conversation(submissions, viewer_id):
     return likes, mine, comments
 
 
+def _leave(case, viewer, *, learner, state, own):
+    """The learner's leave (请假) on this case: excused, their latest request, and whether
+    they may still ask (homework open and not written, nothing asked or only declined)."""
+    if not learner:
+        return {"excused": False, "request": None, "can_ask": False}
+    excused = Excuse.select().where((Excuse.case == case) & (Excuse.user == viewer.id)).exists()
+    request = (LeaveRequest.select().where((LeaveRequest.case == case)
+                                           & (LeaveRequest.user == viewer.id))
+               .order_by(LeaveRequest.created_at.desc(), LeaveRequest.id.desc()).first())
+    can_ask = state == "open" and own is None and not excused and (
+        request is None or request.status == "declined")
+    cohort = case.cohort
+    return {"excused": excused, "request": request, "can_ask": can_ask,
+            "left": cohort.excused_per_learner - excuses_used(cohort, viewer) if can_ask
+            else 0}
+
+
 def homework_panel(case, *, slot, state, viewer, membership, staff, now):
     """Everything the homework section of a case page needs."""
     own = Submission.get_or_none((Submission.case == case) & (Submission.user == viewer.id))
@@ -36,5 +54,7 @@ def homework_panel(case, *, slot, state, viewer, membership, staff, now):
     form = HomeworkForm(obj=own) if own else HomeworkForm()
     return {"own": own, "peers": peers, "likes": likes, "liked": liked, "comments": comments,
             "can_write": learner and state in ("open", "grace"), "learner": learner,
-            "form": form, "comment_form": CommentForm(), "peers_hidden": not peers and not (
+            "form": form, "comment_form": CommentForm(),
+            "leave": _leave(case, viewer, learner=learner, state=state, own=own),
+            "peers_hidden": not peers and not (
                 may_read_peers(case, slot=slot, own=own, staff=staff, now=now))}

@@ -1,19 +1,23 @@
 """Writing homework, and the talk around it: likes, comments, feedback, featured picks."""
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from peewee import JOIN
 
 from learnclub import clock
 from learnclub.domain import access, feedback, homework
 from learnclub.domain.errors import DomainError, NotAllowed
 from learnclub.domain.progress import learner_progress
 from learnclub.domain.rendering import render_markdown
-from learnclub.models import Comment, Submission
+from learnclub.models import Case, Comment, LeaveRequest, Membership, Submission, User
 from learnclub.web.cases import routes as case_pages  # the case page shows homework
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import cohort_or_404, show_error, tr
 from learnclub.web.homework import bp
+from learnclub.web.homework.export import homework_markdown, own_submissions
 from learnclub.web.homework.forms import CommentForm, HomeworkForm
+from learnclub.web.participation.forms import RangeLeaveForm
+from learnclub.web.participation.status import miss_status, reason_text
 
 
 def _late_text(seconds):
@@ -121,10 +125,49 @@ def preview(slug):
 @bp.get("/c/<slug>/homework/mine")
 @login_required
 def mine(slug):
-    """My homework: what is due next with a countdown, my history, my streak."""
+    """My homework: what is due next with a countdown, my history, my streak, my misses and
+    leave. A removed learner still reads it (read only), with why they left."""
     cohort = cohort_or_404(slug)
-    access.require(current_user, "view_cohort_pages", cohort, tr=tr)
+    membership = access.require_own_work(current_user, cohort, tr=tr)
     now = clock.now()
     rows, upcoming, streak = learner_progress(cohort, current_user, now=now)
-    return render_template("homework/mine.html", cohort=cohort, rows=rows, upcoming=upcoming,
-                           streak=streak, now=now)
+    active_learner = membership.status == "active" and membership.role == "learner"
+    removed = membership.status == "removed"
+    if removed:  # cases that went out after they left are cohort-only: not even their titles
+        rows = [r for r in rows if r.slot.publish_at <= (membership.removed_at or now)]
+    return render_template(
+        "homework/mine.html", cohort=cohort, rows=rows, upcoming=upcoming, streak=streak,
+        now=now, removed=removed, membership=membership,
+        is_staff=access.can(current_user, "track_homework", cohort, membership),
+        misses=miss_status(cohort, current_user) if active_learner else None,
+        leave_form=RangeLeaveForm() if active_learner else None,
+        requests=leave_requests(cohort, current_user),
+        removed_reason=reason_text(membership.removed_reason) if removed else "",
+        hosts=hosts_of(cohort) if removed else [])
+
+
+def leave_requests(cohort, user):
+    """The user's leave requests in the cohort, newest first (one query)."""
+    return list(LeaveRequest.select(LeaveRequest, Case).join(Case, JOIN.LEFT_OUTER)
+                .where((LeaveRequest.cohort == cohort) & (LeaveRequest.user == user.id))
+                .order_by(LeaveRequest.created_at.desc(), LeaveRequest.id.desc()))
+
+
+def hosts_of(cohort):
+    """Names of the cohort's active hosts: whom a removed learner can write to."""
+    return [m.user.display_name for m in Membership.select(Membership, User).join(User).where(
+        (Membership.cohort == cohort) & (Membership.role == "host")
+        & (Membership.status == "active")).order_by(Membership.joined_at)]
+
+
+@bp.get("/c/<slug>/homework/export.md")
+@login_required
+def export(slug):
+    """My homework as a Markdown file, for members and for removed learners alike."""
+    cohort = cohort_or_404(slug)
+    access.require_own_work(current_user, cohort, tr=tr)
+    body = homework_markdown(cohort, current_user, own_submissions(cohort, current_user))
+    return Response(body.encode("utf-8"), content_type="text/markdown; charset=utf-8",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="{cohort.slug}-my-homework.md"',
+                             "Cache-Control": "no-store"})

@@ -1,0 +1,35 @@
+"""A learner's own homework as one Markdown file: every case they wrote on, oldest first,
+with the times, and each text exactly as written (removed learners keep this too)."""
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+
+from learnclub.models import Case, Submission
+
+
+def own_submissions(cohort, user):
+    """The user's submissions in the cohort with their cases, in publication order (one
+    query; archived cases included: the text is theirs)."""
+    return list(Submission.select(Submission, Case).join(Case)
+                .where((Case.cohort == cohort) & (Submission.user == user.id))
+                .order_by(Case.publish_at, Case.id))
+
+
+def homework_markdown(cohort, user, submissions):
+    """The file's text: a heading per case, the times in the cohort's zone, the text."""
+    zone = ZoneInfo(cohort.timezone)
+
+    def when(instant):
+        return instant.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+    parts = [f"# {cohort.name}\n\n"
+             + _("Homework by %(name)s. Times are in %(zone)s.", name=user.display_name,
+                 zone=cohort.timezone) + "\n"]
+    for submission in submissions:
+        times = "- " + _("Submitted: %(when)s", when=when(submission.submitted_at))
+        if submission.is_late:
+            times += " (" + _("late") + ")"
+        if submission.updated_at != submission.submitted_at:
+            times += "\n- " + _("Last edited: %(when)s", when=when(submission.updated_at))
+        parts.append(f"## {submission.case.title}\n\n{times}\n\n{submission.body_md}\n")
+    return "\n".join(parts)

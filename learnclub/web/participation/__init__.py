@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("participation", __name__)
+
+from learnclub.web.participation import audit, learner, routes  # noqa: E402,F401

@@ -1,0 +1,53 @@
+"""Participation forms. Dates and times are typed in the cohort's zone; the domain and the
+views make them aware."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    SelectField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Optional
+
+from learnclub.web.cases.forms import LOCAL_FORMAT
+
+
+class RangeLeaveForm(FlaskForm):
+    """A learner asks to be excused from every case due within some days."""
+
+    starts_on = DateField(_l("First day"), validators=[Optional()])
+    ends_on = DateField(_l("Last day"), validators=[Optional()])
+    reason = TextAreaField(_l("Reason"))
+
+
+class PauseForm(FlaskForm):
+    paused = HiddenField()  #: "1" to pause, anything else to resume: a resend changes nothing
+
+
+class ReadmitForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"))
+    reset_misses = BooleanField(_l("Reset their misses"))
+
+
+class ExcuseForm(FlaskForm):
+    """Choices are filled by the page; the view loads the learner and case in the cohort."""
+
+    user_id = SelectField(_l("Learner"), coerce=int, validate_choice=False)
+    case_id = SelectField(_l("Case"), coerce=int, validate_choice=False)
+    reason = TextAreaField(_l("Reason"))
+
+
+class ExtensionForm(FlaskForm):
+    user_id = SelectField(_l("Learner"), coerce=int, validate_choice=False)
+    case_id = SelectField(_l("Case"), coerce=int, validate_choice=False)
+    until = DateTimeLocalField(_l("More time until"), format=LOCAL_FORMAT, validators=[
+        InputRequired(message=_l("Enter the day and time the extra time ends."))])
+
+
+class SeatAnswerForm(FlaskForm):
+    accept = SubmitField(_l("Accept the seat"))
+    decline = SubmitField(_l("Decline"))
