@@ -40,7 +40,7 @@ def request_leave(cohort, user, *, reason, now, case=None, starts_on=None, ends_
         if slot is None or now >= slot.due_at:
             raise Conflict(tr("Leave must be asked before the homework is due."),
                            field="case")
-    if excuses_used(cohort, user) >= cohort.excused_per_learner:
+    if excuses_used(cohort, user) + _pending(cohort, user) >= cohort.excused_per_learner:
         raise Conflict(tr("You have used all %(n)d excused absences of this cohort.")
                        % {"n": cohort.excused_per_learner})
     return LeaveRequest.create(cohort=cohort, user=user, case=case, starts_on=starts_on,
@@ -48,27 +48,42 @@ def request_leave(cohort, user, *, reason, now, case=None, starts_on=None, ends_
 
 
 def _cases_of(request):
-    """The cases a leave request covers: its case, or those due within its local days."""
+    """The cases a leave request covers: its case, or those due within its local days (and
+    after it was asked: leave is asked before the homework is due, for a range too)."""
     if request.case_id:
         return [request.case]
     from zoneinfo import ZoneInfo
     zone = ZoneInfo(request.cohort.timezone)
     return [s.case for s in schedule_of(request.cohort)
-            if request.starts_on <= s.due_at.astimezone(zone).date() <= request.ends_on]
+            if request.starts_on <= s.due_at.astimezone(zone).date() <= request.ends_on
+            and s.due_at > request.created_at]
+
+
+def _pending(cohort, user):
+    """How many excuses the learner's requests still waiting for a host would take."""
+    return sum(len(_cases_of(r)) for r in LeaveRequest.select().where(
+        (LeaveRequest.cohort == cohort) & (LeaveRequest.user == user)
+        & (LeaveRequest.status == "requested")))
 
 
 def decide_leave(request, approve, *, actor, now, tr=_same):
     """Approve (excusing every case it covers) or decline a leave request. Returns it."""
     if request.status != "requested":
         raise Conflict(tr("This request was already decided."))
+    cases = _cases_of(request) if approve else []
+    new = [c for c in cases if not Excuse.select().where(
+        (Excuse.case == c) & (Excuse.user == request.user_id)).exists()]
+    limit = request.cohort.excused_per_learner
+    if new and excuses_used(request.cohort_id, request.user_id) + len(new) > limit:
+        raise Conflict(tr("Approving this would exceed the %(n)d excused absences per learner.")
+                       % {"n": limit})
     with db.atomic():
         request.status = "approved" if approve else "declined"
         request.decided_by, request.decided_at = actor, now
         request.save()
-        if approve:
-            for case in _cases_of(request):
-                excuse_learner(case, request.user, actor=actor, reason=request.reason, now=now,
-                               tr=tr)
+        for case in cases:
+            excuse_learner(case, request.user, actor=actor, reason=request.reason, now=now,
+                           tr=tr)
     return request
 
 

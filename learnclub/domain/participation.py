@@ -86,11 +86,11 @@ def apply_sweep(cohort, *, now, base_url):
             Miss.insert(cohort=cohort, user=membership.user_id, case=slot.case.id,
                         created_at=now).on_conflict_ignore().execute()
         for membership, titles in plan.removals:
-            remove_member(membership, reason="strikes", actor=None, now=now,
-                          detail=", ".join(titles))
-    for membership, titles in plan.removals:
-        notices.mail_removed(membership=membership, titles=titles, now=now,
-                             link=f"{base_url}/c/{cohort.slug}/")
+            # the notice is queued in the same transaction: nobody is removed untold
+            if remove_member(membership, reason="strikes", actor=None, now=now,
+                             detail=", ".join(titles)):
+                notices.mail_removed(membership=membership, titles=titles, now=now,
+                                     link=f"{base_url}/c/{cohort.slug}/")
     return plan
 
 
