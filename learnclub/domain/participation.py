@@ -129,6 +129,15 @@ def sweep_all(*, now, base_url, dry_run=False):
     return plans
 
 
+def removal_pending(cohort, membership):
+    """Whether the next sweep removes this active learner: at the limit with a miss since
+    (re)joining (the rule of plan_sweep), and removals not paused."""
+    kept = list(Miss.select(Miss.created_at).where(
+        (Miss.cohort == cohort) & (Miss.user == membership.user_id) & Miss.voided_at.is_null()))
+    fresh = any(m.created_at >= membership.joined_at for m in kept)
+    return fresh and len(kept) >= cohort.strike_limit and not cohort.removals_paused
+
+
 def misses_of(cohort, user):
     """How many misses count against the learner in the cohort now (voided ones do not)."""
     return Miss.select().where((Miss.cohort == cohort) & (Miss.user == user)

@@ -3,7 +3,6 @@ them. A fixed number of queries, however many learners write."""
 from peewee import fn
 
 from learnclub.domain.homework import may_read_peers
-from learnclub.domain.leave import excuses_used
 from learnclub.models import Comment, Excuse, LeaveRequest, Like, Submission, User
 from learnclub.web.homework.forms import CommentForm, HomeworkForm
 
@@ -33,10 +32,7 @@ def _leave(case, viewer, *, learner, state, own):
                .order_by(LeaveRequest.created_at.desc(), LeaveRequest.id.desc()).first())
     can_ask = state == "open" and own is None and not excused and (
         request is None or request.status == "declined")
-    cohort = case.cohort
-    return {"excused": excused, "request": request, "can_ask": can_ask,
-            "left": cohort.excused_per_learner - excuses_used(cohort, viewer) if can_ask
-            else 0}
+    return {"excused": excused, "request": request, "can_ask": can_ask}
 
 
 def homework_panel(case, *, slot, state, viewer, membership, staff, now):

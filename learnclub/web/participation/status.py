@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from learnclub.domain import participation
+from learnclub.domain import access, participation
 
 
 @dataclass
@@ -18,6 +18,10 @@ def miss_status(cohort, user):
     """The learner's misses against the cohort's limit, in a sentence (one query)."""
     misses = participation.misses_of(cohort, user)
     remaining = cohort.strike_limit - misses
+    membership = access.membership_of(user, cohort)
+    if remaining <= 0 and not cohort.removals_paused and membership is not None \
+            and not participation.removal_pending(cohort, membership):
+        remaining = 1  # readmitted with misses kept: the next miss is the one that counts
     if remaining > 0:
         text = ngettext("You have %(num)d miss; %(remaining)d more and you will be asked to "
                         "leave.",
