@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from learnclub import clock
 from learnclub.domain.homework import submit_homework
-from learnclub.models import Comment, Like, Submission
+from learnclub.models import Comment, Like, Membership, Submission
 from tests.factories import make_case, make_cohort, make_member
 
 NOW = clock.now()
@@ -151,3 +151,19 @@ def test_my_homework_page_and_cohort_status_line_in_chinese(client, login_as):
     assert "正在进行的案例" in mine
     assert "你已连续提交 3 次" in page
     assert "你已连续提交 3 次" in mine
+
+
+def test_case_list_shows_the_readers_own_homework_status(client, login_as):
+    cohort = make_cohort()
+    learner = login_as(make_member(cohort))
+    Membership.update(joined_at=NOW - timedelta(days=30)).where(
+        Membership.user == learner).execute()  # a member before every case went out
+    done = make_case(cohort, publish_at=NOW - timedelta(days=8), title="交过的案例")
+    make_case(cohort, publish_at=NOW - timedelta(days=5), title="没交的案例")
+    _open_case(cohort, title="正在写的案例")
+    submit_homework(done, learner, "写了", now=done.publish_at + timedelta(hours=1))
+
+    page = client.get(f"/c/{cohort.slug}/cases/").get_data(as_text=True)
+
+    statuses = re.findall(r'class="mine outcome-(\w+)"', page)
+    assert statuses == ["todo", "missed", "on_time"]

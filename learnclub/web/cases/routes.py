@@ -8,6 +8,7 @@ from learnclub import clock
 from learnclub.domain import access
 from learnclub.domain.case_files import content_file_type
 from learnclub.domain.cases import schedule_of
+from learnclub.domain.progress import learner_progress
 from learnclub.domain.schedule import window_state
 from learnclub.models import Case, CaseFile
 from learnclub.web.cases import bp
@@ -46,8 +47,12 @@ def index(slug):
     now = clock.now()
     slots = [s for s in schedule_of(cohort) if s.publish_at <= now]
     rows = [(slot, window_state(slot, now)) for slot in reversed(slots)]
+    mine = {}  # the reader's own homework on each case, for learners
+    if membership.role == "learner":
+        mine = {r.slot.case.id: r.outcome
+                for r in learner_progress(cohort, current_user, now=now)[0]}
     return render_template("cases/index.html", cohort=cohort, rows=rows, now=now,
-                           is_staff=staff)
+                           is_staff=staff, mine=mine)
 
 
 @bp.get("/c/<slug>/cases/<int:case_id>")
