@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from learnclub.db import db
+from learnclub.demo_activity import write_demo_homework
 from learnclub.domain import admission, cohorts, content_sync, profiles
 from learnclub.domain.passwords import hash_password
 from learnclub.models import Cohort, User
@@ -247,6 +248,8 @@ def create_demo(*, now, base_url=BASE_URL, content_dir=None):
         _add_applicants(cohort, host, learner_hash, now=now)
     if content_dir is not None:
         content_sync.sync_cohort(cohort, Path(content_dir) / SLUG, now=now - timedelta(days=7))
+        with db.atomic():
+            write_demo_homework(cohort, host, now=now)
     accounts = [("host", _email(HOST[0]), host_pw),
                 ("assistant", _email(ASSISTANT[0]), assistant_pw)]
     accounts += [("learner", _email(row[0]), learner_pw) for row in LEARNERS[:3]]

@@ -63,3 +63,27 @@ def test_demo_assistant_and_learner_passwords_sign_in(demo):
     assert Membership.get(cohort=cohort, user=assistant).role == "assistant"
     assert Membership.get(cohort=cohort, user=learner).role == "learner"
     assert password != learner_password
+
+
+def test_demo_with_the_shipped_cases_has_homework_going_on(tmp_path):
+    from pathlib import Path
+
+    from learnclub.domain.participation import plan_sweep
+    from learnclub.models import Case, Excuse, Submission
+    content = Path(__file__).resolve().parent.parent / "content"
+    database.bind(f"sqlite:///{tmp_path / 'demo.db'}")
+    with db.connection_context():
+        schema.upgrade()
+        create_demo(now=NOW, content_dir=content)
+        cohort = Cohort.get(Cohort.slug == "community-lab")
+        first, second = Case.select().where(Case.publish_at <= NOW).order_by(Case.publish_at)
+        learners = list(User.select().join(Membership).where(Membership.role == "learner")
+                        .order_by(User.id))
+        on_first = {s.user_id for s in Submission.select().where(Submission.case == first)}
+        plan = plan_sweep(cohort, now=NOW)
+
+        assert Case.select().count() == 5
+        assert on_first == {u.id for u in learners[:-2]}  # one on leave, one never writes
+        assert Submission.select().where(Submission.case == second).count() > 0
+        assert [e.user_id for e in Excuse.select()] == [learners[-2].id]
+        assert [m.user_id for m, _titles in plan.removals] == [learners[-1].id]
