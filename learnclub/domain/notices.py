@@ -69,7 +69,7 @@ def mail_application_decided(*, application, link, now):
                  body=body + _sign(tr), now=now)
 
 
-def _local(instant, zone, locale):
+def local_when(instant, zone, locale):
     """A time as the reader reads it: in the cohort's zone, in their language."""
     from babel.dates import format_datetime
     return format_datetime(instant.astimezone(ZoneInfo(zone)), "yyyy-MM-dd HH:mm (zzzz)",
@@ -85,7 +85,7 @@ def mail_case_published(*, case, slot, member, link, now):
     if case.homework_prompt:
         body += "\n\n" + tr("Homework:") + "\n" + case.homework_prompt
     body += "\n\n" + tr("Due: %(when)s") % {
-        "when": _local(slot.due_at, cohort.timezone, member.locale)}
+        "when": local_when(slot.due_at, cohort.timezone, member.locale)}
     enqueue_mail(f"case:{case.id}:announce:member:{member.id}", to_addr=member.email,
                  user=member, subject=tr("New case: %(title)s") % {"title": case.title},
                  body=body + _sign(tr), now=now)
@@ -98,7 +98,7 @@ def mail_queue_dry(*, cohort, host, dry_at, link, now):
               "%(max)d days between cases), schedule the next case before %(when)s.\n\n"
               "Schedule: %(link)s") % {
         "cohort": cohort.name, "max": cohort.cadence_max_days, "link": link,
-        "when": _local(dry_at, cohort.timezone, host.locale)}
+        "when": local_when(dry_at, cohort.timezone, host.locale)}
     enqueue_mail(f"cohort:{cohort.id}:queue-dry:{dry_at:%Y%m%d%H%M}:host:{host.id}",
                  to_addr=host.email, user=host,
                  subject=tr("%(cohort)s: the case queue is running dry") % {
@@ -146,7 +146,7 @@ def mail_reminder(*, case, slot, member, hours, link, now):
     cohort = case.cohort
     body = tr("Your homework on “%(title)s” is due %(when)s.\n\n%(link)s") % {
         "title": case.title, "link": link,
-        "when": _local(slot.due_at, cohort.timezone, member.locale)}
+        "when": local_when(slot.due_at, cohort.timezone, member.locale)}
     if case.homework_prompt:
         body += "\n\n" + tr("Homework:") + "\n" + case.homework_prompt
     enqueue_mail(f"case:{case.id}:reminder:{hours}h:member:{member.id}", to_addr=member.email,
@@ -162,7 +162,7 @@ def mail_seat_offer(*, offer, link, now):
     body = tr("A seat is free in %(cohort)s and it is yours if you want it. Accept before "
               "%(when)s; after that it goes to the next person on the waitlist.\n\n%(link)s") % {
         "cohort": cohort.name, "link": link,
-        "when": _local(offer.expires_at, cohort.timezone, user.locale)}
+        "when": local_when(offer.expires_at, cohort.timezone, user.locale)}
     enqueue_mail(f"seat-offer:{offer.id}", to_addr=user.email, user=user, now=now,
                  subject=tr("A seat is free in %(cohort)s") % {"cohort": cohort.name},
                  body=body + _sign(tr))

@@ -13,6 +13,13 @@ from learnclub.models.homework import (
 from learnclub.models.mail import OutboxMessage
 from learnclub.models.participation import Extension, LeaveRequest, Miss, SeatOffer
 from learnclub.models.people import LoginAttempt, LoginSession, OneTimeToken, User
+from learnclub.models.sharing import (
+    ArchiveCounter,
+    ShareSlot,
+    Talk,
+    TalkPreference,
+    TalkRevision,
+)
 
 ALL = [
     User, LoginSession, LoginAttempt, OneTimeToken,
@@ -21,6 +28,7 @@ ALL = [
     Case, CaseRevision, CaseFile,
     Submission, SubmissionRevision, Like, Comment, Excuse, PointEvent, Notification,
     Miss, LeaveRequest, Extension, SeatOffer,
+    ShareSlot, Talk, TalkPreference, TalkRevision, ArchiveCounter,
 ]
 
 __all__ = [m.__name__ for m in ALL] + ["ALL"]
