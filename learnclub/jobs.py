@@ -16,6 +16,8 @@ from learnclub.domain import (
     outbox,
     participation,
     reminders,
+    sharing_calendar,
+    sharing_reminders,
 )
 
 log = logging.getLogger("learnclub.jobs")
@@ -79,6 +81,16 @@ def expire_seat_offers(settings, *, now):
     return membership.expire_seat_offers(now=now, base_url=settings["BASE_URL"])
 
 
+def generate_share_slots(settings, *, now):
+    """Keep every cohort's weekly sharing slots generated the configured weeks ahead."""
+    return sharing_calendar.generate_all_slots(now=now)
+
+
+def send_sharing_reminders(settings, *, now):
+    """Remind guests 7 days and 2 hours before their talk, members on the day."""
+    return sharing_reminders.send_sharing_reminders(now=now, base_url=settings["BASE_URL"])
+
+
 #: name -> (job, interval in seconds when scheduled), in the order run_due runs them
 JOBS = {
     "sync_content": (sync_content, 60),
@@ -88,6 +100,8 @@ JOBS = {
     "send_reminders": (send_reminders, 300),
     "sweep_participation": (sweep_participation, 300),
     "expire_seat_offers": (expire_seat_offers, 600),
+    "generate_share_slots": (generate_share_slots, 3600),
+    "send_sharing_reminders": (send_sharing_reminders, 300),
     "send_outbox": (send_outbox, 30),
 }
 

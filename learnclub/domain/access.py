@@ -18,6 +18,8 @@ PERMISSIONS = {
     #: the dry run, pausing removals, leave decisions, excuses, extensions, readmission,
     #: seat offers, the membership log
     "manage_participation": STAFF_ROLES,
+    "manage_sharing": STAFF_ROLES,
+    "propose_talk": ("host", "assistant", "learner", "guest"),
 }
 
 

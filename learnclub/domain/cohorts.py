@@ -7,6 +7,7 @@ from peewee import IntegrityError
 from learnclub.db import db, lock_row, write_transaction
 from learnclub.domain.cases import reschedule
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed
+from learnclub.domain.sharing import generate_slots
 from learnclub.domain.text import LONG, check_text
 from learnclub.models import Cohort, Membership, MembershipEvent
 from learnclub.models.cohorts import ROLES
@@ -26,6 +27,9 @@ SETTING_FIELDS = (
 
 #: settings that move the dates of queued cases
 RHYTHM_FIELDS = {"timezone", "cadence_min_days", "cadence_target_days", "cadence_max_days"}
+#: settings of the weekly sharing rule: weeks newly in reach get their slots at once
+SHARING_FIELDS = {"timezone", "sharing_weekday", "sharing_time", "sharing_minutes",
+                  "sharing_weeks_ahead"}
 
 
 def _same(s):
@@ -113,6 +117,8 @@ def update_cohort(cohort, settings, *, actor, now, tr=_same):
             cohort.save()
             if set(changed) & RHYTHM_FIELDS:
                 reschedule(cohort, now=now)
+        if set(changed) & SHARING_FIELDS:
+            generate_slots(cohort, now=now)
     return changed
 
 

@@ -166,3 +166,100 @@ def mail_seat_offer(*, offer, link, now):
     enqueue_mail(f"seat-offer:{offer.id}", to_addr=user.email, user=user, now=now,
                  subject=tr("A seat is free in %(cohort)s") % {"cohort": cohort.name},
                  body=body + _sign(tr))
+
+
+def mail_talk_received(*, talk, link, now):
+    """The receipt for a proposed talk: it arrived, nothing is decided yet."""
+    guest, cohort = talk.guest, talk.cohort
+    tr = _tr(guest.locale)
+    body = tr("We received your talk proposal for %(cohort)s:\n\n%(topic)s\n\nNothing is "
+              "decided yet: the host reads every proposal and will write to you. You can "
+              "change or withdraw it here:\n%(link)s") % {
+        "cohort": cohort.name, "topic": talk.topic, "link": link}
+    enqueue_mail(f"talk:{talk.id}:received", to_addr=guest.email, user=guest, now=now,
+                 subject=tr("Received: your talk proposal “%(topic)s”") % {"topic": talk.topic},
+                 body=body + _sign(tr))
+
+
+def mail_talk_accepted(*, talk, link, now):
+    """Ask the guest to confirm the week the host gave their talk."""
+    guest, cohort = talk.guest, talk.cohort
+    tr = _tr(guest.locale)
+    body = tr("Good news: the host of %(cohort)s accepted your talk “%(topic)s” for "
+              "%(when)s.\n\nPlease confirm that you can share on that date: open the link "
+              "below and press “Confirm”. Until you do, the week is held for you but not "
+              "confirmed.\n\n%(link)s") % {
+        "cohort": cohort.name, "topic": talk.topic, "link": link,
+        "when": local_when(talk.slot.starts_at, cohort.timezone, guest.locale)}
+    enqueue_mail(f"talk:{talk.id}:accepted", to_addr=guest.email, user=guest, now=now,
+                 subject=tr("Please confirm: your talk on %(when)s") % {
+                     "when": local_when(talk.slot.starts_at, cohort.timezone, guest.locale)},
+                 body=body + _sign(tr))
+
+
+def mail_talk_declined(*, talk, link, now):
+    """A kind note that a proposal was not taken this time."""
+    guest, cohort = talk.guest, talk.cohort
+    tr = _tr(guest.locale)
+    body = tr("Thank you for proposing “%(topic)s” to %(cohort)s. This time the host could "
+              "not find a place for it. Every proposal is read with care, and you are "
+              "welcome to propose again.\n\n%(link)s") % {
+        "cohort": cohort.name, "topic": talk.topic, "link": link}
+    enqueue_mail(f"talk:{talk.id}:declined", to_addr=guest.email, user=guest, now=now,
+                 subject=tr("About your talk proposal “%(topic)s”") % {"topic": talk.topic},
+                 body=body + _sign(tr))
+
+
+def mail_talk_cancelled(*, talk, link, now):
+    """Tell the guest that the host cancelled their accepted talk."""
+    guest, cohort = talk.guest, talk.cohort
+    tr = _tr(guest.locale)
+    body = tr("The host of %(cohort)s cancelled your talk “%(topic)s”. They will be in "
+              "touch about what comes next.\n\n%(link)s") % {
+        "cohort": cohort.name, "topic": talk.topic, "link": link}
+    enqueue_mail(f"talk:{talk.id}:cancelled", to_addr=guest.email, user=guest, now=now,
+                 subject=tr("Cancelled: your talk “%(topic)s”") % {"topic": talk.topic},
+                 body=body + _sign(tr))
+
+
+def mail_week_taken(*, talk, slot, link, now):
+    """Tell a proposer that one of the weeks they asked for went to another guest."""
+    guest, cohort = talk.guest, talk.cohort
+    tr = _tr(guest.locale)
+    when = local_when(slot.starts_at, cohort.timezone, guest.locale)
+    body = tr("The week of %(when)s, which you asked for with “%(topic)s”, went to another "
+              "guest. Your proposal stays open for the other weeks you chose; the host will "
+              "write to you.\n\n%(link)s") % {"when": when, "topic": talk.topic, "link": link}
+    enqueue_mail(f"talk:{talk.id}:week-taken:{slot.id}", to_addr=guest.email, user=guest,
+                 now=now, subject=tr("The week of %(when)s went to another guest") % {
+                     "when": when}, body=body + _sign(tr))
+
+
+def mail_talk_guest_reminder(*, talk, offset, link, now):
+    """Remind a guest of their talk 7 days ("7d") or 2 hours ("2h") before: confirm it if
+    not done yet, send materials."""
+    guest, cohort = talk.guest, talk.cohort
+    tr = _tr(guest.locale)
+    values = {"cohort": cohort.name, "topic": talk.topic, "link": link,
+              "when": local_when(talk.slot.starts_at, cohort.timezone, guest.locale)}
+    body = tr("Your talk “%(topic)s” in %(cohort)s is on %(when)s.") % values
+    if talk.status == "accepted":
+        body += "\n\n" + tr("Please confirm that you can come.")
+    body += "\n\n" + tr("If you have slides or materials, send them to your host before "
+                        "the session.") + "\n\n" + link
+    subjects = {"7d": tr("In a week: your talk “%(topic)s”"),
+                "2h": tr("In two hours: your talk “%(topic)s”")}
+    enqueue_mail(f"talk:{talk.id}:reminder:{offset}:guest", to_addr=guest.email, user=guest,
+                 subject=subjects[offset] % values, body=body + _sign(tr), now=now)
+
+
+def mail_talk_today(*, talk, member, link, now):
+    """Tell a member on the day that a guest shares tonight: topic, guest, time."""
+    cohort = talk.cohort
+    tr = _tr(member.locale)
+    values = {"topic": talk.topic, "guest": talk.guest.display_name, "cohort": cohort.name,
+              "when": local_when(talk.slot.starts_at, cohort.timezone, member.locale)}
+    body = tr("Today in %(cohort)s: %(guest)s shares “%(topic)s”, %(when)s.") % values
+    enqueue_mail(f"talk:{talk.id}:reminder:day:member:{member.id}", to_addr=member.email,
+                 user=member, subject=tr("Today: %(guest)s on “%(topic)s”") % values,
+                 body=body + "\n\n" + link + _sign(tr), now=now)

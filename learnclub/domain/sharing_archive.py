@@ -102,3 +102,16 @@ def archive(cohort):
     return [ArchiveEntry(t.number, t.topic, t.guest, t.title_snapshot,
                          t.slot.starts_at if t.slot_id is not None else None, t)
             for t in talks]
+
+
+def guest_sessions(guest, *, viewer_cohorts):
+    """The guest's numbered sessions in public cohorts and in `viewer_cohorts` (ids),
+    newest first, with their cohort: what a profile reader may see."""
+    talks = (Talk.select(Talk, Cohort, ShareSlot).join(Cohort, on=(Talk.cohort == Cohort.id))
+             .switch(Talk).join(ShareSlot, JOIN.LEFT_OUTER, on=(Talk.slot == ShareSlot.id))
+             .where((Talk.guest == guest) & Talk.number.is_null(False)
+                    & (Cohort.is_public | Cohort.id.in_(list(viewer_cohorts) or [0])))
+             .order_by(Talk.published_at.desc()))
+    return [ArchiveEntry(t.number, t.topic, guest, t.title_snapshot,
+                         t.slot.starts_at if t.slot_id is not None else None, t)
+            for t in talks]

@@ -15,6 +15,7 @@ from learnclub.models.participation import Extension, LeaveRequest, Miss, SeatOf
 from learnclub.models.people import LoginAttempt, LoginSession, OneTimeToken, User
 from learnclub.models.sharing import (
     ArchiveCounter,
+    CalendarToken,
     ShareSlot,
     Talk,
     TalkPreference,
@@ -28,7 +29,7 @@ ALL = [
     Case, CaseRevision, CaseFile,
     Submission, SubmissionRevision, Like, Comment, Excuse, PointEvent, Notification,
     Miss, LeaveRequest, Extension, SeatOffer,
-    ShareSlot, Talk, TalkPreference, TalkRevision, ArchiveCounter,
+    ShareSlot, Talk, TalkPreference, TalkRevision, ArchiveCounter, CalendarToken,
 ]
 
 __all__ = [m.__name__ for m in ALL] + ["ALL"]

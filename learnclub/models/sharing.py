@@ -120,3 +120,18 @@ class ArchiveCounter(BaseModel):
 
     class Meta:
         table_name = "archive_counter"
+
+
+class CalendarToken(BaseModel):
+    """A member's secret calendar feed link for a private cohort: the token in the URL is the
+    permission. Revoked links answer 404; a member has at most one live link per cohort."""
+
+    cohort = ForeignKeyField(Cohort, backref="calendar_tokens", on_delete="CASCADE")
+    user = ForeignKeyField(User, backref="calendar_tokens", on_delete="CASCADE")
+    token = CharField(max_length=64, unique=True)
+    created_at = UTCDateTimeField()
+    revoked_at = UTCDateTimeField(null=True)
+
+    class Meta:
+        table_name = "calendar_token"
+        indexes = ((("cohort", "user"), False),)

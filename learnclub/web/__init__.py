@@ -22,6 +22,7 @@ def init_app(app):
         admin,
         admission,
         auth,
+        calendar,
         cases,
         cohorts,
         errors,
@@ -30,6 +31,7 @@ def init_app(app):
         participation,
         profiles,
         security,
+        sharing,
         tracking,
     )
 
@@ -42,7 +44,7 @@ def init_app(app):
     security.init_app(app)
     errors.init_app(app)
     for area in (auth, cohorts, admission, profiles, cases, homework, tracking, participation,
-                 admin):
+                 admin, calendar, sharing):
         app.register_blueprint(area.bp)
     app.jinja_env.filters["markdown"] = _markdown_filter
     app.jinja_env.filters["case_markdown"] = _case_markdown_filter

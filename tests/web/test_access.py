@@ -4,7 +4,9 @@ The table below must name every rule of the app; a new route without a row fails
 """
 import pytest
 
+from learnclub import clock
 from learnclub.domain.cases import create_case
+from learnclub.domain.sharing import generate_slots, propose_talk
 from learnclub.models import (
     Application,
     Case,
@@ -12,7 +14,9 @@ from learnclub.models import (
     Excuse,
     Invite,
     LeaveRequest,
+    ShareSlot,
     Submission,
+    Talk,
 )
 from tests.factories import T0, make_application, make_cohort, make_member, make_user
 
@@ -65,6 +69,23 @@ ROUTES = {
     "/c/<slug>/participation/excuse": STAFF, "/c/<slug>/participation/extension": STAFF,
     "/c/<slug>/participation/offer-seats": STAFF, "/c/<slug>/audit": STAFF,
     "/seat/<token>": TOKEN,
+    # the cohort here is public: its calendar and feed are anyone's
+    "/c/<slug>/calendar": PUBLIC, "/c/<slug>/calendar.ics": PUBLIC,
+    "/c/<slug>/calendar/link": MEMBER, "/c/<slug>/calendar/slots": STAFF,
+    "/c/<slug>/calendar/slots/<int:slot_id>/move": STAFF,
+    "/c/<slug>/calendar/slots/<int:slot_id>/cancel": STAFF,
+    # guest sharing: proposing is for members of any role, the review for staff; the
+    # cohort is public, so its archive is anyone's; the guest's sessions follow the profile
+    "/c/<slug>/talks/new": MEMBER, "/c/<slug>/talks/mine": MEMBER,
+    "/c/<slug>/talks/<int:talk_id>/edit": MEMBER,  # and only the talk's own guest
+    "/c/<slug>/talks/<int:talk_id>/<any(confirm, withdraw):action>": MEMBER,
+    "/c/<slug>/talks": STAFF, "/c/<slug>/talks/<int:talk_id>/accept": STAFF,
+    "/c/<slug>/talks/<int:talk_id>/<any(decline, cancel):decision>": STAFF,
+    "/c/<slug>/talks/<int:talk_id>/notify": STAFF,
+    "/c/<slug>/talks/<int:talk_id>/transcript": STAFF,
+    "/c/<slug>/talks/<int:talk_id>/slides": STAFF,
+    "/c/<slug>/archive": PUBLIC, "/c/<slug>/archive/<int:number>": PUBLIC,
+    "/c/<slug>/archive/<int:number>/slides.pdf": PUBLIC, "/u/<int:user_id>/talks": MEMBER,
 }
 #: who is asking -> the kinds of route they may use
 ALLOWED = {
@@ -81,13 +102,18 @@ def test_every_route_is_in_the_table(app):
     assert rules == set(ROUTES)
 
 
-def _urls(cohort, target, application, invite, case, submission, leave_request):
-    values = {"slug": cohort.slug, "user_id": target.id, "invite_id": invite.id,
+def _urls(cohort, target, application, invite, case, submission, leave_request, slot=None,
+          talk=None):
+    values = {"slot_id": slot.id if slot else 0,
+              "slug": cohort.slug, "user_id": target.id, "invite_id": invite.id,
               "application_id": application.id, "decision": "admitted", "token": "x",
               "locale": "en", "filename": "app.css", "case_id": case.id, "name": "a.png",
               "any(archive, restore, up, down):action": "archive",
               "submission_id": submission.id, "request_id": leave_request.id,
-              "any(approve, decline):decision": "approve"}
+              "any(approve, decline):decision": "approve",
+              "talk_id": talk.id if talk else 0, "number": 1,
+              "any(confirm, withdraw):action": "withdraw",
+              "any(decline, cancel):decision": "decline"}
     for rule, kind in ROUTES.items():
         url = rule
         for name, value in values.items():
@@ -110,6 +136,9 @@ def test_routes_refuse_whoever_lacks_the_role(app, client, login_as, who):
                                    updated_at=T0)
     leave_request = LeaveRequest.create(cohort=cohort, user=target, case=case, reason="出差",
                                         created_at=T0)
+    slot = generate_slots(cohort, now=clock.now())[0]
+    talk = propose_talk(cohort, target, topic="从一个群到一张网", abstract="摘要",
+                        preferred_slots=[slot], now=clock.now())
     if who != "anonymous":
         person = make_user()
         if who in ("learner", "assistant", "removed"):
@@ -119,7 +148,7 @@ def test_routes_refuse_whoever_lacks_the_role(app, client, login_as, who):
 
     leaks = []
     for rule, kind, url in _urls(cohort, target, application, invite, case, submission,
-                                 leave_request):
+                                 leave_request, slot=slot, talk=talk):
         if kind in ALLOWED[who] or kind == TOKEN or rule == "/logout":
             continue
         for method in ("GET", "POST"):
@@ -136,3 +165,8 @@ def test_routes_refuse_whoever_lacks_the_role(app, client, login_as, who):
     assert Cohort.get_by_id(cohort.id).removals_paused is False
     assert Case.get_by_id(case.id).removals_paused is False
     assert Excuse.select().count() == 0
+    assert (ShareSlot.get_by_id(slot.id).status, ShareSlot.get_by_id(slot.id).sequence) == (
+        "open", 0)
+    assert ShareSlot.select().where(ShareSlot.kind == "one_off").count() == 0
+    assert (Talk.get_by_id(talk.id).status, Talk.get_by_id(talk.id).topic) == (
+        "submitted", "从一个群到一张网")

@@ -7,7 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain import access, admission, cohorts, content_sync, profiles
+from learnclub.domain import access, admission, cohorts, content_sync, profiles, sharing
 from learnclub.domain.errors import DomainError
 from learnclub.domain.progress import learner_progress
 from learnclub.models import Application, Cohort, Invite, Membership
@@ -45,6 +45,8 @@ def new():
             show_error(form, exc)
         else:
             _import_cases(cohort)
+            # its weeks show at once, not when the hourly job next runs
+            sharing.generate_slots(cohort, now=clock.now())
             flash(_("Cohort created. Share its page so people can apply."), "success")
             return redirect(url_for("cohorts.page", slug=cohort.slug))
     return render_template("cohorts/new.html", form=form,

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("sharing", __name__)
+
+from learnclub.web.sharing import archive, guest, review  # noqa: E402,F401

@@ -1,0 +1,79 @@
+"""The archive of guest sharing (往期分享): the numbered sessions, each session's page with
+its transcript, recording and slides, and a guest's sessions. Public for public cohorts."""
+from flask import abort, render_template, request, send_file
+from flask_login import current_user, login_required
+
+from learnclub.domain import access, sharing_review, talk_files
+from learnclub.domain.sharing_archive import archive as archive_entries
+from learnclub.domain.sharing_archive import guest_sessions
+from learnclub.models import Membership, Talk, User
+from learnclub.web.common import cohort_or_404, tr
+from learnclub.web.sharing import bp
+from learnclub.web.sharing.review import uploads_dir
+
+
+def readable_cohort(slug):
+    """(cohort, is_member, is_staff) if the archive is open to the reader: anyone for a
+    public cohort, members otherwise (403 for outsiders, sign-in first for visitors)."""
+    cohort = cohort_or_404(slug)
+    membership = access.membership_of(current_user, cohort)
+    if not cohort.is_public:
+        access.require(current_user, "view_cohort_pages", cohort, tr=tr)
+    return (cohort, access.can(current_user, "view_cohort_pages", cohort, membership),
+            access.can(current_user, "manage_sharing", cohort, membership))
+
+
+def numbered_talk(cohort, number):
+    talk = Talk.get_or_none((Talk.cohort == cohort) & (Talk.number == number))
+    if talk is None:
+        abort(404)
+    return talk
+
+
+@bp.get("/c/<slug>/archive")
+def archive(slug):
+    """期, date, topic, guest and the guest's title then; `?guest=<id>` shows one guest's."""
+    cohort, member, staff = readable_cohort(slug)
+    entries = archive_entries(cohort)
+    guest_id = request.args.get("guest", type=int)
+    if guest_id is not None:
+        entries = [e for e in entries if e.guest.id == guest_id]
+    profiles = sharing_review.visible_profiles(current_user, {e.guest.id for e in entries})
+    return render_template("sharing/archive.html", cohort=cohort, entries=entries,
+                           profiles=profiles, guest_id=guest_id, is_member=member,
+                           is_staff=staff)
+
+
+@bp.get("/c/<slug>/archive/<int:number>")
+def session(slug, number):
+    """One session: the transcript rendered, the recording link, the slides."""
+    cohort, member, staff = readable_cohort(slug)
+    talk = numbered_talk(cohort, number)
+    return render_template(
+        "sharing/session.html", cohort=cohort, talk=talk, is_member=member, is_staff=staff,
+        profiles=sharing_review.visible_profiles(current_user, {talk.guest_id}),
+        has_slides=talk_files.has_slides(talk, uploads_dir()))
+
+
+@bp.get("/c/<slug>/archive/<int:number>/slides.pdf")
+def slides_file(slug, number):
+    """The session's slides, served as the PDF they were checked to be."""
+    cohort, _member, _staff = readable_cohort(slug)
+    talk = numbered_talk(cohort, number)
+    if not talk_files.has_slides(talk, uploads_dir()):
+        abort(404)
+    return send_file(talk_files.slides_path(talk, uploads_dir()), mimetype="application/pdf",
+                     download_name=f"{cohort.slug}-{number}.pdf", max_age=3600)
+
+
+@bp.get("/u/<int:user_id>/talks")
+@login_required
+def user_talks(user_id):
+    """A guest's sessions, for people who may see their profile (and themselves)."""
+    user = User.get_or_none(User.id == user_id)
+    if user is None or user.id not in sharing_review.visible_profiles(current_user, {user_id}):
+        abort(404)
+    mine = [m.cohort_id for m in Membership.select(Membership.cohort).where(
+        (Membership.user == current_user.id) & (Membership.status == "active"))]
+    return render_template("sharing/user_talks.html", user=user,
+                           entries=guest_sessions(user, viewer_cohorts=mine))

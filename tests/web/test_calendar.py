@@ -1,0 +1,223 @@
+"""The sharing calendar pages: the weeks ahead, managing them (staff), the ICS feed's
+permissions (public cohorts open, private ones by a member's revocable secret link)."""
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from learnclub import clock
+from learnclub.domain.sharing import accept_talk, generate_slots, propose_talk
+from learnclub.models import CalendarToken, Membership, OutboxMessage, ShareSlot, Talk
+from tests.factories import make_cohort, make_member, make_user
+from tests.query_count import count_queries
+
+
+@pytest.fixture
+def host():
+    return make_user(can_host=True, locale="en")
+
+
+@pytest.fixture
+def cohort(app, host):
+    cohort = make_cohort(host=host, slug="lab", name="社群实验室")
+    generate_slots(cohort, now=clock.now())
+    return cohort
+
+
+@pytest.fixture
+def private(app, host):
+    cohort = make_cohort(host=host, slug="inner", is_public=False)
+    generate_slots(cohort, now=clock.now())
+    return cohort
+
+
+def upcoming(cohort):
+    return list(ShareSlot.upcoming(cohort, clock.now()))
+
+
+def accepted_talk(cohort, slot, topic="从一个群到一张网"):
+    guest = make_user(display_name="王嘉宾", company_title="某社群 创始人")
+    make_member(cohort, guest, role="guest")
+    talk = propose_talk(cohort, guest, topic=topic, abstract="摘要", preferred_slots=[slot],
+                        now=clock.now())
+    return accept_talk(talk, slot, actor=cohort.created_by, now=clock.now())
+
+
+def local_field(slot, zone="Asia/Shanghai"):
+    return slot.starts_at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_calendar_page_public_shows_open_weeks_to_visitors(client, cohort):
+    response = client.get("/c/lab/calendar")
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert page.count('class="cal-week open"') >= 8  # the list, and the month grid
+    assert "open – looking for a guest" in page
+
+
+def test_calendar_page_shows_talk_and_cancelled_week(client, login_as, cohort, host):
+    slots = upcoming(cohort)
+    accepted_talk(cohort, slots[0])
+    login_as(host)
+    client.post(f"/c/lab/calendar/slots/{slots[1].id}/cancel")
+
+    page = client.get("/c/lab/calendar").get_data(as_text=True)
+
+    assert "从一个群到一张网" in page
+    assert "王嘉宾" in page
+    assert "某社群 创始人" in page
+    assert f'<li class="cal-week cancelled" id="week-{slots[1].id}">' in page
+
+
+def test_calendar_page_private_refuses_outsiders(client, login_as, private):
+    login_as(make_user())
+
+    assert client.get("/c/inner/calendar").status_code == 403
+
+
+def test_slots_page_staff_only(client, login_as, cohort):
+    login_as(make_member(cohort))
+
+    assert client.get("/c/lab/calendar/slots").status_code == 403
+
+
+def test_add_one_off_slot_from_form(client, login_as, cohort, host):
+    login_as(host)
+    when = (clock.now() + timedelta(days=3)).astimezone(ZoneInfo("Asia/Shanghai"))
+
+    response = client.post("/c/lab/calendar/slots", data={
+        "new-starts_at": when.strftime("%Y-%m-%dT%H:%M"), "new-minutes": "90"})
+
+    assert response.status_code == 302
+    slot = ShareSlot.get(ShareSlot.kind == "one_off")
+    assert (slot.minutes, slot.starts_at) == (90, when.replace(second=0, microsecond=0))
+
+
+def test_add_one_off_slot_in_the_past_shows_error(client, login_as, cohort, host):
+    login_as(host)
+
+    response = client.post("/c/lab/calendar/slots", data={"new-starts_at": "2020-01-01T20:00"})
+
+    assert response.status_code == 200
+    assert "Choose a time in the future." in response.get_data(as_text=True)
+    assert ShareSlot.select().where(ShareSlot.kind == "one_off").count() == 0
+
+
+def test_move_slot_bumps_sequence(client, login_as, cohort, host):
+    slot = upcoming(cohort)[0]
+    login_as(host)
+    later = slot.starts_at + timedelta(hours=1)
+
+    client.post(f"/c/lab/calendar/slots/{slot.id}/move", data={
+        f"move-{slot.id}-starts_at": local_field(ShareSlot(starts_at=later)),
+        f"move-{slot.id}-minutes": "60"})
+
+    moved = ShareSlot.get_by_id(slot.id)
+    assert (moved.starts_at, moved.sequence, moved.uid) == (later, 1, slot.uid)
+
+
+def test_cancel_slot_bumps_sequence_and_mails_everyone(client, login_as, cohort, host):
+    slot = upcoming(cohort)[0]
+    talk = accepted_talk(cohort, slot)
+    learner = make_member(cohort, make_user(locale="zh_Hans_CN"))
+    login_as(host)
+
+    response = client.post(f"/c/lab/calendar/slots/{slot.id}/cancel")
+
+    assert response.status_code == 302
+    assert (ShareSlot.get_by_id(slot.id).status, ShareSlot.get_by_id(slot.id).sequence) == (
+        "cancelled", 2)  # accepted (1), cancelled (2)
+    assert Talk.get_by_id(talk.id).status == "cancelled"
+    keys = sorted(m.key for m in OutboxMessage.select())
+    assert keys == sorted(f"slot:{slot.id}:cancelled:user:{u}"
+                          for u in (host.id, talk.guest_id, learner.id))
+
+
+def test_cancel_slot_by_learner_refused(client, login_as, cohort):
+    slot = upcoming(cohort)[0]
+    login_as(make_member(cohort))
+
+    assert client.post(f"/c/lab/calendar/slots/{slot.id}/cancel").status_code == 403
+    assert ShareSlot.get_by_id(slot.id).status == "open"
+
+
+def test_feed_public_cohort_for_anyone(client, cohort):
+    response = client.get("/c/lab/calendar.ics")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    feed = Calendar.from_ical(response.data)
+    assert str(feed["X-WR-CALNAME"]) == "社群实验室 · 嘉宾分享"
+    assert len(feed.walk("VEVENT")) == 8
+
+
+def test_feed_private_cohort_without_token_not_found(client, private):
+    assert client.get("/c/inner/calendar.ics").status_code == 404
+
+
+def test_feed_private_cohort_by_member_token(client, login_as, private):
+    member = login_as(make_member(private))
+    client.post("/c/inner/calendar/link")
+    token = CalendarToken.get(CalendarToken.user == member).token
+
+    page = client.get("/c/inner/calendar").get_data(as_text=True)
+    client.post("/logout")
+    response = client.get(f"/c/inner/calendar.ics?token={token}")
+
+    assert f"/c/inner/calendar.ics?token={token}" in page
+    assert response.status_code == 200
+    assert len(Calendar.from_ical(response.data).walk("VEVENT")) == 8
+
+
+def test_feed_revoked_token_not_found_new_one_works(client, login_as, private):
+    member = login_as(make_member(private))
+    client.post("/c/inner/calendar/link")
+    old = CalendarToken.get(CalendarToken.user == member).token
+
+    client.post("/c/inner/calendar/link")
+
+    new = CalendarToken.get((CalendarToken.user == member)
+                            & CalendarToken.revoked_at.is_null()).token
+    assert client.get(f"/c/inner/calendar.ics?token={old}").status_code == 404
+    assert client.get(f"/c/inner/calendar.ics?token={new}").status_code == 200
+
+
+def test_feed_token_of_removed_member_not_found(client, login_as, private):
+    member = login_as(make_member(private))
+    client.post("/c/inner/calendar/link")
+    token = CalendarToken.get(CalendarToken.user == member).token
+    Membership.update(status="removed").where(Membership.user == member).execute()
+
+    assert client.get(f"/c/inner/calendar.ics?token={token}").status_code == 404
+
+
+def test_feed_token_of_another_cohort_not_found(client, login_as, private, cohort):
+    member = login_as(make_member(cohort))
+    client.post("/c/lab/calendar/link")
+    token = CalendarToken.get(CalendarToken.user == member).token
+
+    assert client.get(f"/c/inner/calendar.ics?token={token}").status_code == 404
+
+
+def test_feed_alarm_adds_valarm(client, cohort):
+    feed = Calendar.from_ical(client.get("/c/lab/calendar.ics?alarm=30").data)
+
+    triggers = [a["TRIGGER"].dt for a in feed.walk("VALARM")]
+    assert triggers == [timedelta(minutes=-30)] * 8
+
+
+def _statements(client, url):
+    with count_queries() as statements:
+        assert client.get(url).status_code == 200
+    return len(statements)
+
+
+@pytest.mark.parametrize("url", ["/c/lab/calendar", "/c/lab/calendar.ics"])
+def test_calendar_query_count_independent_of_talks(client, cohort, url):
+    few = _statements(client, url)
+    for slot in upcoming(cohort)[:4]:
+        accepted_talk(cohort, slot, topic=f"话题{slot.id}")
+
+    assert _statements(client, url) == few

@@ -1,0 +1,340 @@
+"""Weekly guest sharing through the pages: proposing, the host's review and its mails, the
+guest's own talks, the numbered archive (第N期) with transcripts, revisions and slides, and
+who may read it. Pages ask the real clock, so weeks are generated from `clock.now()`; a
+session "has taken place" once its slot's start is moved into the past in the database."""
+import io
+import json
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from markupsafe import escape
+
+from learnclub import clock
+from learnclub.domain import talk_files
+from learnclub.domain.sharing import generate_slots
+from learnclub.models import (
+    OutboxMessage,
+    PointEvent,
+    ShareSlot,
+    Talk,
+    TalkPreference,
+    TalkRevision,
+)
+from tests.factories import make_cohort, make_member, make_user
+
+BLNS = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "blns.json"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def login_as(client, login_as):
+    """Sign out whoever is signed in, then sign the user in: the tests switch people."""
+    def _switch(user):
+        client.post("/logout")
+        return login_as(user)
+    return _switch
+
+
+@pytest.fixture
+def lab(app):
+    cohort = make_cohort(host=make_user(can_host=True, locale="en"), slug="lab")
+    generate_slots(cohort, now=clock.now())
+    return cohort
+
+
+def weeks(cohort):
+    return list(ShareSlot.select().where(ShareSlot.cohort == cohort).order_by(ShareSlot.starts_at))
+
+
+def guest_in(cohort, locale="en", **values):
+    return make_member(cohort, make_user(locale=locale, **values), role="guest")
+
+
+def propose(client, cohort, *slots, topic="从一个群到一张网", abstract="讲讲**社群**的第一周"):
+    data = {"topic": topic, "abstract": abstract, "title": "某公司 · 社群负责人", "bio": "十年社群"}
+    for name, slot in zip(("week1", "week2", "week3"), slots, strict=False):
+        data[name] = str(slot.id)
+    return client.post(f"/c/{cohort.slug}/talks/new", data=data)
+
+
+def keys():
+    return sorted(m.key for m in OutboxMessage.select())
+
+
+def mail(key):
+    return OutboxMessage.get(OutboxMessage.key == key)
+
+
+def held_in_past(talk):
+    """The session took place: its week starts an hour ago (moved in the database)."""
+    ShareSlot.update(starts_at=clock.now() - timedelta(hours=1)).where(
+        ShareSlot.id == Talk.get_by_id(talk.id).slot_id).execute()
+
+
+def html(response):
+    return response.get_data(as_text=True)
+
+
+def test_propose_refused_shows_errors_and_stores_nothing(lab, client, login_as):
+    login_as(guest_in(lab))
+    response = propose(client, lab, topic="  ")
+    assert response.status_code == 200
+    assert "Topic is required." in html(response)
+    response = propose(client, lab, weeks(lab)[0], weeks(lab)[0])
+    assert "Choose each week only once." in html(response)
+    response = propose(client, lab)
+    assert "Choose one to three weeks, in order of preference." in html(response)
+    assert Talk.select().count() == 0
+    assert keys() == []
+
+
+def test_propose_stores_talk_and_sends_receipt(lab, client, login_as):
+    guest = login_as(guest_in(lab))
+    first, second = weeks(lab)[2], weeks(lab)[0]
+    response = propose(client, lab, first, second)
+    assert response.status_code == 302
+    talk = Talk.get()
+    assert (talk.guest_id, talk.status, talk.topic) == (guest.id, "submitted", "从一个群到一张网")
+    ranked = talk.preferences.order_by(TalkPreference.rank)
+    assert [p.slot_id for p in ranked] == [first.id, second.id]
+    assert keys() == [f"talk:{talk.id}:received"]
+    page = html(client.get("/c/lab/talks/mine"))
+    assert "从一个群到一张网" in page
+    assert "waiting for a decision" in page
+
+
+def test_talk_flow_through_pages_submitted_accepted_confirmed_held(lab, client, login_as):
+    host, guest = lab.created_by, guest_in(lab)
+    login_as(guest)
+    propose(client, lab, weeks(lab)[0], weeks(lab)[1])
+    talk = Talk.get()
+    login_as(host)
+    review = html(client.get("/c/lab/talks"))
+    assert review.count(f'id="proposal-{weeks(lab)[0].id}-{talk.id}"') == 1
+    assert review.count(f'id="proposal-{weeks(lab)[1].id}-{talk.id}"') == 1
+    client.post(f"/c/lab/talks/{talk.id}/accept", data={"slot_id": weeks(lab)[1].id})
+    assert (Talk.get_by_id(talk.id).status, Talk.get_by_id(talk.id).slot_id) == (
+        "accepted", weeks(lab)[1].id)
+    assert f'id="notify-{talk.id}"' in html(client.get("/c/lab/talks"))
+    client.post(f"/c/lab/talks/{talk.id}/notify")
+    assert f'id="notify-{talk.id}"' not in html(client.get("/c/lab/talks"))
+    login_as(guest)
+    client.post(f"/c/lab/talks/{talk.id}/confirm")
+    assert Talk.get_by_id(talk.id).status == "confirmed"
+    held_in_past(talk)
+    login_as(host)
+    response = client.post(f"/c/lab/talks/{talk.id}/transcript",
+                           data={"transcript_md": "## 开场\n大家好", "recording_url": ""})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/c/lab/archive/1")
+    assert (Talk.get_by_id(talk.id).status, Talk.get_by_id(talk.id).number) == ("held", 1)
+    session = html(client.get("/c/lab/archive/1"))
+    assert "第1期" in session
+    assert '<h2 id="开场">开场</h2>' in session
+
+
+def test_second_acceptance_for_same_week_refused_with_clear_message(lab, client, login_as):
+    week = weeks(lab)[0]
+    for _ in range(2):
+        login_as(guest_in(lab))
+        propose(client, lab, week)
+    first, second = Talk.select().order_by(Talk.id)
+    login_as(lab.created_by)
+    client.post(f"/c/lab/talks/{first.id}/accept", data={"slot_id": week.id})
+    response = client.post(f"/c/lab/talks/{second.id}/accept", data={"slot_id": week.id},
+                           follow_redirects=True)
+    assert "This week was just taken: another guest has it." in html(response)
+    assert Talk.get_by_id(second.id).status == "submitted"
+
+
+def test_notify_queues_each_mail_once_and_tells_other_proposers(lab, client, login_as):
+    week, other_week = weeks(lab)[0], weeks(lab)[1]
+    login_as(guest_in(lab))
+    propose(client, lab, week)
+    login_as(guest_in(lab))
+    propose(client, lab, week, other_week)
+    login_as(guest_in(lab))
+    propose(client, lab, other_week)
+    winner, loser, declined = Talk.select().order_by(Talk.id)
+    login_as(lab.created_by)
+    client.post(f"/c/lab/talks/{winner.id}/accept", data={"slot_id": week.id})
+    client.post(f"/c/lab/talks/{declined.id}/decline")
+    received = [f"talk:{t.id}:received" for t in (winner, loser, declined)]
+    assert keys() == sorted(received)  # deciding tells nobody
+    for _ in range(2):
+        client.post(f"/c/lab/talks/{winner.id}/notify")
+        client.post(f"/c/lab/talks/{declined.id}/notify")
+    assert keys() == sorted([*received, f"talk:{winner.id}:accepted",
+                             f"talk:{loser.id}:week-taken:{week.id}",
+                             f"talk:{declined.id}:declined"])
+    accepted, receipt = mail(f"talk:{winner.id}:accepted"), mail(f"talk:{winner.id}:received")
+    assert accepted.subject.startswith("Please confirm")
+    assert "press “Confirm”" in accepted.body
+    assert receipt.subject.startswith("Received")
+    assert "Nothing is decided yet" in receipt.body
+    assert accepted.body != receipt.body
+    assert "welcome to propose again" in mail(f"talk:{declined.id}:declined").body
+
+
+def publish(client, talk, text, recording=""):
+    return client.post(f"/c/lab/talks/{talk.id}/transcript",
+                       data={"transcript_md": text, "recording_url": recording})
+
+
+def accepted_talk(client, login_as, cohort, week, topic):
+    login_as(guest_in(cohort, display_name=f"嘉宾{week.id}", company_title="某公司 · CEO"))
+    propose(client, cohort, week, topic=topic)
+    talk = Talk.select().order_by(Talk.id.desc()).get()
+    login_as(cohort.created_by)
+    client.post(f"/c/{cohort.slug}/talks/{talk.id}/accept", data={"slot_id": week.id})
+    return talk
+
+
+def test_archive_numbers_sessions_and_cancelled_gets_none(lab, client, login_as):
+    one, two, three = (accepted_talk(client, login_as, lab, w, t) for w, t in
+                       zip(weeks(lab)[:3], ("第一次分享", "第二次分享", "取消的分享"), strict=True))
+    client.post(f"/c/lab/talks/{three.id}/cancel")
+    for talk in (one, two):
+        held_in_past(talk)
+        publish(client, talk, f"{talk.topic}的文字稿")
+    held_in_past(three)
+    assert publish(client, three, "不该出现").status_code == 200
+    page = html(client.get("/c/lab/archive"))
+    assert re.findall(r"第(\d+)期", page) == ["2", "1"]
+    assert "取消的分享" not in page
+    assert "某公司 · 社群负责人" in page
+    assert Talk.get_by_id(three.id).number is None
+    board = client.get("/c/lab/leaderboard")
+    assert board.status_code == 200
+    assert PointEvent.select().where(PointEvent.kind == "guest_share").count() == 2
+
+
+def test_transcript_edits_keep_revisions(lab, client, login_as):
+    talk = accepted_talk(client, login_as, lab, weeks(lab)[0], "修订")
+    held_in_past(talk)
+    publish(client, talk, "第一版")
+    publish(client, talk, "第二版", recording="https://example.org/rec")
+    publish(client, talk, "第二版", recording="https://example.org/rec")
+    assert [r.transcript_md for r in TalkRevision.select()] == ["第一版"]
+    assert Talk.get_by_id(talk.id).number == 1
+    page = html(client.get(f"/c/lab/talks/{talk.id}/transcript"))
+    assert "第一版" in page
+    assert 'href="https://example.org/rec"' in html(client.get("/c/lab/archive/1"))
+
+
+def test_slides_upload_checks_type_and_size_and_serves_pdf(lab, client, login_as, app):
+    talk = accepted_talk(client, login_as, lab, weeks(lab)[0], "幻灯片")
+    held_in_past(talk)
+    publish(client, talk, "文字稿")
+    url = f"/c/lab/talks/{talk.id}/slides"
+
+    def upload(data, name="slides.pdf"):
+        return client.post(url, data={"slides": (io.BytesIO(data), name)},
+                           content_type="multipart/form-data", follow_redirects=True)
+
+    assert "Upload the slides as a PDF file." in html(upload(b"\x89PNG\r\n\x1a\n", "x.pdf"))
+    big = PDF + b"0" * talk_files.MAX_SLIDES_BYTES
+    assert "larger than 10 MB" in html(upload(big))
+    assert client.get("/c/lab/archive/1/slides.pdf").status_code == 404
+    assert "Slides uploaded." in html(upload(PDF))
+    served = client.get("/c/lab/archive/1/slides.pdf")
+    status, mimetype, data = served.status_code, served.mimetype, served.data
+    served.close()
+    assert (status, mimetype, data) == (200, "application/pdf", PDF)
+
+
+def test_archive_public_for_public_cohort_closed_for_private(lab, client, login_as, app):
+    talk = accepted_talk(client, login_as, lab, weeks(lab)[0], "公开的分享")
+    held_in_past(talk)
+    publish(client, talk, "文字稿")
+    client.post("/logout")
+    assert "公开的分享" in html(client.get("/c/lab/archive"))
+    assert client.get("/c/lab/archive/1").status_code == 200
+    # the anonymous reader cannot open the guest's profile: the name links to the filter
+    assert f"/c/lab/archive?guest={talk.guest_id}" in html(client.get("/c/lab/archive/1"))
+    lab.is_public = False
+    lab.save()
+    assert client.get("/c/lab/archive").status_code in (403, 404)
+    assert client.get("/c/lab/archive/1").status_code in (403, 404)
+    assert client.get("/c/lab/archive/1/slides.pdf").status_code in (403, 404)
+    login_as(make_user())
+    assert client.get("/c/lab/archive").status_code == 403
+    login_as(make_member(lab))
+    page = html(client.get("/c/lab/archive"))
+    assert "公开的分享" in page
+    assert f'href="/u/{talk.guest_id}"' in page
+    sessions = html(client.get(f"/u/{talk.guest_id}/talks"))
+    assert re.findall(r"第\d+期", sessions) == ["第1期"]
+    assert "公开的分享" in sessions
+
+
+def test_guest_edits_own_talk_until_held(lab, client, login_as):
+    talk = accepted_talk(client, login_as, lab, weeks(lab)[0], "旧题目")
+    guest = Talk.get_by_id(talk.id).guest
+    login_as(guest)
+    data = {"topic": "新题目", "abstract": "新摘要", "title": "新头衔", "bio": ""}
+    assert client.post(f"/c/lab/talks/{talk.id}/edit", data=data).status_code == 302
+    assert (Talk.get_by_id(talk.id).topic, Talk.get_by_id(talk.id).title_snapshot) == (
+        "新题目", "新头衔")
+    other = make_member(lab, role="guest")
+    login_as(other)
+    assert client.get(f"/c/lab/talks/{talk.id}/edit").status_code == 404
+    held_in_past(talk)
+    login_as(lab.created_by)
+    publish(client, talk, "文字稿")
+    login_as(guest)
+    page = html(client.get("/c/lab/talks/mine"))
+    assert f'/c/lab/talks/{talk.id}/edit"' not in page
+    response = client.post(f"/c/lab/talks/{talk.id}/edit", data=data | {"topic": "太迟"})
+    assert "This talk can no longer be changed." in html(response)
+    assert Talk.get_by_id(talk.id).topic == "新题目"
+
+
+def test_guest_withdraws_and_week_opens_again(lab, client, login_as):
+    talk = accepted_talk(client, login_as, lab, weeks(lab)[0], "撤回")
+    login_as(Talk.get_by_id(talk.id).guest)
+    client.post(f"/c/lab/talks/{talk.id}/withdraw")
+    assert Talk.get_by_id(talk.id).status == "withdrawn"
+    page = html(client.get("/c/lab/talks/new"))
+    assert f'value="{weeks(lab)[0].id}"' in page
+
+
+def chunks(strings, limit):
+    """Groups of strings joined by " ¦ ", each at most `limit` characters."""
+    group = []
+    for text in strings:
+        if group and len(" ¦ ".join([*group, text])) > limit:
+            yield " ¦ ".join(group)
+            group = []
+        if len(text) <= limit:
+            group.append(text)
+    if group:
+        yield " ¦ ".join(group)
+
+
+def test_naughty_strings_stored_exactly_and_shown_escaped(lab, client, login_as):
+    strings = [s for s in json.loads(BLNS.read_text(encoding="utf-8")) if "\r" not in s]
+    guest = login_as(guest_in(lab))
+    failures = []
+    topics = list(chunks(strings, 300))
+    for topic in topics:
+        response = propose(client, lab, weeks(lab)[0], topic=topic, abstract=topic)
+        talk = Talk.select().order_by(Talk.id.desc()).get()
+        if response.status_code != 302 or (talk.topic, talk.abstract_md) != (topic, topic):
+            failures.append(("stored", topic, response.status_code))
+    page = html(client.get("/c/lab/talks/mine"))
+    failures += [("shown", t) for t in topics if str(escape(t)) not in page]
+    assert "<script>alert" not in page
+    talk = Talk.select().where(Talk.guest == guest).order_by(Talk.id).get()
+    login_as(lab.created_by)
+    client.post(f"/c/lab/talks/{talk.id}/accept", data={"slot_id": weeks(lab)[0].id})
+    held_in_past(talk)
+    transcript = "\n\n".join(strings)
+    assert publish(client, talk, transcript).status_code == 302
+    assert Talk.get_by_id(talk.id).transcript_md == transcript
+    session = html(client.get("/c/lab/archive/1"))
+    assert "<script>alert" not in session
+    assert str(escape(talk.topic)) in session
+    assert failures == []
