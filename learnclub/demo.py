@@ -9,6 +9,7 @@ from pathlib import Path
 
 from learnclub.db import db
 from learnclub.demo_activity import write_demo_homework
+from learnclub.demo_sharing import write_demo_sharing
 from learnclub.domain import admission, cohorts, content_sync, profiles
 from learnclub.domain.passwords import hash_password
 from learnclub.models import Cohort, User
@@ -231,7 +232,9 @@ def create_demo(*, now, base_url=BASE_URL, content_dir=None):
     """Create a host, a cohort, its assistant, learners and applicants; returns the logins.
 
     With `content_dir`, the cohort's cases are imported from content/community-lab/ as if
-    the host had dropped them in a week ago: two are out, the rest are coming.
+    the host had dropped them in a week ago: two are out, the rest are coming; and guest
+    sharing is under way: three sessions in the archive (第1期–第3期), open weeks ahead, one
+    upcoming talk accepted (demo_sharing.py).
 
     Passwords are random on every run: the host and the assistant each have their own,
     all learners and applicants share one. Mails (admissions, waitlist) go to the outbox.
@@ -250,6 +253,8 @@ def create_demo(*, now, base_url=BASE_URL, content_dir=None):
         content_sync.sync_cohort(cohort, Path(content_dir) / SLUG, now=now - timedelta(days=7))
         with db.atomic():
             write_demo_homework(cohort, host, now=now)
+            write_demo_sharing(cohort, host, learner_hash, now=now, start=start, email=_email,
+                               link=f"{base_url}/c/{SLUG}/talks/mine")
     accounts = [("host", _email(HOST[0]), host_pw),
                 ("assistant", _email(ASSISTANT[0]), assistant_pw)]
     accounts += [("learner", _email(row[0]), learner_pw) for row in LEARNERS[:3]]

@@ -87,3 +87,32 @@ def test_demo_with_the_shipped_cases_has_homework_going_on(tmp_path):
         assert Submission.select().where(Submission.case == second).count() > 0
         assert [e.user_id for e in Excuse.select()] == [learners[-2].id]
         assert [m.user_id for m, _titles in plan.removals] == [learners[-1].id]
+
+
+def test_demo_with_content_has_guest_sharing_under_way(tmp_path):
+    from pathlib import Path
+
+    from learnclub.domain.sharing_archive import archive
+    from learnclub.domain.sharing_review import open_weeks
+    from learnclub.models import PointEvent, Talk
+    content = Path(__file__).resolve().parent.parent / "content"
+    database.bind(f"sqlite:///{tmp_path / 'demo.db'}")
+    with db.connection_context():
+        schema.upgrade()
+        create_demo(now=NOW, content_dir=content)
+        cohort = Cohort.get(Cohort.slug == "community-lab")
+        entries = archive(cohort)
+        guests = {m.user_id for m in Membership.select().where(Membership.role == "guest")}
+        shares = {(p.user_id, p.points) for p in PointEvent.select().where(
+            PointEvent.kind == "guest_share")}
+        upcoming = Talk.get(Talk.status == "accepted")
+
+        assert [e.number for e in entries] == [3, 2, 1]
+        assert all(e.held_at < NOW and e.talk.status == "held" for e in entries)
+        assert all(e.talk.transcript_md.count("\n\n") >= 1 for e in entries)
+        assert all(e.title_then and e.guest.id in guests for e in entries)
+        assert shares == {(e.guest.id, cohort.points_guest_share) for e in entries}
+        assert len(open_weeks(cohort, now=NOW)) >= cohort.sharing_weeks_ahead - 1
+        assert upcoming.slot.starts_at > NOW
+        assert upcoming.guest_id in guests
+        assert Talk.select().count() == 4

@@ -21,7 +21,7 @@ SETTING_FIELDS = (
     "sharing_weekday", "sharing_time", "sharing_minutes", "sharing_weeks_ahead",
     "is_public", "peer_visibility", "homework_min_length", "points_enabled", "points_on_time",
     "points_late", "points_featured", "points_comment", "points_comment_cap",
-    "points_guest_share",
+    "points_guest_share", "guest_proposals_public",
 )
 
 
@@ -77,6 +77,9 @@ def validate_settings(settings, *, tr=_same):
         raise DomainError(tr("Choose when peers' homework is visible."), field="peer_visibility")
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", settings["sharing_time"] or ""):
         raise DomainError(tr("Enter a time as HH:MM, e.g. 20:00."), field="sharing_time")
+    if settings["guest_proposals_public"] and not settings["is_public"]:
+        raise DomainError(tr("Visitors can propose talks only to a public cohort."),
+                          field="guest_proposals_public")
     parts = [p.strip() for p in (settings["reminder_hours"] or "").split(",") if p.strip()]
     if not all(p.isdigit() and 0 < int(p) <= 24 * 14 for p in parts) or len(parts) > 5:
         raise DomainError(tr("List up to five whole hours before the due time, e.g. 24,2."),

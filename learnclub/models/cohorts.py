@@ -39,6 +39,8 @@ class Cohort(BaseModel):
     sharing_minutes = SmallIntegerField(default=60)
     sharing_weeks_ahead = SmallIntegerField(default=8)
     is_public = BooleanField(default=True)
+    #: visitors may propose a talk on the public page; the host approves them as guests
+    guest_proposals_public = BooleanField(default=False)
     #: "after_submission", "after_due" or "always"
     peer_visibility = CharField(max_length=20, default="after_submission")
     homework_min_length = IntegerField(default=0)  #: 0 = no minimum

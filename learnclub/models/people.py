@@ -18,6 +18,8 @@ class User(BaseModel):
     offer = TextField(default="")  #: "what I can offer"
     looking_for = TextField(default="")  #: "what I'm looking for"
     intro_md = TextField(default="")  #: short self-introduction in Markdown
+    #: the profile photo, a re-encoded JPEG under instance/uploads ("" = none)
+    photo = CharField(max_length=300, default="")
     created_at = UTCDateTimeField()
 
     # Flask-Login protocol; the session key is set by whoever loads the user for a request.

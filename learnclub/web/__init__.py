@@ -30,6 +30,7 @@ def init_app(app):
         i18n,
         participation,
         profiles,
+        search,
         security,
         sharing,
         tracking,
@@ -44,7 +45,7 @@ def init_app(app):
     security.init_app(app)
     errors.init_app(app)
     for area in (auth, cohorts, admission, profiles, cases, homework, tracking, participation,
-                 admin, calendar, sharing):
+                 admin, calendar, sharing, search):
         app.register_blueprint(area.bp)
     app.jinja_env.filters["markdown"] = _markdown_filter
     app.jinja_env.filters["case_markdown"] = _case_markdown_filter

@@ -85,7 +85,15 @@ ROUTES = {
     "/c/<slug>/talks/<int:talk_id>/transcript": STAFF,
     "/c/<slug>/talks/<int:talk_id>/slides": STAFF,
     "/c/<slug>/archive": PUBLIC, "/c/<slug>/archive/<int:number>": PUBLIC,
-    "/c/<slug>/archive/<int:number>/slides.pdf": PUBLIC, "/u/<int:user_id>/talks": MEMBER,
+    "/c/<slug>/archive/<int:number>/slides.pdf": PUBLIC,
+    "/c/<slug>/search": PUBLIC,  # the cohort is public: anyone searches its archive
+    "/u/<int:user_id>/talks": MEMBER,
+    # guest profiles: one's own photo; a photo follows the profile, or the public session;
+    # visitors propose to public cohorts that allow it (off here), the host approves them
+    "/profile/photo": SIGNED_IN, "/profile/photo/remove": SIGNED_IN,
+    "/u/<int:user_id>/photo.jpg": MEMBER, "/c/<slug>/archive/<int:number>/photo.jpg": PUBLIC,
+    "/c/<slug>/talks/propose": SIGNED_IN, "/c/<slug>/talks/proposed": SIGNED_IN,
+    "/c/<slug>/talks/<int:talk_id>/approve-guest": STAFF,
 }
 #: who is asking -> the kinds of route they may use
 ALLOWED = {

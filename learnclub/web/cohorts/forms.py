@@ -47,6 +47,8 @@ class CohortForm(FlaskForm):
     sharing_minutes = IntegerField(_l("Sharing length (minutes)"), validators=_NUMBER)
     sharing_weeks_ahead = IntegerField(_l("Weeks of sharing slots ahead"), validators=_NUMBER)
     is_public = BooleanField(_l("Public page and archive"))
+    guest_proposals_public = BooleanField(
+        _l("Visitors may propose a talk (you approve them as guests)"))
     homework_min_length = IntegerField(
         _l("Minimum homework length (characters or words; 0 = none)"), validators=_NUMBER)
     points_enabled = BooleanField(_l("Points and leaderboard"))

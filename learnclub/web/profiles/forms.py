@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import StringField, TextAreaField
 
 
@@ -11,3 +12,7 @@ class ProfileForm(FlaskForm):
     offer = TextAreaField(_l("What I can offer"))
     looking_for = TextAreaField(_l("What I'm looking for"))
     intro_md = TextAreaField(_l("Short introduction (Markdown)"))
+
+
+class PhotoForm(FlaskForm):
+    photo = FileField(_l("Photo (JPEG, PNG or WebP, up to 5 MB)"))

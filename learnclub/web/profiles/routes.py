@@ -9,7 +9,7 @@ from learnclub.models import Cohort, LoginSession, Membership, User
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import show_error, tr
 from learnclub.web.profiles import bp
-from learnclub.web.profiles.forms import ProfileForm
+from learnclub.web.profiles.forms import PhotoForm, ProfileForm
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -27,10 +27,10 @@ def edit():
             return redirect(url_for("profiles.show", user_id=current_user.id))
     other_sessions = LoginSession.select().where(LoginSession.user == current_user.id).count() - 1
     return render_template("profiles/edit.html", form=form, other_sessions=other_sessions,
-                           plain=PlainForm())
+                           plain=PlainForm(), photo_form=PhotoForm())
 
 
-def _shares_a_cohort(viewer, user_id):
+def shares_a_cohort(viewer, user_id):
     mine = Membership.select(Membership.cohort).where(
         (Membership.user == viewer.id) & (Membership.status == "active"))
     return Membership.select().where((Membership.user == user_id)
@@ -42,7 +42,7 @@ def _shares_a_cohort(viewer, user_id):
 def show(user_id):
     """A member's profile, for people who share an active cohort with them (and themselves)."""
     user = User.get_or_none(User.id == user_id)
-    if user is None or (user.id != current_user.id and not _shares_a_cohort(current_user, user_id)):
+    if user is None or (user.id != current_user.id and not shares_a_cohort(current_user, user_id)):
         abort(404)
     cohorts = list(Membership.select(Membership, Cohort).join(Cohort)
                    .where((Membership.user == user) & (Membership.status == "active")))

@@ -3,7 +3,7 @@ its transcript, recording and slides, and a guest's sessions. Public for public 
 from flask import abort, render_template, request, send_file
 from flask_login import current_user, login_required
 
-from learnclub.domain import access, sharing_review, talk_files
+from learnclub.domain import access, guest_proposals, photos, sharing_review, talk_files
 from learnclub.domain.sharing_archive import archive as archive_entries
 from learnclub.domain.sharing_archive import guest_sessions
 from learnclub.models import Membership, Talk, User
@@ -41,7 +41,8 @@ def archive(slug):
     profiles = sharing_review.visible_profiles(current_user, {e.guest.id for e in entries})
     return render_template("sharing/archive.html", cohort=cohort, entries=entries,
                            profiles=profiles, guest_id=guest_id, is_member=member,
-                           is_staff=staff)
+                           is_staff=staff,
+                           visitor_proposals=guest_proposals.proposals_open(cohort))
 
 
 @bp.get("/c/<slug>/archive/<int:number>")
@@ -52,7 +53,21 @@ def session(slug, number):
     return render_template(
         "sharing/session.html", cohort=cohort, talk=talk, is_member=member, is_staff=staff,
         profiles=sharing_review.visible_profiles(current_user, {talk.guest_id}),
-        has_slides=talk_files.has_slides(talk, uploads_dir()))
+        has_slides=talk_files.has_slides(talk, uploads_dir()),
+        has_photo=photos.photo_file(talk.guest, uploads_dir()) is not None)
+
+
+@bp.get("/c/<slug>/archive/<int:number>/photo.jpg")
+def guest_photo(slug, number):
+    """The session's guest's photo, to whoever may read the session (public cohorts: all)."""
+    cohort, _member, _staff = readable_cohort(slug)
+    path = photos.photo_file(numbered_talk(cohort, number).guest, uploads_dir())
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=3600)
+    response.cache_control.public = cohort.is_public
+    response.cache_control.private = not cohort.is_public
+    return response
 
 
 @bp.get("/c/<slug>/archive/<int:number>/slides.pdf")

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain import access, sharing, sharing_review, talk_files
+from learnclub.domain import access, guest_proposals, sharing, sharing_review, talk_files
 from learnclub.domain.errors import DomainError
 from learnclub.domain.sharing_archive import publish_transcript
 from learnclub.models import ShareSlot, Talk, TalkRevision
@@ -42,8 +42,9 @@ def review(slug):
     """Proposals per week with their preferences, the decisions to tell, sessions to archive."""
     cohort = cohort_or_404(slug)
     access.require(current_user, "manage_sharing", cohort, tr=tr)
-    return render_template("sharing/review.html", cohort=cohort, is_staff=True,
-                           board=sharing_review.review_board(cohort, now=clock.now()),
+    board = sharing_review.review_board(cohort, now=clock.now())
+    return render_template("sharing/review.html", cohort=cohort, is_staff=True, board=board,
+                           visitors=guest_proposals.unapproved_proposers(cohort, board),
                            plain=PlainForm())
 
 
