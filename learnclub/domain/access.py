@@ -1,5 +1,5 @@
 """Who may do what in a cohort (SPEC.md "People"). Every route asks here, never a template."""
-from learnclub.domain.errors import NotAllowed
+from learnclub.domain.errors import NotAllowed, untranslated
 from learnclub.models import Membership
 from learnclub.models.cohorts import STAFF_ROLES
 
@@ -37,7 +37,7 @@ def can(user, action, cohort, membership=None):
             and membership.role in PERMISSIONS[action])
 
 
-def require(user, action, cohort, *, tr=lambda s: s):
+def require(user, action, cohort, *, tr=untranslated):
     """Raise NotAllowed unless `can(user, action, cohort)`; returns the membership."""
     membership = membership_of(user, cohort)
     if not can(user, action, cohort, membership):
@@ -49,7 +49,7 @@ def require(user, action, cohort, *, tr=lambda s: s):
     return membership
 
 
-def require_own_work(user, cohort, *, tr=lambda s: s):
+def require_own_work(user, cohort, *, tr=untranslated):
     """Like `require(user, "view_cohort_pages", ...)`, but a removed member passes too: they
     keep reading and exporting their own past homework (SPEC.md "People")."""
     membership = membership_of(user, cohort)

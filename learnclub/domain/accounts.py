@@ -10,18 +10,14 @@ from email_validator import EmailNotValidError, validate_email
 
 from learnclub.db import db
 from learnclub.domain import notices, throttle
-from learnclub.domain.errors import Conflict, DomainError
+from learnclub.domain.errors import Conflict, DomainError, untranslated
 from learnclub.domain.passwords import check_password_rule, hash_password, verify_password
 from learnclub.domain.text import check_text
 from learnclub.domain.tokens import issue_token, use_token
 from learnclub.models import LoginSession, OneTimeToken, User
 
 
-def _same(message):
-    return message
-
-
-def normalise_email(email, *, tr=_same):
+def normalise_email(email, *, tr=untranslated):
     """Lower-cased, syntax-checked address; raise DomainError on the `email` field otherwise."""
     try:
         result = validate_email((email or "").strip(), check_deliverability=False)
@@ -50,7 +46,7 @@ def issue_setup_token(*, now):
     return issue_token("setup", now=now, ttl=timedelta(days=7))
 
 
-def complete_setup(raw, *, email, display_name, password, now, tr=_same):
+def complete_setup(raw, *, email, display_name, password, now, tr=untranslated):
     """Create the first host (admin) with the one-time setup token. Returns the user."""
     email = _check_new_account(email, display_name, password, tr)
     with db.atomic():
@@ -63,7 +59,7 @@ def complete_setup(raw, *, email, display_name, password, now, tr=_same):
 
 
 def request_signup(email, display_name, password, *, now, base_url, locale, return_to="",
-                   tr=_same):
+                   tr=untranslated):
     """Mail a confirmation link (or, for a known address, a notice to its owner). Same answer.
 
     `return_to` is where the new account continues after confirming (e.g. the cohort's apply page).
@@ -84,7 +80,7 @@ def request_signup(email, display_name, password, *, now, base_url, locale, retu
                                 locale=locale, now=now, key=f"signup:{email}:{nonce}")
 
 
-def confirm_signup(raw, *, now, tr=_same):
+def confirm_signup(raw, *, now, tr=untranslated):
     """Create the account a confirmation link stands for. Returns the new user, whose
     `return_to` says where sign-up started."""
     with db.atomic():
@@ -98,7 +94,7 @@ def confirm_signup(raw, *, now, tr=_same):
     return user
 
 
-def authenticate(email, password, *, ip, now, tr=_same):
+def authenticate(email, password, *, ip, now, tr=untranslated):
     """The user with these credentials; throttled per account and per address."""
     throttle.check_login_allowed(email or "", ip, now=now, tr=tr)
     user = User.get_or_none(User.email == (email or "").strip().lower())
@@ -159,7 +155,7 @@ def request_password_reset(email, *, now, base_url):
                                 key=f"reset:{user.id}:{raw[:12]}")
 
 
-def reset_password(raw, password, *, now, tr=_same):
+def reset_password(raw, password, *, now, tr=untranslated):
     """Set a new password with a reset link; signs out every browser. Returns the user."""
     check_password_rule(password, tr=tr)
     with db.atomic():
@@ -172,7 +168,7 @@ def reset_password(raw, password, *, now, tr=_same):
     return user
 
 
-def change_password(user, *, current, new, keep_key, now, tr=_same):
+def change_password(user, *, current, new, keep_key, now, tr=untranslated):
     """Change the password; every other browser is signed out. Returns how many."""
     if not verify_password(user.password_hash, current or ""):
         raise DomainError(tr("Your current password is not right."), field="current")

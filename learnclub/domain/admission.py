@@ -10,7 +10,7 @@ from peewee import IntegrityError
 
 from learnclub.db import lock_row, write_transaction
 from learnclub.domain import notices
-from learnclub.domain.errors import Conflict, DomainError, NotAllowed
+from learnclub.domain.errors import Conflict, DomainError, NotAllowed, untranslated
 from learnclub.domain.text import LONG, check_text
 from learnclub.models import Application, Cohort, Invite, Membership, MembershipEvent
 
@@ -20,10 +20,6 @@ DECISIONS_FROM = {
     "rejected": ("submitted", "waitlisted"),
     "waitlisted": ("submitted",),
 }
-
-
-def _same(s):
-    return s
 
 
 def seats_taken(cohort):
@@ -50,7 +46,7 @@ def _take_seat(cohort_id, user, *, role, action, actor, now, reason, tr):
     return cohort
 
 
-def submit_application(cohort, user, *, motivation, background, now, tr=_same):
+def submit_application(cohort, user, *, motivation, background, now, tr=untranslated):
     """Apply to join (or update a pending application). Returns the application."""
     if cohort.admission != "application":
         raise NotAllowed(tr("This cohort admits by invitation only."))
@@ -79,7 +75,7 @@ def submit_application(cohort, user, *, motivation, background, now, tr=_same):
     return application
 
 
-def decide_application(application, decision, *, actor, now, message="", link="", tr=_same):
+def decide_application(application, decision, *, actor, now, message="", link="", tr=untranslated):
     """Admit, reject or waitlist an application and tell the applicant. Returns it."""
     if decision not in ("admitted", "rejected", "waitlisted"):
         raise DomainError(tr("Unknown decision."))
@@ -102,7 +98,8 @@ def decide_application(application, decision, *, actor, now, message="", link=""
     return application
 
 
-def create_invite(cohort, *, actor, now, days_valid=7, max_uses=None, role="learner", tr=_same):
+def create_invite(cohort, *, actor, now, days_valid=7, max_uses=None, role="learner",
+                  tr=untranslated):
     """A new invite link that admits directly. Returns the invite."""
     if role not in ("learner", "assistant", "guest"):
         raise DomainError(tr("Unknown role."), field="role")
@@ -133,7 +130,7 @@ def live_invite(token, *, now):
     return invite
 
 
-def join_by_invite(token, user, *, now, tr=_same):
+def join_by_invite(token, user, *, now, tr=untranslated):
     """Use an invite link: the user becomes a member in its role. Returns the cohort."""
     with write_transaction():
         invite = live_invite(token, now=now)

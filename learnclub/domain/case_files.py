@@ -3,7 +3,7 @@ import re
 import secrets
 from pathlib import Path
 
-from learnclub.domain.errors import DomainError
+from learnclub.domain.errors import DomainError, untranslated
 from learnclub.models import CaseFile
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -16,10 +16,6 @@ SIGNATURES = (
 )
 EXTENSIONS = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
               "gif": "image/gif", "webp": "image/webp"}
-
-
-def _same(s):
-    return s
 
 
 def sniff_image(data):
@@ -37,7 +33,7 @@ def _safe_name(filename, ext):
     return f"{(stem or 'image')[:80]}.{ext}"
 
 
-def store_case_image(case, filename, data, *, uploads_dir, now, tr=_same):
+def store_case_image(case, filename, data, *, uploads_dir, now, tr=untranslated):
     """Check and keep an uploaded image; returns the CaseFile (its `name` goes in Markdown)."""
     if len(data) > MAX_IMAGE_BYTES:
         raise DomainError(tr("The image is larger than 5 MB; make it smaller."), field="image")

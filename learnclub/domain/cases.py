@@ -5,16 +5,12 @@ Sync from files and the web editor both end here.
 from peewee import fn
 
 from learnclub.db import db
-from learnclub.domain.errors import DomainError
+from learnclub.domain.errors import DomainError, untranslated
 from learnclub.domain.schedule import Cadence, build_schedule, queued_times
 from learnclub.domain.text import LONG, SHORT, check_text
 from learnclub.models import Case, CaseRevision
 
 TEXT_FIELDS = ("title", "body_md", "homework_prompt")
-
-
-def _same(s):
-    return s
 
 
 def reschedule(cohort, *, now):
@@ -52,7 +48,7 @@ def _next_position(cohort):
             or 0) + 1
 
 
-def create_case(cohort, values, *, actor, now, source_path=None, source_hash="", tr=_same):
+def create_case(cohort, values, *, actor, now, source_path=None, source_hash="", tr=untranslated):
     """A new case; without a publish time it joins the end of the queue. Returns it."""
     _check_fields(values, tr)
     with db.atomic():
@@ -67,7 +63,7 @@ def create_case(cohort, values, *, actor, now, source_path=None, source_hash="",
     return Case.get_by_id(case.id)
 
 
-def update_case(case, values, *, actor, now, source="editor", source_hash=None, tr=_same):
+def update_case(case, values, *, actor, now, source="editor", source_hash=None, tr=untranslated):
     """Save new text and times; a published case keeps its old text as a revision.
 
     Returns the names of the fields that changed.

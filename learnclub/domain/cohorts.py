@@ -6,7 +6,7 @@ from peewee import IntegrityError
 
 from learnclub.db import db, lock_row, write_transaction
 from learnclub.domain.cases import reschedule
-from learnclub.domain.errors import Conflict, DomainError, NotAllowed
+from learnclub.domain.errors import Conflict, DomainError, NotAllowed, untranslated
 from learnclub.domain.sharing import generate_slots
 from learnclub.domain.text import LONG, check_text
 from learnclub.models import Cohort, Membership, MembershipEvent
@@ -32,10 +32,6 @@ SHARING_FIELDS = {"timezone", "sharing_weekday", "sharing_time", "sharing_minute
                   "sharing_weeks_ahead"}
 
 
-def _same(s):
-    return s
-
-
 def _in_range(settings, field, low, high, tr):
     value = settings[field]
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
@@ -43,7 +39,7 @@ def _in_range(settings, field, low, high, tr):
                           % {"low": low, "high": high}, field=field)
 
 
-def validate_settings(settings, *, tr=_same):
+def validate_settings(settings, *, tr=untranslated):
     """Check every cohort setting and how they fit together; returns them, with the reminder
     hours put in one canonical form ("2, 24" -> "24,2")."""
     check_text(settings["name"], field="name", label=tr("Cohort name"), required=True, tr=tr)
@@ -89,7 +85,7 @@ def validate_settings(settings, *, tr=_same):
     return settings
 
 
-def create_cohort(slug, settings, *, actor, now, tr=_same):
+def create_cohort(slug, settings, *, actor, now, tr=untranslated):
     """Create a cohort with the actor as its host. Returns the cohort."""
     if not actor.may_create_cohorts:
         raise NotAllowed(tr("Only hosts can create cohorts."))
@@ -109,7 +105,7 @@ def create_cohort(slug, settings, *, actor, now, tr=_same):
     return cohort
 
 
-def update_cohort(cohort, settings, *, actor, now, tr=_same):
+def update_cohort(cohort, settings, *, actor, now, tr=untranslated):
     """Save new settings (the caller has checked the actor may edit). Returns changed fields."""
     validate_settings(settings, tr=tr)
     changed = [k for k in SETTING_FIELDS if getattr(cohort, k) != settings[k]]
@@ -125,7 +121,7 @@ def update_cohort(cohort, settings, *, actor, now, tr=_same):
     return changed
 
 
-def change_role(membership, role, *, actor, now, tr=_same):
+def change_role(membership, role, *, actor, now, tr=untranslated):
     """Give a member another role; a cohort always keeps at least one host. Returns it."""
     if role not in ROLES:
         raise DomainError(tr("Unknown role."), field="role")
@@ -145,6 +141,6 @@ def change_role(membership, role, *, actor, now, tr=_same):
     return membership
 
 
-def delete_cohort(cohort, *, actor, tr=_same):
+def delete_cohort(cohort, *, actor, tr=untranslated):
     """Delete a cohort and everything in it (hosts only, checked by the caller)."""
     cohort.delete_instance(recursive=True)

@@ -1,6 +1,11 @@
 """Errors the rules raise; views turn them into form errors and flashes."""
 
 
+def untranslated(message):
+    """The default `tr` of domain functions: messages stay in English (the source language)."""
+    return message
+
+
 class DomainError(Exception):
     """A rule said no. `field` names the form field at fault, when there is one."""
 

@@ -6,14 +6,10 @@ from peewee import IntegrityError, fn
 
 from learnclub.db import db
 from learnclub.domain import access
-from learnclub.domain.errors import NotAllowed, NotFound
+from learnclub.domain.errors import NotAllowed, NotFound, untranslated
 from learnclub.domain.points import award_points, revoke_points
 from learnclub.domain.text import LONG, check_text
 from learnclub.models import Comment, Like, Notification, Submission
-
-
-def _same(s):
-    return s
 
 
 def _require_active(user, cohort, tr):
@@ -29,7 +25,7 @@ def _notify(submission, kind, actor, now):
                             actor=actor, created_at=now)
 
 
-def toggle_like(submission, user, *, now, tr=_same):
+def toggle_like(submission, user, *, now, tr=untranslated):
     """Like or unlike; returns True if it is liked now. Likes never send mail."""
     _require_active(user, submission.case.cohort, tr)
     deleted = Like.delete().where((Like.submission == submission) & (Like.user == user)).execute()
@@ -40,7 +36,7 @@ def toggle_like(submission, user, *, now, tr=_same):
     return True
 
 
-def add_comment(submission, user, body, *, now, parent=None, tr=_same):
+def add_comment(submission, user, body, *, now, parent=None, tr=untranslated):
     """Comment (or reply to a comment) on a submission; staff comments count as feedback.
 
     Tells the author (and the parent comment's writer) in the next digest. Returns it.
@@ -76,7 +72,7 @@ def _comment_points(cohort, user, submission, comment, now):
                      points=cohort.points_comment, now=now, case=submission.case_id)
 
 
-def toggle_featured(submission, *, actor, now, tr=_same):
+def toggle_featured(submission, *, actor, now, tr=untranslated):
     """Mark or unmark homework as featured (精选); returns True if featured now."""
     cohort = submission.case.cohort
     if not access.can(actor, "manage_cases", cohort):

@@ -5,13 +5,9 @@ from peewee import IntegrityError
 
 from learnclub.db import write_transaction
 from learnclub.domain import notices
-from learnclub.domain.errors import Conflict, NotAllowed
+from learnclub.domain.errors import Conflict, NotAllowed, untranslated
 from learnclub.domain.sharing import propose_talk
 from learnclub.models import Membership, MembershipEvent, Talk
-
-
-def _same(s):
-    return s
 
 
 def proposals_open(cohort):
@@ -19,7 +15,7 @@ def proposals_open(cohort):
     return cohort.is_public and cohort.guest_proposals_public
 
 
-def propose_as_visitor(cohort, visitor, *, link, now, tr=_same, **fields):
+def propose_as_visitor(cohort, visitor, *, link, now, tr=untranslated, **fields):
     """A non-member proposes a talk (sharing.propose_talk) and gets its receipt; one proposal
     waiting for a decision at a time. Returns the talk."""
     if not proposals_open(cohort):
@@ -52,7 +48,7 @@ def unapproved_proposers(cohort, board):
                                    for _rank, talk in week.proposals})
 
 
-def approve_guest(talk, *, actor, now, tr=_same):
+def approve_guest(talk, *, actor, now, tr=untranslated):
     """Admit the proposer of a waiting talk as a guest of its cohort (a MembershipEvent
     records it). Returns the new membership."""
     try:

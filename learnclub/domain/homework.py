@@ -7,7 +7,7 @@ from peewee import IntegrityError
 from learnclub.db import db
 from learnclub.domain import access
 from learnclub.domain.cases import schedule_of
-from learnclub.domain.errors import Conflict, DomainError, NotAllowed, NotFound
+from learnclub.domain.errors import Conflict, DomainError, NotAllowed, NotFound, untranslated
 from learnclub.domain.leave import extension_for
 from learnclub.domain.points import award_points
 from learnclub.domain.schedule import window_state
@@ -19,10 +19,6 @@ _CJK = (r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
         r"\U00020000-\U0002fa1f")
 _UNIT = re.compile(rf"[{_CJK}]|[^\s{_CJK}\W_]+(?:['’\-][^\s{_CJK}\W_]+)*", re.UNICODE)
 _URL = re.compile(r"https?://\S+|\]\([^)]*\)")
-
-
-def _same(s):
-    return s
 
 
 def count_length(text):
@@ -63,7 +59,7 @@ def _check_body(cohort, body, tr):
     return length
 
 
-def submit_homework(case, user, body, *, now, tr=_same):
+def submit_homework(case, user, body, *, now, tr=untranslated):
     """Create or update the learner's submission. Returns (submission, created).
 
     Late work is judged on the first submission; points are awarded once per submission.

@@ -10,13 +10,9 @@ from peewee import IntegrityError
 from learnclub.db import db
 from learnclub.domain import access
 from learnclub.domain.cases import schedule_of
-from learnclub.domain.errors import Conflict, DomainError, NotAllowed
+from learnclub.domain.errors import Conflict, DomainError, NotAllowed, untranslated
 from learnclub.domain.text import LONG, check_text
 from learnclub.models import Case, Excuse, Extension, LeaveRequest, Miss
-
-
-def _same(s):
-    return s
 
 
 def excuses_used(cohort, user):
@@ -25,7 +21,7 @@ def excuses_used(cohort, user):
 
 
 def request_leave(cohort, user, *, reason, now, case=None, starts_on=None, ends_on=None,
-                  tr=_same):
+                  tr=untranslated):
     """A learner asks to be excused. Returns the LeaveRequest (waiting for a host)."""
     membership = access.membership_of(user, cohort)
     if membership is None or membership.status != "active" or membership.role != "learner":
@@ -66,7 +62,7 @@ def _pending(cohort, user):
         & (LeaveRequest.status == "requested")))
 
 
-def decide_leave(request, approve, *, actor, now, tr=_same):
+def decide_leave(request, approve, *, actor, now, tr=untranslated):
     """Approve (excusing every case it covers) or decline a leave request. Returns it."""
     if request.status != "requested":
         raise Conflict(tr("This request was already decided."))
@@ -87,7 +83,7 @@ def decide_leave(request, approve, *, actor, now, tr=_same):
     return request
 
 
-def excuse_learner(case, user, *, actor, reason, now, tr=_same):
+def excuse_learner(case, user, *, actor, reason, now, tr=untranslated):
     """Excuse a learner for a case (a host directly, or an approved request); voids a miss."""
     check_text(reason, field="reason", label=tr("Reason"), max_length=LONG, tr=tr)
     try:
@@ -100,7 +96,7 @@ def excuse_learner(case, user, *, actor, reason, now, tr=_same):
     return True
 
 
-def grant_extension(case, user, *, until, actor, now, tr=_same):
+def grant_extension(case, user, *, until, actor, now, tr=untranslated):
     """Give one learner until `until` for a case; homework then voids their miss."""
     if until <= now:
         raise DomainError(tr("An extension must end in the future."), field="until")

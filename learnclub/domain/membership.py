@@ -8,16 +8,12 @@ from datetime import timedelta
 from learnclub.db import lock_row, write_transaction
 from learnclub.domain import notices
 from learnclub.domain.admission import _take_seat, seats_taken
-from learnclub.domain.errors import Conflict, NotFound
+from learnclub.domain.errors import Conflict, NotFound, untranslated
 from learnclub.domain.text import LONG, check_text
 from learnclub.models import Application, Cohort, Miss, SeatOffer
 
 
-def _same(s):
-    return s
-
-
-def readmit(membership, *, actor, reason, reset_misses, now, tr=_same):
+def readmit(membership, *, actor, reason, reset_misses, now, tr=untranslated):
     """Bring a removed learner back, with the reason logged; misses reset or kept."""
     check_text(reason, field="reason", label=tr("Reason"), max_length=LONG, required=True,
                tr=tr)
@@ -66,7 +62,7 @@ def expire_seat_offers(*, now, base_url):
     return len(expired)
 
 
-def answer_seat_offer(token, user, accept, *, now, base_url, tr=_same):
+def answer_seat_offer(token, user, accept, *, now, base_url, tr=untranslated):
     """Accept (take the seat) or decline an offer; a declined seat goes to the next one."""
     offer = SeatOffer.get_or_none(SeatOffer.token == (token or ""))
     if offer is None or offer.application.user_id != user.id:

@@ -7,7 +7,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from learnclub.domain.case_files import sniff_image
-from learnclub.domain.errors import DomainError
+from learnclub.domain.errors import DomainError, untranslated
 from learnclub.models import User
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -18,10 +18,6 @@ MAX_PIXELS = 50_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 #: what we take, by magic bytes (GIF is not a photo; SVG can carry script)
 PHOTO_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
-
-
-def _same(s):
-    return s
 
 
 def _decode(data, tr):
@@ -51,7 +47,7 @@ def _decode(data, tr):
     return image.convert("RGB")
 
 
-def reencode_photo(data, *, tr=_same):
+def reencode_photo(data, *, tr=untranslated):
     """The upload as JPEG bytes at most MAX_SIDE pixels a side, without metadata."""
     image = _decode(data, tr)
     image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
@@ -68,7 +64,7 @@ def photo_file(user, uploads_dir):
     return path if path.is_file() else None
 
 
-def set_photo(user, data, *, uploads_dir, tr=_same):
+def set_photo(user, data, *, uploads_dir, tr=untranslated):
     """Re-encode and store the user's new photo, deleting the old file. Returns its path."""
     jpeg = reencode_photo(data, tr=tr)
     stored = Path("photos") / str(user.id) / f"{secrets.token_hex(16)}.jpg"

@@ -1,6 +1,7 @@
 """Profiles and the member directory: who someone is beyond "上海-无业游民-冯宝宝"."""
 from peewee import Case
 
+from learnclub.domain.errors import untranslated
 from learnclub.domain.text import LONG, SHORT, check_text
 from learnclub.i18n import LOCALES
 from learnclub.models import Membership, User
@@ -23,7 +24,7 @@ def _labels(tr):
             "looking_for": tr("What I'm looking for"), "intro_md": tr("Short introduction")}
 
 
-def update_profile(user, values, *, tr=lambda s: s):
+def update_profile(user, values, *, tr=untranslated):
     """Save the profile fields given (stored exactly as typed). Returns the changed fields."""
     labels = _labels(tr)
     for field, (max_length, required) in PROFILE_FIELDS.items():

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from peewee import IntegrityError
 
 from learnclub.db import db, lock_row, write_transaction
-from learnclub.domain.errors import Conflict, DomainError, NotAllowed
+from learnclub.domain.errors import Conflict, DomainError, NotAllowed, untranslated
 from learnclub.domain.notices import local_when
 from learnclub.domain.outbox import enqueue_mail
 from learnclub.domain.text import LONG, check_text
@@ -23,10 +23,6 @@ from learnclub.models.sharing import TAKING_STATES
 MAX_PREFERENCES = 3
 #: states in which the guest may still change or withdraw the talk
 OPEN_STATES = ("submitted", "accepted", "confirmed")
-
-
-def _same(s):
-    return s
 
 
 def weekly_starts(cohort, *, now):
@@ -75,7 +71,7 @@ def _check_start(starts_at, minutes, *, now, tr):
     return starts_at.astimezone(UTC)
 
 
-def add_one_off_slot(cohort, starts_at, *, actor, now, minutes=None, tr=_same):
+def add_one_off_slot(cohort, starts_at, *, actor, now, minutes=None, tr=untranslated):
     """Add a session outside the weekly rule. Returns the slot."""
     minutes = cohort.sharing_minutes if minutes is None else minutes
     starts_at = _check_start(starts_at, minutes, now=now, tr=tr)
@@ -106,7 +102,7 @@ def touch_slot(slot_id, *, now):
         ShareSlot.id == slot_id).execute()
 
 
-def move_slot(slot, starts_at, *, actor, now, minutes=None, tr=_same):
+def move_slot(slot, starts_at, *, actor, now, minutes=None, tr=untranslated):
     """Move a session (it keeps its row, UID and week) and bump its SEQUENCE. Returns it;
     the guest of `Talk.holding(slot)` should be told."""
     minutes = slot.minutes if minutes is None else minutes
@@ -131,7 +127,7 @@ class SlotCancellation:
     people: list  #: who must be told: active members, those guests, proposers for the week
 
 
-def cancel_slot(slot, *, actor, now, tr=_same):
+def cancel_slot(slot, *, actor, now, tr=untranslated):
     """Cancel a session (kept, STATUS:CANCELLED in the feed) and any talk that had it; bump
     its SEQUENCE. Tells nobody: returns a SlotCancellation for `mail_slot_cancelled`."""
     with write_transaction():
@@ -195,7 +191,7 @@ def _preferred(cohort, preferred, *, now, tr):
 
 
 def propose_talk(cohort, guest, *, topic, abstract, preferred_slots, now, title=None,
-                 bio=None, tr=_same):
+                 bio=None, tr=untranslated):
     """Propose a talk for 1–3 preferred weeks, in order, with a snapshot of the guest's title
     and bio (from the profile unless given). Returns the talk."""
     text = _talk_text(topic, abstract, guest.company_title if title is None else title,
@@ -213,7 +209,7 @@ def _own(talk, guest, tr):
         raise NotAllowed(tr("Only the guest can do this with their talk."))
 
 
-def edit_talk(talk, *, guest, topic, abstract, title, bio, now, tr=_same):
+def edit_talk(talk, *, guest, topic, abstract, title, bio, now, tr=untranslated):
     """The guest changes their talk's text until it is held. Returns the talk."""
     _own(talk, guest, tr)
     text = _talk_text(topic, abstract, title, bio, tr)
@@ -238,7 +234,7 @@ def change_status(talk, status, allowed_from, *, now, message, **values):
     return Talk.get_by_id(talk.id)
 
 
-def accept_talk(talk, slot, *, actor, now, tr=_same):
+def accept_talk(talk, slot, *, actor, now, tr=untranslated):
     """Give a submitted talk the week and bump its SEQUENCE; tells nobody. Returns the talk.
 
     Raises Conflict("This week was just taken…") if another talk holds it: the database says
@@ -257,7 +253,7 @@ def accept_talk(talk, slot, *, actor, now, tr=_same):
     return talk
 
 
-def confirm_talk(talk, *, guest, now, tr=_same):
+def confirm_talk(talk, *, guest, now, tr=untranslated):
     """The guest confirms the week they were given (bumps its SEQUENCE). Returns the talk."""
     _own(talk, guest, tr)
     with write_transaction():
@@ -270,14 +266,14 @@ def confirm_talk(talk, *, guest, now, tr=_same):
     return talk
 
 
-def decline_talk(talk, *, actor, now, tr=_same):
+def decline_talk(talk, *, actor, now, tr=untranslated):
     """The host declines a proposal that has no week yet. Returns the talk."""
     with write_transaction():
         return change_status(talk, "declined", ("submitted",), now=now,
                              message=tr("Only a proposal waiting for a decision can be declined."))
 
 
-def withdraw_talk(talk, *, guest, now, tr=_same):
+def withdraw_talk(talk, *, guest, now, tr=untranslated):
     """The guest withdraws before the talk is held; its week opens again. Returns the talk."""
     _own(talk, guest, tr)
     with write_transaction():
@@ -289,7 +285,7 @@ def withdraw_talk(talk, *, guest, now, tr=_same):
     return talk
 
 
-def cancel_talk(talk, *, actor, now, tr=_same):
+def cancel_talk(talk, *, actor, now, tr=untranslated):
     """The host cancels an accepted or confirmed talk; its week opens again. Returns it."""
     with write_transaction():
         talk = change_status(talk, "cancelled", ("accepted", "confirmed"), now=now,

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 from peewee import JOIN
 
 from learnclub.db import lock_row, write_transaction
-from learnclub.domain.errors import Conflict, DomainError
+from learnclub.domain.errors import Conflict, DomainError, untranslated
 from learnclub.domain.points import award_points
 from learnclub.domain.sharing import change_status
 from learnclub.domain.text import SHORT, check_text
@@ -21,11 +21,7 @@ from learnclub.models import ArchiveCounter, Cohort, ShareSlot, Talk, TalkRevisi
 TRANSCRIPT_MAX = 200_000
 
 
-def _same(s):
-    return s
-
-
-def mark_held(talk, *, now, actor=None, tr=_same):
+def mark_held(talk, *, now, actor=None, tr=untranslated):
     """Record that an accepted or confirmed talk took place (once its start has come).
 
     `actor` None means by rule. Returns the talk."""
@@ -56,7 +52,7 @@ def _next_number(cohort_id):
             .where(ArchiveCounter.cohort == cohort_id).scalar())
 
 
-def publish_transcript(talk, transcript_md, *, actor, now, recording_url="", tr=_same):
+def publish_transcript(talk, transcript_md, *, actor, now, recording_url="", tr=untranslated):
     """Put a held talk's transcript in the archive: on first publication it takes the next
     number (第N期) and the guest gets the guest_share points; later edits keep the previous
     text as a TalkRevision. A talk whose start has come is marked held first. Returns it."""

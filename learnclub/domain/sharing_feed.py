@@ -5,16 +5,13 @@ from datetime import date, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
+from learnclub.domain.errors import untranslated
 from learnclub.domain.sharing_calendar import feed_weeks
 
 #: STATUS by the week's state: a guest who has not confirmed yet is still tentative
 STATUS = {"open": "TENTATIVE", "accepted": "TENTATIVE", "confirmed": "CONFIRMED",
           "held": "CONFIRMED", "cancelled": "CANCELLED"}
 MAX_ALARM_MINUTES = 7 * 24 * 60
-
-
-def _same(s):
-    return s
 
 
 def _summary(week, tr):
@@ -53,7 +50,7 @@ def _event(week, *, cohort, now, link, alarm_minutes, tr):
     return event
 
 
-def build_feed(cohort, *, now, link, alarm_minutes=None, tr=_same):
+def build_feed(cohort, *, now, link, alarm_minutes=None, tr=untranslated):
     """The cohort's ICS feed as bytes (UTF-8). `alarm_minutes` (1 … one week) adds a VALARM
     that many minutes before each session that is not cancelled."""
     if alarm_minutes is not None and not 0 < alarm_minutes <= MAX_ALARM_MINUTES:

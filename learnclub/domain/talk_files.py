@@ -2,13 +2,9 @@
 from the talk's id (no table needed: the file's presence is the fact)."""
 from pathlib import Path
 
-from learnclub.domain.errors import DomainError
+from learnclub.domain.errors import DomainError, untranslated
 
 MAX_SLIDES_BYTES = 10 * 1024 * 1024  #: under the request limit (16 MB)
-
-
-def _same(s):
-    return s
 
 
 def slides_path(talk, uploads_dir):
@@ -20,7 +16,7 @@ def has_slides(talk, uploads_dir):
     return slides_path(talk, uploads_dir).is_file()
 
 
-def store_slides(talk, data, *, uploads_dir, tr=_same):
+def store_slides(talk, data, *, uploads_dir, tr=untranslated):
     """Check and keep an uploaded PDF as the talk's slides, replacing earlier ones.
     Returns the path."""
     if len(data) > MAX_SLIDES_BYTES:

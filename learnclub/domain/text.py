@@ -1,15 +1,11 @@
 """What every text a person types must satisfy. Text is stored exactly as typed, or refused."""
-from learnclub.domain.errors import DomainError
+from learnclub.domain.errors import DomainError, untranslated
 
 SHORT = 300
 LONG = 20_000
 
 
-def _same(message):
-    return message
-
-
-def check_text(value, *, field, label, max_length=SHORT, required=False, tr=_same):
+def check_text(value, *, field, label, max_length=SHORT, required=False, tr=untranslated):
     """Return `value` unchanged if it is acceptable; raise DomainError naming the field otherwise.
 
     `tr` translates the message into the reader's language (the label comes translated).

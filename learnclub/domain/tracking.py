@@ -17,16 +17,12 @@ from peewee import JOIN, fn
 
 from learnclub.domain import access
 from learnclub.domain.cases import schedule_of
-from learnclub.domain.errors import DomainError, NotFound
+from learnclub.domain.errors import DomainError, NotFound, untranslated
 from learnclub.models import Case, Excuse, Membership, PointEvent, Submission, User
 
 SORTS = ("name", "joined", "missed")
 STATES = ("on_time", "late", "missed", "excused", "open", "not_member")
 RANKED_ROLES = ("learner", "guest")  #: staff hand out points; they are not ranked
-
-
-def _same(s):
-    return s
 
 
 @dataclass
@@ -170,7 +166,7 @@ _SORT_KEYS = {
 }
 
 
-def participation_matrix(cohort, *, now, sort="name", include_removed=False, tr=_same):
+def participation_matrix(cohort, *, now, sort="name", include_removed=False, tr=untranslated):
     """Learners × published cases with each cell's state, sorted; removed learners last.
 
     Four queries. Raises DomainError for a sort not in SORTS.
@@ -199,7 +195,7 @@ def submission_rates(cohort, *, now):
     return rates_from(participation_matrix(cohort, now=now))
 
 
-def case_report(cohort, case, *, now, tr=_same):
+def case_report(cohort, case, *, now, tr=untranslated):
     """Who handed in on time, late, nothing yet or missed, or was excused, for one case.
 
     Removed learners who were members then are included. Raises NotFound if not published.
@@ -216,7 +212,7 @@ def case_report(cohort, case, *, now, tr=_same):
                       by_state["missed"] + by_state["open"], by_state["excused"])
 
 
-def learner_history(cohort, user, *, now, tr=_same):
+def learner_history(cohort, user, *, now, tr=untranslated):
     """A learner's Row over every published case (removed learners too); NotFound if none."""
     memberships = _learners(cohort, include_removed=True, user=user)
     if not memberships:
@@ -225,7 +221,7 @@ def learner_history(cohort, user, *, now, tr=_same):
     return _rows(slots, memberships, now=now, user=user)[0]
 
 
-def require_history_reader(actor, cohort, user_id, *, tr=_same):
+def require_history_reader(actor, cohort, user_id, *, tr=untranslated):
     """The learner themself (even once removed) or staff tracking homework; else NotAllowed."""
     if getattr(actor, "is_authenticated", False) and actor.id == user_id:
         return None
@@ -262,7 +258,7 @@ def _require_points(cohort, tr):
         raise NotFound(tr("This cohort does not keep points."))
 
 
-def leaderboard(cohort, *, tr=_same):
+def leaderboard(cohort, *, tr=untranslated):
     """Active learners and guests with their total points and rank (1, 2, 2, 4 …).
 
     Two queries. Raises NotFound when the cohort keeps no points.
@@ -282,7 +278,7 @@ def leaderboard(cohort, *, tr=_same):
     return standings
 
 
-def points_history(cohort, user, *, tr=_same):
+def points_history(cohort, user, *, tr=untranslated):
     """(membership, [PointEvent with .case or None], total), newest first; NotFound if none."""
     _require_points(cohort, tr)
     membership = (Membership.select(Membership, User).join(User)
