@@ -27,6 +27,17 @@ def cohort_or_404(slug):
     return cohort
 
 
+def cohort_for(slug, action):
+    """The cohort at this address, if the signed-in person may take `action` there (else the
+    403 page that explains, or 404)."""
+    from flask_login import current_user
+
+    from learnclub.domain import access
+    cohort = cohort_or_404(slug)
+    access.require(current_user, action, cohort, tr=tr)
+    return cohort
+
+
 def base_url():
     return current_app.config["BASE_URL"]
 

@@ -5,12 +5,12 @@ from flask_login import current_user, login_required
 from peewee import fn
 
 from learnclub import clock
-from learnclub.domain import access, admission
+from learnclub.domain import admission
 from learnclub.domain.errors import DomainError
 from learnclub.models import Application, User
 from learnclub.web.admission import bp
 from learnclub.web.admission.forms import ApplicationForm, DecisionForm
-from learnclub.web.common import base_url, cohort_or_404, show_error, tr
+from learnclub.web.common import base_url, cohort_for, cohort_or_404, show_error, tr
 
 STATUSES = ("submitted", "waitlisted", "admitted", "rejected")
 
@@ -42,8 +42,7 @@ def apply(slug):
 @login_required
 def review(slug):
     """Applications by status, oldest first, with the applicant's profile beside each."""
-    cohort = cohort_or_404(slug)
-    access.require(current_user, "review_applications", cohort, tr=tr)
+    cohort = cohort_for(slug, "review_applications")
     status = request.args.get("status", "submitted")
     if status not in STATUSES:
         status = "submitted"
@@ -60,8 +59,7 @@ def review(slug):
 @bp.post("/c/<slug>/applications/<int:application_id>/<decision>")
 @login_required
 def decide(slug, application_id, decision):
-    cohort = cohort_or_404(slug)
-    access.require(current_user, "review_applications", cohort, tr=tr)
+    cohort = cohort_for(slug, "review_applications")
     application = Application.get_or_none((Application.id == application_id)
                                           & (Application.cohort == cohort))
     if application is None or decision not in ("admitted", "rejected", "waitlisted"):

@@ -10,7 +10,7 @@ from learnclub.domain import access, sharing_calendar, sharing_feed
 from learnclub.web.calendar import bp
 from learnclub.web.calendar.grid import month_grid
 from learnclub.web.cohorts.forms import PlainForm
-from learnclub.web.common import cohort_or_404, tr
+from learnclub.web.common import cohort_for, cohort_or_404, tr
 
 
 def _readable_cohort(slug):
@@ -56,8 +56,7 @@ def feed(slug):
 @login_required
 def renew_link(slug):
     """Make the member's secret feed link, revoking the one they had."""
-    cohort = cohort_or_404(slug)
-    access.require(current_user, "view_cohort_pages", cohort, tr=tr)
+    cohort = cohort_for(slug, "view_cohort_pages")
     if PlainForm().validate_on_submit():
         sharing_calendar.renew_calendar_token(cohort, current_user, now=clock.now())
         flash(_("Your new calendar link is ready; the old one no longer works."), "success")

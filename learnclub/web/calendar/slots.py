@@ -9,20 +9,14 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain import access, sharing, sharing_calendar
+from learnclub.domain import sharing, sharing_calendar
 from learnclub.domain.errors import DomainError
 from learnclub.models import ShareSlot
 from learnclub.web.calendar import bp
 from learnclub.web.calendar.forms import SlotForm
 from learnclub.web.cohorts.forms import PlainForm
-from learnclub.web.common import base_url, cohort_or_404, show_error, tr
+from learnclub.web.common import base_url, cohort_for, show_error, tr
 from learnclub.web.participation.routes import flash_form_errors
-
-
-def _staff_cohort(slug):
-    cohort = cohort_or_404(slug)
-    access.require(current_user, "manage_sharing", cohort, tr=tr)
-    return cohort
 
 
 def _slot_of(cohort, slot_id):
@@ -50,7 +44,7 @@ def _render(cohort, form):
 @login_required
 def slots(slug):
     """The weeks ahead with their controls; posting adds a one-off session."""
-    cohort = _staff_cohort(slug)
+    cohort = cohort_for(slug, "manage_sharing")
     form = SlotForm(prefix="new")
     if form.validate_on_submit():
         try:
@@ -69,7 +63,7 @@ def slots(slug):
 @login_required
 def move(slug, slot_id):
     """Move a session to another time; calendars pick it up (its SEQUENCE goes up)."""
-    cohort = _staff_cohort(slug)
+    cohort = cohort_for(slug, "manage_sharing")
     slot = _slot_of(cohort, slot_id)
     form = SlotForm(prefix=f"move-{slot.id}")
     if not form.validate_on_submit():
@@ -90,7 +84,7 @@ def move(slug, slot_id):
 @login_required
 def cancel(slug, slot_id):
     """Cancel a session and tell members, its guest and those who proposed for it."""
-    cohort = _staff_cohort(slug)
+    cohort = cohort_for(slug, "manage_sharing")
     slot = _slot_of(cohort, slot_id)
     if PlainForm().validate_on_submit():
         now = clock.now()

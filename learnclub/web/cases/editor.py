@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from learnclub import clock
-from learnclub.domain import access, case_files, cases
+from learnclub.domain import case_files, cases
 from learnclub.domain.content import ContentProblem, parse_case_file
 from learnclub.domain.errors import DomainError
 from learnclub.domain.rendering import render_markdown
@@ -19,13 +19,7 @@ from learnclub.web.cases import bp
 from learnclub.web.cases.forms import CaseForm, ImageForm
 from learnclub.web.cases.routes import load_case
 from learnclub.web.cohorts.forms import PlainForm
-from learnclub.web.common import cohort_or_404, show_error, tr
-
-
-def _staff_cohort(slug):
-    cohort = cohort_or_404(slug)
-    access.require(current_user, "manage_cases", cohort, tr=tr)
-    return cohort
+from learnclub.web.common import cohort_for, show_error, tr
 
 
 def _load_md_file(form, zone):
@@ -87,7 +81,7 @@ def _render_editor(cohort, case, form):
 @bp.route("/c/<slug>/cases/new", methods=["GET", "POST"])
 @login_required
 def new(slug):
-    cohort = _staff_cohort(slug)
+    cohort = cohort_for(slug, "manage_cases")
     form = CaseForm()
     return _editor(cohort, None, form) or _render_editor(cohort, None, form)
 
@@ -106,7 +100,7 @@ def edit(slug, case_id):
 @login_required
 def preview(slug):
     """Live preview for the editor's script: the same renderer as the published page."""
-    _staff_cohort(slug)
+    cohort_for(slug, "manage_cases")
     if not PlainForm().validate_on_submit():
         abort(400)
     return jsonify({"html": render_markdown(request.form.get("body_md", ""),
@@ -155,7 +149,7 @@ def change(slug, case_id, action):
 @login_required
 def schedule(slug):
     """The coming cases with their dates and due times; warnings about the rhythm."""
-    cohort = _staff_cohort(slug)
+    cohort = cohort_for(slug, "manage_cases")
     now = clock.now()
     cadence = Cadence.of(cohort)
     slots = cases.schedule_of(cohort)

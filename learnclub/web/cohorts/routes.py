@@ -13,7 +13,7 @@ from learnclub.domain.progress import learner_progress
 from learnclub.models import Application, Cohort, Invite, Membership
 from learnclub.web.cohorts import bp
 from learnclub.web.cohorts.forms import CohortForm, InviteForm, NewCohortForm, PlainForm, RoleForm
-from learnclub.web.common import cohort_or_404, show_error, tr
+from learnclub.web.common import cohort_for, cohort_or_404, show_error, tr
 from learnclub.web.participation.status import miss_status
 
 
@@ -97,8 +97,7 @@ def page(slug):
 @bp.route("/c/<slug>/settings", methods=["GET", "POST"])
 @login_required
 def settings(slug):
-    cohort = cohort_or_404(slug)
-    access.require(current_user, "edit_cohort", cohort, tr=tr)
+    cohort = cohort_for(slug, "edit_cohort")
     form = CohortForm(obj=cohort)
     if form.validate_on_submit():
         try:
@@ -133,8 +132,7 @@ def members(slug):
 @bp.post("/c/<slug>/members/<int:user_id>/role")
 @login_required
 def change_role(slug, user_id):
-    cohort = cohort_or_404(slug)
-    access.require(current_user, "change_roles", cohort, tr=tr)
+    cohort = cohort_for(slug, "change_roles")
     target = Membership.get_or_none((Membership.cohort == cohort) & (Membership.user == user_id))
     if target is None:
         abort(404)
@@ -153,8 +151,7 @@ def change_role(slug, user_id):
 @bp.route("/c/<slug>/invites", methods=["GET", "POST"])
 @login_required
 def invites(slug):
-    cohort = cohort_or_404(slug)
-    access.require(current_user, "manage_invites", cohort, tr=tr)
+    cohort = cohort_for(slug, "manage_invites")
     form = InviteForm()
     if form.validate_on_submit():
         try:
@@ -174,8 +171,7 @@ def invites(slug):
 @bp.post("/c/<slug>/invites/<int:invite_id>/revoke")
 @login_required
 def revoke_invite(slug, invite_id):
-    cohort = cohort_or_404(slug)
-    access.require(current_user, "manage_invites", cohort, tr=tr)
+    cohort = cohort_for(slug, "manage_invites")
     invite = Invite.get_or_none((Invite.id == invite_id) & (Invite.cohort == cohort))
     if invite is None:
         abort(404)
@@ -210,8 +206,7 @@ def join(token):
 @login_required
 def delete(slug):
     """Delete a cohort (hosts only), after typing its address to confirm."""
-    cohort = cohort_or_404(slug)
-    access.require(current_user, "delete_cohort", cohort, tr=tr)
+    cohort = cohort_for(slug, "delete_cohort")
     form = PlainForm()
     if form.validate_on_submit():
         if request.form.get("confirm_slug") != cohort.slug:

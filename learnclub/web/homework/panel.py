@@ -41,7 +41,8 @@ def homework_panel(case, *, slot, state, viewer, membership, staff, now):
     learner = membership is not None and membership.status == "active" \
         and membership.role == "learner"
     peers = []
-    if may_read_peers(case, slot=slot, own=own, staff=staff, now=now):
+    readable = may_read_peers(case, slot=slot, own=own, staff=staff, now=now)
+    if readable:
         peers = list(Submission.select(Submission, User).join(User)
                      .where((Submission.case == case) & (Submission.user != viewer.id))
                      .order_by(Submission.featured_at.desc(nulls="LAST"),
@@ -52,5 +53,4 @@ def homework_panel(case, *, slot, state, viewer, membership, staff, now):
             "can_write": learner and state in ("open", "grace"), "learner": learner,
             "form": form, "comment_form": CommentForm(),
             "leave": _leave(case, viewer, learner=learner, state=state, own=own),
-            "peers_hidden": not peers and not (
-                may_read_peers(case, slot=slot, own=own, staff=staff, now=now))}
+            "peers_hidden": not readable}

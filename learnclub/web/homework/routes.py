@@ -12,7 +12,7 @@ from learnclub.domain.rendering import render_markdown
 from learnclub.models import Case, Comment, LeaveRequest, Membership, Submission, User
 from learnclub.web.cases import routes as case_pages  # the case page shows homework
 from learnclub.web.cohorts.forms import PlainForm
-from learnclub.web.common import cohort_or_404, show_error, tr
+from learnclub.web.common import cohort_for, cohort_or_404, show_error, tr
 from learnclub.web.homework import bp
 from learnclub.web.homework.export import homework_markdown, own_submissions
 from learnclub.web.homework.forms import CommentForm, HomeworkForm
@@ -50,8 +50,7 @@ def submit(slug, case_id):
 
 
 def _submission(slug, submission_id):
-    cohort = cohort_or_404(slug)
-    access.require(current_user, "view_cohort_pages", cohort, tr=tr)
+    cohort = cohort_for(slug, "view_cohort_pages")
     submission = Submission.get_or_none(Submission.id == submission_id)
     if submission is None or submission.case.cohort_id != cohort.id:
         abort(404)
@@ -114,8 +113,7 @@ def feature(slug, submission_id):
 @login_required
 def preview(slug):
     """Live preview and length for the homework editor (learners' Markdown, no raw HTML)."""
-    cohort = cohort_or_404(slug)
-    access.require(current_user, "view_cohort_pages", cohort, tr=tr)
+    cohort_for(slug, "view_cohort_pages")  # members only
     if not PlainForm().validate_on_submit():
         abort(400)
     text = request.form.get("body_md", "")

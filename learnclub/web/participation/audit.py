@@ -1,12 +1,11 @@
 """The membership log of a cohort: every admission, removal, readmission and role change,
 newest first, with who did it (or "by rule") and why."""
 from flask import render_template, request
-from flask_login import current_user, login_required
+from flask_login import login_required
 from peewee import JOIN
 
-from learnclub.domain import access
 from learnclub.models import MembershipEvent, User
-from learnclub.web.common import cohort_or_404, tr
+from learnclub.web.common import cohort_for
 from learnclub.web.participation import bp
 from learnclub.web.participation.status import action_labels
 
@@ -17,8 +16,7 @@ PER_PAGE = 50
 @login_required
 def audit(slug):
     """Fifty entries a page (?page=N), in two queries whatever the page."""
-    cohort = cohort_or_404(slug)
-    access.require(current_user, "manage_participation", cohort, tr=tr)
+    cohort = cohort_for(slug, "manage_participation")
     number = max(request.args.get("page", 1, type=int), 1)
     actor = User.alias()
     events = list(MembershipEvent.select(MembershipEvent, User, actor)

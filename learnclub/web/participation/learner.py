@@ -5,11 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain import access, leave, membership
+from learnclub.domain import leave, membership
 from learnclub.domain.errors import DomainError, NotAllowed
 from learnclub.models import SeatOffer
 from learnclub.web.cases import routes as case_pages
-from learnclub.web.common import base_url, cohort_or_404, tr
+from learnclub.web.common import base_url, cohort_for, tr
 from learnclub.web.homework.forms import LeaveForm
 from learnclub.web.participation import bp
 from learnclub.web.participation.forms import RangeLeaveForm, SeatAnswerForm
@@ -39,8 +39,7 @@ def request_for_case(slug, case_id):
 @login_required
 def request_for_days(slug):
     """Ask to be excused from every case due between two days (the cohort's local days)."""
-    cohort = cohort_or_404(slug)
-    access.require(current_user, "view_cohort_pages", cohort, tr=tr)
+    cohort = cohort_for(slug, "view_cohort_pages")
     form = RangeLeaveForm()
     if not form.validate_on_submit():
         flash_form_errors(form)

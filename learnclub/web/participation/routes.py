@@ -10,11 +10,11 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain import access, leave, membership, participation
+from learnclub.domain import leave, membership, participation
 from learnclub.domain.errors import DomainError
 from learnclub.models import Case, LeaveRequest, Membership
 from learnclub.web.cohorts.forms import PlainForm
-from learnclub.web.common import base_url, cohort_or_404, tr
+from learnclub.web.common import base_url, cohort_for, tr
 from learnclub.web.participation import bp
 from learnclub.web.participation.board import board
 from learnclub.web.participation.forms import (
@@ -31,11 +31,6 @@ def membership_reason(reason):
     """{{ membership.removed_reason|membership_reason }}: a rule's reason in words."""
     return reason_text(reason)
 
-
-def staff_cohort(slug):
-    cohort = cohort_or_404(slug)
-    access.require(current_user, "manage_participation", cohort, tr=tr)
-    return cohort
 
 
 def flash_form_errors(form):
@@ -67,7 +62,7 @@ def _learner_and_case(cohort, form):
 @login_required
 def page(slug):
     """The dry run and every participation decision a host takes, on one page."""
-    cohort = staff_cohort(slug)
+    cohort = cohort_for(slug, "manage_participation")
     now = clock.now()
     return render_template("participation/page.html", cohort=cohort, now=now, is_staff=True,
                            **board(cohort, now=now))
@@ -77,7 +72,7 @@ def page(slug):
 @login_required
 def pause(slug):
     """Pause or resume removals for the whole cohort."""
-    cohort = staff_cohort(slug)
+    cohort = cohort_for(slug, "manage_participation")
     form = PauseForm()
     if form.validate_on_submit():
         paused = form.paused.data == "1"
@@ -91,7 +86,7 @@ def pause(slug):
 @login_required
 def pause_case(slug, case_id):
     """Pause or resume misses for one case (a broken case)."""
-    cohort = staff_cohort(slug)
+    cohort = cohort_for(slug, "manage_participation")
     case = Case.get_or_none((Case.id == case_id) & (Case.cohort == cohort))
     if case is None:
         abort(404)
@@ -109,7 +104,7 @@ def pause_case(slug, case_id):
 @login_required
 def decide(slug, request_id, decision):
     """Approve (excusing the cases it covers) or decline a learner's leave request."""
-    cohort = staff_cohort(slug)
+    cohort = cohort_for(slug, "manage_participation")
     request_ = LeaveRequest.get_or_none((LeaveRequest.id == request_id)
                                         & (LeaveRequest.cohort == cohort))
     if request_ is None:
@@ -131,7 +126,7 @@ def decide(slug, request_id, decision):
 @login_required
 def readmit(slug, user_id):
     """Bring a removed learner back, with the reason logged; misses reset or kept."""
-    cohort = staff_cohort(slug)
+    cohort = cohort_for(slug, "manage_participation")
     target = Membership.get_or_none((Membership.cohort == cohort) & (Membership.user == user_id))
     if target is None:
         abort(404)
@@ -152,7 +147,7 @@ def readmit(slug, user_id):
 @login_required
 def excuse(slug):
     """Excuse a learner for a case directly (no request needed)."""
-    cohort = staff_cohort(slug)
+    cohort = cohort_for(slug, "manage_participation")
     form = ExcuseForm(prefix="excuse")
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -176,7 +171,7 @@ def excuse(slug):
 @login_required
 def extension(slug):
     """Give one learner more time on one case (until a time in the cohort's zone)."""
-    cohort = staff_cohort(slug)
+    cohort = cohort_for(slug, "manage_participation")
     form = ExtensionForm(prefix="extension")
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -200,7 +195,7 @@ def extension(slug):
 @login_required
 def offer_seats(slug):
     """Offer every free seat to the next people on the waitlist, by mail."""
-    cohort = staff_cohort(slug)
+    cohort = cohort_for(slug, "manage_participation")
     if PlainForm().validate_on_submit():
         made = membership.offer_free_seats(cohort, now=clock.now(), base_url=base_url())
         flash(ngettext("%(num)d seat offer sent.", "%(num)d seat offers sent.", len(made))

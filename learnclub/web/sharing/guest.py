@@ -9,15 +9,14 @@ from learnclub.domain import access, sharing, sharing_review
 from learnclub.domain.errors import DomainError
 from learnclub.models import Talk
 from learnclub.web.cohorts.forms import PlainForm
-from learnclub.web.common import base_url, cohort_or_404, show_error, tr
+from learnclub.web.common import base_url, cohort_for, show_error, tr
 from learnclub.web.i18n import local_time
 from learnclub.web.sharing import bp
 from learnclub.web.sharing.forms import ProposeForm, TalkForm
 
 
 def proposer_cohort(slug):
-    cohort = cohort_or_404(slug)
-    access.require(current_user, "propose_talk", cohort, tr=tr)
+    cohort = cohort_for(slug, "propose_talk")
     return cohort
 
 

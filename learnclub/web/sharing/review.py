@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain import access, guest_proposals, sharing, sharing_review, talk_files
+from learnclub.domain import guest_proposals, sharing, sharing_review, talk_files
 from learnclub.domain.errors import DomainError
 from learnclub.domain.sharing_archive import publish_transcript
 from learnclub.models import ShareSlot, Talk, TalkRevision
 from learnclub.web.cohorts.forms import PlainForm
-from learnclub.web.common import cohort_or_404, show_error, tr
+from learnclub.web.common import cohort_for, show_error, tr
 from learnclub.web.sharing import bp
 from learnclub.web.sharing.forms import AcceptForm, SlidesForm, TranscriptForm
 from learnclub.web.sharing.guest import mine_link
@@ -24,8 +24,7 @@ def uploads_dir():
 
 def staff_talk(slug, talk_id):
     """(cohort, talk) for hosts and assistants; 404 if the talk is not the cohort's."""
-    cohort = cohort_or_404(slug)
-    access.require(current_user, "manage_sharing", cohort, tr=tr)
+    cohort = cohort_for(slug, "manage_sharing")
     talk = Talk.get_or_none((Talk.id == talk_id) & (Talk.cohort == cohort))
     if talk is None:
         abort(404)
@@ -40,8 +39,7 @@ def _back(slug, anchor=""):
 @login_required
 def review(slug):
     """Proposals per week with their preferences, the decisions to tell, sessions to archive."""
-    cohort = cohort_or_404(slug)
-    access.require(current_user, "manage_sharing", cohort, tr=tr)
+    cohort = cohort_for(slug, "manage_sharing")
     board = sharing_review.review_board(cohort, now=clock.now())
     return render_template("sharing/review.html", cohort=cohort, is_staff=True, board=board,
                            visitors=guest_proposals.unapproved_proposers(cohort, board),

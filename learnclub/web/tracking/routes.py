@@ -13,7 +13,7 @@ from learnclub.domain import access, tracking
 from learnclub.domain.errors import DomainError
 from learnclub.domain.schedule import window_state
 from learnclub.models import Case
-from learnclub.web.common import cohort_or_404, tr
+from learnclub.web.common import cohort_for, cohort_or_404, tr
 from learnclub.web.tracking import bp
 from learnclub.web.tracking.chart import bar_chart
 from learnclub.web.tracking.export import matrix_csv
@@ -25,11 +25,6 @@ def duration(seconds):
     return format_timedelta(timedelta(seconds=seconds), threshold=1, format="narrow",
                             locale=str(get_locale()))
 
-
-def _staff_cohort(slug):
-    cohort = cohort_or_404(slug)
-    access.require(current_user, "track_homework", cohort, tr=tr)
-    return cohort
 
 
 def _matrix(cohort, now):
@@ -47,7 +42,7 @@ def _matrix(cohort, now):
 @login_required
 def heatmap(slug):
     """Learners × cases, a symbol and a colour per cell, with the submission-rate chart."""
-    cohort = _staff_cohort(slug)
+    cohort = cohort_for(slug, "track_homework")
     now = clock.now()
     matrix = _matrix(cohort, now)
     rates = tracking.rates_from(matrix)
@@ -65,7 +60,7 @@ def heatmap(slug):
 @login_required
 def export(slug):
     """The heatmap as a spreadsheet (same order and rows as the page's query string)."""
-    cohort = _staff_cohort(slug)
+    cohort = cohort_for(slug, "track_homework")
     body = matrix_csv(_matrix(cohort, clock.now()), cohort.timezone)
     return Response(body.encode("utf-8"), content_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{cohort.slug}-homework.csv"',
@@ -76,7 +71,7 @@ def export(slug):
 @login_required
 def case_report(slug, case_id):
     """One case: who handed in on time (when), late (by how much), nothing, or was excused."""
-    cohort = _staff_cohort(slug)
+    cohort = cohort_for(slug, "track_homework")
     case = Case.get_or_none((Case.id == case_id) & (Case.cohort == cohort))
     if case is None:
         abort(404)
