@@ -1,4 +1,7 @@
-"""The outbox rules: enqueue once per key, claim before sending, retry with backoff."""
+"""The outbox rules: enqueue once per key, claim before sending, retry with backoff.
+
+Mails and chat-group posts share it: a post is a row with a `hook`, a mail one without.
+"""
 from datetime import timedelta
 
 from learnclub.models import OutboxMessage
@@ -7,18 +10,33 @@ CLAIM_FOR = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 
 
-def enqueue_mail(key, *, to_addr, subject, body, now, user=None):
-    """Add a message to the outbox unless one with this key exists (then nothing changes)."""
+def enqueue_mail(key, *, to_addr, subject, body, now, user=None, kind=""):
+    """Add a mail to the outbox unless one with this key exists (then nothing changes).
+
+    `kind` names the preference that governs it (see domain.mail_preferences); "" means the
+    mail always goes (membership decisions, password resets).
+    """
     (OutboxMessage.insert(
-        key=key[:200], user=user, to_addr=to_addr, subject=subject[:500], body=body,
+        key=key[:200], user=user, kind=kind, to_addr=to_addr, subject=subject[:500], body=body,
         created_at=now, next_attempt_at=now,
     ).on_conflict_ignore().execute())
 
 
-def due_messages(*, now, limit=50):
-    """Unsent messages whose next attempt is due and that nobody holds."""
+def enqueue_post(key, *, hook, event, subject, body, now):
+    """Add a chat-group post (the platform's JSON body, unsigned) unless its key exists."""
+    (OutboxMessage.insert(
+        key=key[:200], hook=hook, kind=event, to_addr="", subject=subject[:500], body=body,
+        created_at=now, next_attempt_at=now,
+    ).on_conflict_ignore().execute())
+
+
+def due_messages(*, now, limit=50, posts=False):
+    """Unsent mails (or, with posts=True, chat posts) that are due and that nobody holds."""
+    channel = OutboxMessage.hook.is_null(False) if posts else OutboxMessage.hook.is_null()
     return list(OutboxMessage.select().where(
-        OutboxMessage.sent_at.is_null()
+        channel
+        & OutboxMessage.sent_at.is_null()
+        & (OutboxMessage.outcome != "held")
         & (OutboxMessage.next_attempt_at <= now)
         & (OutboxMessage.attempts < MAX_ATTEMPTS)
         & (OutboxMessage.claimed_until.is_null() | (OutboxMessage.claimed_until < now))
@@ -38,8 +56,15 @@ def claim_message(message, *, now):
     return taken == 1
 
 
-def mark_sent(message, *, now):
-    OutboxMessage.update(sent_at=now, claimed_until=None, last_error="").where(
+def mark_sent(message, *, now, outcome="sent"):
+    """Settle a message: "sent", or "off" (its reader unsubscribed) or "digest" (bundled)."""
+    OutboxMessage.update(sent_at=now, claimed_until=None, last_error="", outcome=outcome).where(
+        OutboxMessage.id == message.id).execute()
+
+
+def hold_message(message):
+    """Keep a mail back for its reader's daily digest (see domain.mail_preferences)."""
+    OutboxMessage.update(outcome="held", claimed_until=None).where(
         OutboxMessage.id == message.id).execute()
 
 

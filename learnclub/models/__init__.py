@@ -10,9 +10,10 @@ from learnclub.models.homework import (
     Submission,
     SubmissionRevision,
 )
-from learnclub.models.mail import OutboxMessage
+from learnclub.models.chat import ChatHook
+from learnclub.models.mail import MailPreference, OutboxMessage
 from learnclub.models.participation import Extension, LeaveRequest, Miss, SeatOffer
-from learnclub.models.people import LoginAttempt, LoginSession, OneTimeToken, User
+from learnclub.models.people import AccessToken, LoginAttempt, LoginSession, OneTimeToken, User
 from learnclub.models.sharing import (
     ArchiveCounter,
     CalendarToken,
@@ -23,9 +24,9 @@ from learnclub.models.sharing import (
 )
 
 ALL = [
-    User, LoginSession, LoginAttempt, OneTimeToken,
+    User, LoginSession, LoginAttempt, OneTimeToken, AccessToken,
     Cohort, Membership, MembershipEvent, Application, Invite,
-    OutboxMessage,
+    ChatHook, OutboxMessage, MailPreference,
     Case, CaseRevision, CaseFile,
     Submission, SubmissionRevision, Like, Comment, Excuse, PointEvent, Notification,
     Miss, LeaveRequest, Extension, SeatOffer,

@@ -22,6 +22,8 @@ class Cohort(BaseModel):
     name = CharField(max_length=300)
     description_md = TextField(default="")
     timezone = CharField(max_length=64, default="Asia/Shanghai")
+    #: the language of what learnclub posts into the cohort's chat groups
+    language = CharField(max_length=16, default="zh_Hans_CN")
     capacity = IntegerField(default=40, constraints=[Check("capacity > 0")])
     #: "application" (host reviews) or "invite" (invite links only)
     admission = CharField(max_length=16, default="application")

@@ -1,7 +1,8 @@
-"""The outbox: every mail is a row first, sent by a job, at most once per key."""
+"""The outbox: every mail and chat post is a row first, sent by a job, at most once per key."""
 from peewee import CharField, ForeignKeyField, IntegerField, TextField
 
 from learnclub.db import BaseModel
+from learnclub.models.chat import ChatHook
 from learnclub.models.fields import UTCDateTimeField
 from learnclub.models.people import User
 
@@ -10,6 +11,10 @@ class OutboxMessage(BaseModel):
     #: what this message is about, e.g. "application:12:admitted"; a second enqueue is a no-op
     key = CharField(max_length=200, unique=True)
     user = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    #: set for a post into a chat group; then `body` is the platform's JSON, unsigned
+    hook = ForeignKeyField(ChatHook, null=True, on_delete="CASCADE")
+    #: a mail's preference kind ("" = always sent, e.g. removal notices), a post's event
+    kind = CharField(max_length=32, default="")
     to_addr = CharField(max_length=320)
     subject = CharField(max_length=500)
     body = TextField()
@@ -19,4 +24,18 @@ class OutboxMessage(BaseModel):
     next_attempt_at = UTCDateTimeField(index=True)
     #: a sender holds the row until this instant, so two schedulers never send it twice
     claimed_until = UTCDateTimeField(null=True)
+    #: when the message was settled: sent, dropped by preference or folded into a digest
     sent_at = UTCDateTimeField(null=True, index=True)
+    #: "" pending, "held" for the daily digest, "sent", "off" (unsubscribed), "digest" (sent in one)
+    outcome = CharField(max_length=16, default="")
+
+
+class MailPreference(BaseModel):
+    """How someone wants one kind of mail: right away, in a daily digest, or not at all."""
+
+    user = ForeignKeyField(User, backref="mail_preferences", on_delete="CASCADE")
+    kind = CharField(max_length=32)  #: see domain.mail_preferences.KINDS
+    mode = CharField(max_length=16)  #: "instant", "daily" or "off"
+
+    class Meta:
+        indexes = ((("user", "kind"), True),)

@@ -20,6 +20,8 @@ class User(BaseModel):
     intro_md = TextField(default="")  #: short self-introduction in Markdown
     #: the profile photo, a re-encoded JPEG under instance/uploads ("" = none)
     photo = CharField(max_length=300, default="")
+    #: the name others know them by in the cohort's chat group (群昵称), for @-mentions
+    group_nickname = CharField(max_length=100, default="")
     created_at = UTCDateTimeField()
 
     # Flask-Login protocol; the session key is set by whoever loads the user for a request.
@@ -63,3 +65,17 @@ class OneTimeToken(BaseModel):
     used_at = UTCDateTimeField(null=True)
     #: what the token carries (a pending sign-up's name and password hash), as JSON
     payload = TextField(default="{}")
+
+
+class AccessToken(BaseModel):
+    """A personal access token for the JSON API: shown once, stored as a hash, revocable."""
+
+    user = ForeignKeyField(User, backref="access_tokens", on_delete="CASCADE")
+    name = CharField(max_length=100)  #: what the owner calls it, e.g. "Zapier"
+    token_hash = CharField(max_length=64, unique=True)  #: sha256 of the secret
+    #: the first characters of the secret, so the owner can tell tokens apart
+    prefix = CharField(max_length=16)
+    scope = CharField(max_length=16)  #: "read" or "write" (read-write)
+    created_at = UTCDateTimeField()
+    last_used_at = UTCDateTimeField(null=True)
+    revoked_at = UTCDateTimeField(null=True)
