@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from learnclub.domain import notices
 from learnclub.domain.cases import schedule_of
-from learnclub.domain.tracking import was_member
-from learnclub.models import Case, Cohort, Excuse, Membership, Submission, User
+from learnclub.domain.missing_list import still_to_write
+from learnclub.models import Case, Cohort
 
 
 def _due_reminders(cohort, now):
@@ -27,19 +27,10 @@ def send_reminders(*, now, base_url):
     queued = 0
     for cohort in open_cohorts:
         for slot, hours in _due_reminders(cohort, now):
-            for member in _still_to_write(cohort, slot):
+            for member in still_to_write(cohort, slot):
                 link = f"{base_url}/c/{cohort.slug}/cases/{slot.case.id}"
                 notices.mail_reminder(case=slot.case, slot=slot, member=member.user,
                                       hours=hours, link=link, now=now)
                 queued += 1
     return queued
 
-
-def _still_to_write(cohort, slot):
-    written = Submission.select(Submission.user).where(Submission.case == slot.case.id)
-    excused = Excuse.select(Excuse.user).where(Excuse.case == slot.case.id)
-    members = (Membership.select(Membership, User).join(User)
-               .where((Membership.cohort == cohort) & (Membership.role == "learner")
-                      & (Membership.status == "active") & Membership.user.not_in(written)
-                      & Membership.user.not_in(excused)))
-    return [m for m in members if was_member(m, slot)]
