@@ -6,7 +6,7 @@ from learnclub.config import Config
 
 def create_app(config=None):
     """Build the app. Reads like a table of contents: each part wires itself in."""
-    from learnclub import cli, db, health, jobs, web
+    from learnclub import api, cli, db, health, jobs, web
 
     config = config or Config()
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static",
@@ -14,6 +14,7 @@ def create_app(config=None):
     app.config.from_mapping(config.as_dict())
     db.init_app(app)
     web.init_app(app)
+    api.init_app(app)
     health.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)

@@ -16,6 +16,18 @@ def _env(name, default=None):
     return os.environ.get(f"LEARNCLUB_{name}", default)
 
 
+def _seconds(name, default):
+    """A number of seconds (0 < n <= 60) from the environment; fails at start-up if not."""
+    text = _env(name, default)
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 60:
+        raise ValueError(f"LEARNCLUB_{name}={text!r}: give a number of seconds, 0 < n <= 60")
+    return value
+
+
 def _instance_secret_key(instance: Path) -> str:
     """Generate the secret key once and keep it in instance/, readable by the owner only."""
     path = instance / "secret_key"
@@ -53,6 +65,8 @@ class Config:
         self.DEFAULT_TIMEZONE = _env("DEFAULT_TIMEZONE", "Asia/Shanghai")
         ZoneInfo(self.DEFAULT_TIMEZONE)  # fail at start-up, not on the first page
         self.TRUST_PROXY = _env("TRUST_PROXY", "") == "1"
+        #: seconds a chat-group robot gets to connect, to answer, and to finish its answer
+        self.CHAT_TIMEOUT = _seconds("CHAT_TIMEOUT", "10")
         secure = self.BASE_URL.startswith("https://")
         self.SESSION_COOKIE_SECURE = secure
         self.REMEMBER_COOKIE_SECURE = secure

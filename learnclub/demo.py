@@ -211,6 +211,8 @@ def _admit_learners(cohort, host, password_hash, *, start, link):
     for i, row in enumerate(LEARNERS):
         applied = start + timedelta(hours=5 * i)
         user = _person(row, password_hash, at=applied)
+        # the group convention 姓名-城市, as most WeChat groups ask newcomers to rename
+        profiles.update_profile(user, {"group_nickname": f"{row[1]}-{row[2]}"})
         application = admission.submit_application(
             cohort, user, motivation=f"{row[6]}。我能分享的:{row[5]}。",
             background=f"{row[2]} · {row[4]}", now=applied)

@@ -5,13 +5,18 @@ first), so running one twice, late, or from two scheduler processes at once does
 The scheduler runs in one process: `learnclub scheduler`, or embedded in `learnclub serve`.
 """
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
-from learnclub import clock, mailer
+from learnclub import chat, clock, mailer
 from learnclub.db import connection
 from learnclub.domain import (
     announcements,
+    chat_posts,
     content_sync,
+    daily_digest,
     digests,
+    mail_footer,
+    mail_preferences,
     membership,
     outbox,
     participation,
@@ -24,21 +29,46 @@ log = logging.getLogger("learnclub.jobs")
 
 
 def send_outbox(settings, *, now):
-    """Send every due outbox message once. Returns (sent, failed) counts."""
+    """Send every due outbox mail once, as its reader wants it: sent, held for the daily
+    digest, or dropped (marked "off"). Returns (sent, failed) counts."""
     sent = failed = 0
-    for message in outbox.due_messages(now=now):
+    messages = outbox.due_messages(now=now)
+    readers = mail_preferences.readers({m.user_id for m in messages if m.user_id})
+    for message in messages:
         if not outbox.claim_message(message, now=now):
             continue  # another sender has it
-        try:
-            mailer.deliver(message, mail_url=settings["MAIL_URL"], sender=settings["MAIL_FROM"])
-        except Exception as exc:  # noqa: BLE001 - any delivery failure is retried later
-            log.warning("mail %s to %s failed: %s", message.key, message.to_addr, exc)
-            outbox.mark_failed(message, exc, now=now)
-            failed += 1
-        else:
-            outbox.mark_sent(message, now=now)
+        user, prefs = readers.get(message.user_id, (None, {}))
+        verdict = mail_preferences.decide(message, prefs)
+        if verdict == "drop":
+            outbox.mark_sent(message, now=now, outcome="off")
+        elif verdict == "hold":
+            outbox.hold_message(message)
+        elif _deliver(settings, message, user, now=now):
             sent += 1
+        else:
+            failed += 1
     return sent, failed
+
+
+def _deliver(settings, message, user, *, now):
+    """Send one claimed mail with its footer (links for its reader); False if it failed."""
+    footer, headers = ("", None) if user is None else mail_footer.footer_for(
+        message, user, secret=settings["SECRET_KEY"], base_url=settings["BASE_URL"])
+    try:
+        mailer.deliver(message, mail_url=settings["MAIL_URL"], sender=settings["MAIL_FROM"],
+                       footer=footer, headers=headers)
+    except Exception as exc:  # noqa: BLE001 - any delivery failure is retried later
+        log.warning("mail %s to %s failed: %s", message.key, message.to_addr, exc)
+        outbox.mark_failed(message, exc, now=now)
+        return False
+    outbox.mark_sent(message, now=now)
+    return True
+
+
+def send_daily_digests(settings, *, now):
+    """Bundle the mails people get once a day into one mail each, from 08:00 their time."""
+    return daily_digest.send_daily_digests(
+        now=now, default_zone=settings.get("DEFAULT_TIMEZONE", "Asia/Shanghai"))
 
 
 def sync_content(settings, *, now):
@@ -91,6 +121,49 @@ def send_sharing_reminders(settings, *, now):
     return sharing_reminders.send_sharing_reminders(now=now, base_url=settings["BASE_URL"])
 
 
+def post_homework_due(settings, *, now):
+    """Post "due soon" with who has not written to the chat groups that want it."""
+    return chat_posts.post_due_soon(now=now, base_url=settings["BASE_URL"])
+
+
+def post_guest_week(settings, *, now):
+    """Post this week's guest to the chat groups that want it: the day before, on the day."""
+    return chat_posts.post_guest_weeks(now=now, base_url=settings["BASE_URL"])
+
+
+def _try_post(message, timeout):
+    """Deliver one post in a worker thread (no database work); the error text, or None."""
+    try:
+        chat.deliver(message, timeout=timeout)
+    except Exception as exc:  # noqa: BLE001 - any failure is retried later
+        return str(exc) or type(exc).__name__
+    return None
+
+
+def send_posts(settings, *, now):
+    """Send due chat-group posts once each: claimed here, delivered side by side (a slow
+    endpoint holds up no other), results recorded here. Returns (sent, failed) counts.
+
+    A batch is small enough to finish well within the claim, even if every endpoint hangs:
+    a post takes at most about 3 × CHAT_TIMEOUT (connect, answer, reading it)."""
+    timeout = float(settings["CHAT_TIMEOUT"])
+    rounds = max(1, int(outbox.CLAIM_FOR.total_seconds() // (4 * timeout)))
+    claimed = [m for m in outbox.due_messages(now=now, posts=True, limit=min(50, 8 * rounds))
+               if outbox.claim_message(m, now=now)]
+    claimed = chat_posts.attach_hooks(claimed)
+    if not claimed:
+        return 0, 0
+    with ThreadPoolExecutor(max_workers=min(8, len(claimed))) as pool:
+        errors = list(pool.map(_try_post, claimed, [timeout] * len(claimed)))
+    for message, error in zip(claimed, errors, strict=True):
+        if error is None:
+            outbox.mark_sent(message, now=now)
+        else:
+            log.warning("chat post %s (hook %s) failed: %s", message.key, message.hook_id, error)
+            outbox.mark_failed(message, error, now=now)
+    return errors.count(None), len(errors) - errors.count(None)
+
+
 #: name -> (job, interval in seconds when scheduled), in the order run_due runs them
 JOBS = {
     "sync_content": (sync_content, 60),
@@ -98,10 +171,14 @@ JOBS = {
     "warn_dry_queues": (warn_dry_queues, 3600),
     "send_activity_digests": (send_activity_digests, 600),
     "send_reminders": (send_reminders, 300),
+    "post_homework_due": (post_homework_due, 300),
     "sweep_participation": (sweep_participation, 300),
     "expire_seat_offers": (expire_seat_offers, 600),
     "generate_share_slots": (generate_share_slots, 3600),
     "send_sharing_reminders": (send_sharing_reminders, 300),
+    "post_guest_week": (post_guest_week, 300),
+    "send_daily_digests": (send_daily_digests, 3600),
+    "send_posts": (send_posts, 15),
     "send_outbox": (send_outbox, 30),
 }
 

@@ -13,7 +13,8 @@ from urllib.parse import unquote, urlparse
 log = logging.getLogger("learnclub.mail")
 
 
-def build_message(message, sender):
+def build_message(message, sender, *, footer="", headers=None):
+    """The mail for an outbox row; `footer` and `headers` are added at send time only."""
     mail = EmailMessage()
     mail["From"] = sender
     mail["To"] = message.to_addr
@@ -22,18 +23,21 @@ def build_message(message, sender):
     mail["Date"] = formatdate(localtime=False)
     mail["Message-ID"] = make_msgid(domain="learnclub")
     mail["Auto-Submitted"] = "auto-generated"
-    mail.set_content(message.body)
+    for name, value in (headers or {}).items():
+        mail[name] = value
+    mail.set_content(message.body + (f"\n\n{footer}" if footer else ""))
     return mail
 
 
-def deliver(message, *, mail_url, sender, timeout=20):
+def deliver(message, *, mail_url, sender, timeout=20, footer="", headers=None):
     """Send one outbox message, or log it when no mail server is configured."""
     if not mail_url:
-        log.info("mail (not sent, no LEARNCLUB_MAIL_URL) to=%s subject=%s\n%s",
-                 message.to_addr, message.subject, message.body)
+        log.info("mail (not sent, no LEARNCLUB_MAIL_URL) to=%s subject=%s\n%s%s",
+                 message.to_addr, message.subject, message.body,
+                 f"\n\n{footer}" if footer else "")
         return
     url = urlparse(mail_url)
-    mail = build_message(message, sender)
+    mail = build_message(message, sender, footer=footer, headers=headers)
     if url.scheme == "smtps":
         client = smtplib.SMTP_SSL(url.hostname, url.port or 465, timeout=timeout,
                                   context=ssl.create_default_context())

@@ -35,6 +35,14 @@ def test_demo_admits_thirty_learners(demo):
     assert OutboxMessage.select().count() == 32  # 30 welcomes, 2 waitlist notes
 
 
+def test_demo_learners_have_group_nicknames_for_the_missing_list(demo):
+    cohort = Cohort.get(Cohort.slug == demo["cohort"])
+    nicknames = [m.user.group_nickname for m in Membership.active_learners(cohort)]
+
+    assert nicknames.count("") == 0
+    assert User.get(User.email.startswith("qian.ming")).group_nickname == "钱明-北京"
+
+
 def test_demo_leaves_applications_waiting(demo):
     statuses = {status: Application.select().where(Application.status == status).count()
                 for status in ("submitted", "waitlisted", "admitted")}

@@ -5,7 +5,7 @@ record that they did, so running them twice or late changes nothing.
 """
 from datetime import timedelta
 
-from learnclub.domain import notices
+from learnclub.domain import chat_posts, notices
 from learnclub.domain.cases import schedule_of
 from learnclub.domain.schedule import Cadence, queue_warning
 from learnclub.models import Case, Cohort, Membership, User
@@ -28,6 +28,7 @@ def announce_cases(*, now, base_url):
             for member in _members(case.cohort):
                 notices.mail_case_published(case=case, slot=slot, member=member, link=link,
                                             now=now)
+            chat_posts.post_case_published(case, slot=slot, now=now, base_url=base_url)
             announced += 1
         Case.update(announced_at=now).where(Case.id == case.id).execute()
     return announced

@@ -9,6 +9,7 @@ from learnclub.domain.cases import reschedule
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed, untranslated
 from learnclub.domain.sharing import generate_slots
 from learnclub.domain.text import LONG, check_text
+from learnclub.i18n import LOCALES
 from learnclub.models import Cohort, Membership, MembershipEvent
 from learnclub.models.cohorts import ROLES
 
@@ -21,7 +22,7 @@ SETTING_FIELDS = (
     "sharing_weekday", "sharing_time", "sharing_minutes", "sharing_weeks_ahead",
     "is_public", "peer_visibility", "homework_min_length", "points_enabled", "points_on_time",
     "points_late", "points_featured", "points_comment", "points_comment_cap",
-    "points_guest_share", "guest_proposals_public",
+    "points_guest_share", "guest_proposals_public", "language",
 )
 
 
@@ -76,6 +77,9 @@ def validate_settings(settings, *, tr=untranslated):
     if settings["guest_proposals_public"] and not settings["is_public"]:
         raise DomainError(tr("Visitors can propose talks only to a public cohort."),
                           field="guest_proposals_public")
+    if settings["language"] not in LOCALES:
+        raise DomainError(tr("Choose the language of chat-group posts from the list."),
+                          field="language")
     parts = [p.strip() for p in (settings["reminder_hours"] or "").split(",") if p.strip()]
     if not all(p.isdigit() and 0 < int(p) <= 24 * 14 for p in parts) or len(parts) > 5:
         raise DomainError(tr("List up to five whole hours before the due time, e.g. 24,2."),

@@ -88,7 +88,7 @@ def mail_case_published(*, case, slot, member, link, now):
         "when": local_when(slot.due_at, cohort.timezone, member.locale)}
     enqueue_mail(f"case:{case.id}:announce:member:{member.id}", to_addr=member.email,
                  user=member, subject=tr("New case: %(title)s") % {"title": case.title},
-                 body=body + _sign(tr), now=now)
+                 body=body + _sign(tr), now=now, kind="new_case")
 
 
 def mail_queue_dry(*, cohort, host, dry_at, link, now):
@@ -102,7 +102,7 @@ def mail_queue_dry(*, cohort, host, dry_at, link, now):
     enqueue_mail(f"cohort:{cohort.id}:queue-dry:{dry_at:%Y%m%d%H%M}:host:{host.id}",
                  to_addr=host.email, user=host,
                  subject=tr("%(cohort)s: the case queue is running dry") % {
-                     "cohort": cohort.name}, body=body + _sign(tr), now=now)
+                     "cohort": cohort.name}, body=body + _sign(tr), now=now, kind="digests")
 
 
 def mail_activity_digest(*, user, items, link_for, now, key):
@@ -121,7 +121,8 @@ def mail_activity_digest(*, user, items, link_for, now, key):
         "- " + lines[kind] % {"actor": actor, "case": case} + "\n  " + link_for(submission)
         for kind, actor, case, submission in items)
     enqueue_mail(key, to_addr=user.email, user=user, body=body + _sign(tr), now=now,
-                 subject=tr("%(n)d new responses to your homework") % {"n": len(items)})
+                 subject=tr("%(n)d new responses to your homework") % {"n": len(items)},
+                 kind="feedback")
 
 
 def mail_removed(*, membership, titles, link, now):
@@ -150,7 +151,7 @@ def mail_reminder(*, case, slot, member, hours, link, now):
     if case.homework_prompt:
         body += "\n\n" + tr("Homework:") + "\n" + case.homework_prompt
     enqueue_mail(f"case:{case.id}:reminder:{hours}h:member:{member.id}", to_addr=member.email,
-                 user=member, body=body + _sign(tr), now=now,
+                 user=member, body=body + _sign(tr), now=now, kind="reminders",
                  subject=tr("Homework due in %(hours)d hours: %(title)s") % {
                      "hours": hours, "title": case.title})
 
@@ -250,7 +251,9 @@ def mail_talk_guest_reminder(*, talk, offset, link, now):
     subjects = {"7d": tr("In a week: your talk “%(topic)s”"),
                 "2h": tr("In two hours: your talk “%(topic)s”")}
     enqueue_mail(f"talk:{talk.id}:reminder:{offset}:guest", to_addr=guest.email, user=guest,
-                 subject=subjects[offset] % values, body=body + _sign(tr), now=now)
+                 subject=subjects[offset] % values, body=body + _sign(tr), now=now,
+                 # a talk still to be confirmed needs the guest's answer: that mail always goes
+                 kind="" if talk.status == "accepted" else "sharing")
 
 
 def mail_talk_today(*, talk, member, link, now):
@@ -262,4 +265,4 @@ def mail_talk_today(*, talk, member, link, now):
     body = tr("Today in %(cohort)s: %(guest)s shares “%(topic)s”, %(when)s.") % values
     enqueue_mail(f"talk:{talk.id}:reminder:day:member:{member.id}", to_addr=member.email,
                  user=member, subject=tr("Today: %(guest)s on “%(topic)s”") % values,
-                 body=body + "\n\n" + link + _sign(tr), now=now)
+                 body=body + "\n\n" + link + _sign(tr), now=now, kind="sharing")

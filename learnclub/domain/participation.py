@@ -8,7 +8,7 @@ the plan is the dry run, and applying it twice changes nothing the second time.
 from dataclasses import dataclass, field
 
 from learnclub.db import lock_row, write_transaction
-from learnclub.domain import notices
+from learnclub.domain import chat_posts, notices
 from learnclub.domain.cases import schedule_of
 from learnclub.domain.tracking import was_member
 from learnclub.models import (
@@ -85,12 +85,15 @@ def apply_sweep(cohort, *, now, base_url):
         for membership, slot in plan.new_misses:
             Miss.insert(cohort=cohort, user=membership.user_id, case=slot.case.id,
                         created_at=now).on_conflict_ignore().execute()
+        removed = []
         for membership, titles in plan.removals:
             # the notice is queued in the same transaction: nobody is removed untold
             if remove_member(membership, reason="strikes", actor=None, now=now,
                              detail=", ".join(titles)):
                 notices.mail_removed(membership=membership, titles=titles, now=now,
                                      link=f"{base_url}/c/{cohort.slug}/")
+                removed.append(membership)
+        chat_posts.post_removals(cohort, removed, now=now, base_url=base_url)
     return plan
 
 
@@ -132,10 +135,28 @@ def sweep_all(*, now, base_url, dry_run=False):
 def removal_pending(cohort, membership):
     """Whether the next sweep removes this active learner: at the limit with a miss since
     (re)joining (the rule of plan_sweep), and removals not paused."""
-    kept = list(Miss.select(Miss.created_at).where(
-        (Miss.cohort == cohort) & (Miss.user == membership.user_id) & Miss.voided_at.is_null()))
-    fresh = any(m.created_at >= membership.joined_at for m in kept)
-    return fresh and len(kept) >= cohort.strike_limit and not cohort.removals_paused
+    kept = [m.created_at for m in Miss.select(Miss.created_at).where(
+        (Miss.cohort == cohort) & (Miss.user == membership.user_id) & Miss.voided_at.is_null())]
+    return _pending(cohort, membership, kept)
+
+
+def _pending(cohort, membership, miss_times):
+    fresh = any(at >= membership.joined_at for at in miss_times)
+    return fresh and len(miss_times) >= cohort.strike_limit and not cohort.removals_paused
+
+
+def standing_of(cohort, memberships):
+    """{user_id: (misses that count, removal pending)} for these memberships, in one query;
+    only an active learner can be pending removal (the rule of `removal_pending`)."""
+    times = {}
+    ids = [m.user_id for m in memberships]
+    for miss in Miss.select(Miss.user, Miss.created_at).where(
+            (Miss.cohort == cohort) & Miss.user.in_(ids) & Miss.voided_at.is_null()):
+        times.setdefault(miss.user_id, []).append(miss.created_at)
+    return {m.user_id: (len(times.get(m.user_id, [])),
+                        m.status == "active" and m.role == "learner"
+                        and _pending(cohort, m, times.get(m.user_id, [])))
+            for m in memberships}
 
 
 def misses_of(cohort, user):

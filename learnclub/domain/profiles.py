@@ -1,7 +1,9 @@
 """Profiles and the member directory: who someone is beyond "上海-无业游民-冯宝宝"."""
+import unicodedata
+
 from peewee import Case
 
-from learnclub.domain.errors import untranslated
+from learnclub.domain.errors import DomainError, untranslated
 from learnclub.domain.text import LONG, SHORT, check_text
 from learnclub.i18n import LOCALES
 from learnclub.models import Membership, User
@@ -16,12 +18,30 @@ PROFILE_FIELDS = {
     "looking_for": (LONG, False),
     "intro_md": (LONG, False),
 }
+#: the name the cohort's chat group knows someone by (群昵称), for @-mentions
+GROUP_NICKNAME_MAX = 100
+#: control characters, and line and paragraph separators: a nickname is one line of text
+_NOT_IN_A_NAME = {"Cc", "Zl", "Zp"}
 
 
 def _labels(tr):
     return {"display_name": tr("Name"), "city": tr("City"), "industry": tr("Industry"),
             "company_title": tr("Company and title"), "offer": tr("What I can offer"),
             "looking_for": tr("What I'm looking for"), "intro_md": tr("Short introduction")}
+
+
+def check_group_nickname(value, *, tr=untranslated):
+    """Return the group nickname unchanged if acceptable: empty, or one line of at most 100
+    characters without control characters that is not only spaces. Else raise DomainError."""
+    label = tr("Group nickname")
+    check_text(value, field="group_nickname", label=label, max_length=GROUP_NICKNAME_MAX, tr=tr)
+    if any(unicodedata.category(c) in _NOT_IN_A_NAME for c in value):
+        raise DomainError(tr("%(label)s must be one line, without line breaks, tabs or other "
+                             "control characters.") % {"label": label}, field="group_nickname")
+    if value and not value.strip():
+        raise DomainError(tr("%(label)s cannot be only spaces; leave it empty to be mentioned "
+                             "by your name.") % {"label": label}, field="group_nickname")
+    return value
 
 
 def update_profile(user, values, *, tr=untranslated):
@@ -31,7 +51,10 @@ def update_profile(user, values, *, tr=untranslated):
         if field in values:
             check_text(values[field], field=field, label=labels[field], max_length=max_length,
                        required=required, tr=tr)
-    changed = [f for f in PROFILE_FIELDS if f in values and getattr(user, f) != values[f]]
+    if "group_nickname" in values:
+        check_group_nickname(values["group_nickname"], tr=tr)
+    changed = [f for f in (*PROFILE_FIELDS, "group_nickname")
+               if f in values and getattr(user, f) != values[f]]
     for field in changed:
         setattr(user, field, values[field])
     if changed:

@@ -4,7 +4,7 @@ rule (a partial unique index on talk.slot_id): of two acceptances for one week a
 moment, the second write fails and becomes a Conflict. Deciding and telling are separate:
 these functions return what changed; the caller queues mails (`mail_slot_cancelled`).
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from uuid import uuid4
 from zoneinfo import ZoneInfo
@@ -125,6 +125,8 @@ class SlotCancellation:
     slot: ShareSlot
     talks: list  #: the talks that had the week and are cancelled with it
     people: list  #: who must be told: active members, those guests, proposers for the week
+    #: the guests who had proposed a talk for the week (told whatever their mail settings)
+    proposers: list = field(default_factory=list)
 
 
 def cancel_slot(slot, *, actor, now, tr=untranslated):
@@ -142,13 +144,15 @@ def cancel_slot(slot, *, actor, now, tr=untranslated):
         (Membership.cohort == slot.cohort_id) & (Membership.status == "active"))]
     ids = set(members) | {t.guest_id for t in talks} | set(proposers)
     people = list(User.select().where(User.id.in_(ids)).order_by(User.id)) if ids else []
-    return SlotCancellation(ShareSlot.get_by_id(slot.id), talks, people)
+    return SlotCancellation(ShareSlot.get_by_id(slot.id), talks, people, proposers)
 
 
 def mail_slot_cancelled(cancellation, *, link, now):
-    """Queue one mail per person told of a cancelled session (once each, by key)."""
+    """Queue one mail per person told of a cancelled session (once each, by key): a guest
+    whose talk or proposal it concerns always gets it, members as a sharing reminder."""
     slot, cohort = cancellation.slot, cancellation.slot.cohort
     topics = {t.guest_id: t.topic for t in cancellation.talks}
+    concerned = set(topics) | set(cancellation.proposers)
     for user in cancellation.people:
         tr = translations_for(user.locale).gettext
         values = {"cohort": cohort.name, "link": link,
@@ -159,7 +163,8 @@ def mail_slot_cancelled(cancellation, *, link, now):
                                 "in touch about another week.") % {"topic": topics[user.id]}
         enqueue_mail(f"slot:{slot.id}:cancelled:user:{user.id}", to_addr=user.email, user=user,
                      subject=tr("Cancelled: guest sharing on %(when)s") % values, now=now,
-                     body=body + "\n\n" + link + "\n\n— learnclub")
+                     body=body + "\n\n" + link + "\n\n— learnclub",
+                     kind="" if user.id in concerned else "sharing")
 
 
 def _talk_text(topic, abstract, title, bio, tr):

@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 from peewee import JOIN
 
 from learnclub.db import lock_row, write_transaction
+from learnclub.domain.chat_posts import post_archive_entry
 from learnclub.domain.errors import Conflict, DomainError, untranslated
 from learnclub.domain.points import award_points
 from learnclub.domain.sharing import change_status
@@ -52,10 +53,12 @@ def _next_number(cohort_id):
             .where(ArchiveCounter.cohort == cohort_id).scalar())
 
 
-def publish_transcript(talk, transcript_md, *, actor, now, recording_url="", tr=untranslated):
+def publish_transcript(talk, transcript_md, *, actor, now, recording_url="", base_url="",
+                       tr=untranslated):
     """Put a held talk's transcript in the archive: on first publication it takes the next
-    number (第N期) and the guest gets the guest_share points; later edits keep the previous
-    text as a TalkRevision. A talk whose start has come is marked held first. Returns it."""
+    number (第N期), the guest gets the guest_share points and the chat groups that want it
+    hear of it (links from `base_url`); later edits keep the previous text as a
+    TalkRevision. A talk whose start has come is marked held first. Returns it."""
     transcript_md = check_text(transcript_md, field="transcript_md", label=tr("Transcript"),
                                max_length=TRANSCRIPT_MAX, required=True, tr=tr)
     recording_url = _check_url(recording_url, tr)
@@ -68,13 +71,16 @@ def publish_transcript(talk, transcript_md, *, actor, now, recording_url="", tr=
             raise Conflict(tr("Only a talk that was held can go into the archive."))
         values = {"transcript_md": transcript_md, "recording_url": recording_url,
                   "updated_at": now}
-        if talk.number is None:
+        first = talk.number is None
+        if first:
             values.update(number=_next_number(cohort.id), published_at=now)
         elif talk.transcript_md != transcript_md:
             TalkRevision.create(talk=talk, transcript_md=talk.transcript_md, created_at=now)
         Talk.update(**values).where(Talk.id == talk.id).execute()
         award_points(cohort, talk.guest_id, key=f"talk:{talk.id}:shared", kind="guest_share",
                      points=cohort.points_guest_share, now=now)
+        if first:
+            post_archive_entry(Talk.get_by_id(talk.id), now=now, base_url=base_url)
     return Talk.get_by_id(talk.id)
 
 

@@ -1,5 +1,6 @@
 """peewee models, one module per aggregate. ALL lists them in dependency order."""
 from learnclub.models.cases import Case, CaseFile, CaseRevision
+from learnclub.models.chat import ChatHook
 from learnclub.models.cohorts import Application, Cohort, Invite, Membership, MembershipEvent
 from learnclub.models.homework import (
     Comment,
@@ -10,7 +11,6 @@ from learnclub.models.homework import (
     Submission,
     SubmissionRevision,
 )
-from learnclub.models.chat import ChatHook
 from learnclub.models.mail import MailPreference, OutboxMessage
 from learnclub.models.participation import Extension, LeaveRequest, Miss, SeatOffer
 from learnclub.models.people import AccessToken, LoginAttempt, LoginSession, OneTimeToken, User

@@ -28,11 +28,14 @@ def init_app(app):
         errors,
         homework,
         i18n,
+        integrations,
+        notifications,
         participation,
         profiles,
         search,
         security,
         sharing,
+        tokens,
         tracking,
     )
 
@@ -45,7 +48,7 @@ def init_app(app):
     security.init_app(app)
     errors.init_app(app)
     for area in (auth, cohorts, admission, profiles, cases, homework, tracking, participation,
-                 admin, calendar, sharing, search):
+                 admin, calendar, sharing, search, notifications, integrations, tokens):
         app.register_blueprint(area.bp)
     app.jinja_env.filters["markdown"] = _markdown_filter
     app.jinja_env.filters["case_markdown"] = _case_markdown_filter

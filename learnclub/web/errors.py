@@ -7,6 +7,8 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from learnclub.api.errors import http_error as api_http_error
+from learnclub.api.errors import is_api_request
 from learnclub.domain.errors import NotAllowed, NotFound
 
 
@@ -52,6 +54,8 @@ def init_app(app):
 
     @app.errorhandler(HTTPException)
     def _http(exc):
+        if is_api_request():  # no API view saw it (unknown address or method): API's shape
+            return api_http_error(exc)
         titles = {400: _("Bad request"), 403: _("Not for you, sorry"), 404: _("Not found"),
                   405: _("Not allowed here"), 413: _("Too large"),
                   429: _("Too many requests")}

@@ -123,3 +123,16 @@ def test_nothing_for_withdrawn_or_cancelled_weeks(cohort, talk):
 
     assert send_sharing_reminders(now=TWO_HOURS_BEFORE, base_url=BASE) == 0
     assert keys() == []
+
+
+def test_guest_reminder_goes_whatever_the_preference_until_confirmed(cohort, talk):
+    send_sharing_reminders(now=WEEK_BEFORE, base_url=BASE)
+    confirm_talk(talk, guest=talk.guest, now=NOW)
+    send_sharing_reminders(now=TWO_HOURS_BEFORE, base_url=BASE)
+
+    kinds = {m.key: m.kind for m in OutboxMessage.select().where(
+        OutboxMessage.user == talk.guest)}
+
+    # the week-before mail asks to confirm, so it cannot be turned off; after, it's a reminder
+    assert kinds == {f"talk:{talk.id}:reminder:7d:guest": "",
+                     f"talk:{talk.id}:reminder:2h:guest": "sharing"}

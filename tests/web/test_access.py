@@ -2,23 +2,35 @@
 
 The table below must name every rule of the app; a new route without a row fails the test.
 """
+from datetime import timedelta
+
 import pytest
 
 from learnclub import clock
+from learnclub.domain.access_tokens import create_token
 from learnclub.domain.cases import create_case
 from learnclub.domain.sharing import generate_slots, propose_talk
 from learnclub.models import (
     Application,
     Case,
+    ChatHook,
     Cohort,
     Excuse,
     Invite,
     LeaveRequest,
+    OutboxMessage,
     ShareSlot,
     Submission,
     Talk,
 )
-from tests.factories import T0, make_application, make_cohort, make_member, make_user
+from tests.factories import (
+    T0,
+    make_application,
+    make_case,
+    make_cohort,
+    make_member,
+    make_user,
+)
 
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
@@ -94,6 +106,15 @@ ROUTES = {
     "/u/<int:user_id>/photo.jpg": MEMBER, "/c/<slug>/archive/<int:number>/photo.jpg": PUBLIC,
     "/c/<slug>/talks/propose": SIGNED_IN, "/c/<slug>/talks/proposed": SIGNED_IN,
     "/c/<slug>/talks/<int:talk_id>/approve-guest": STAFF,
+    # mail settings: one's own; the unsubscribe link's signed token is the permission
+    "/me/notifications": SIGNED_IN, "/unsubscribe/<token>": TOKEN,
+    # chat-group robots: staff who may edit the cohort; the help page is anyone's
+    "/c/<slug>/integrations": STAFF, "/c/<slug>/integrations/new": STAFF,
+    "/c/<slug>/integrations/<int:hook_id>/edit": STAFF,
+    "/c/<slug>/integrations/<int:hook_id>/delete": STAFF,
+    "/c/<slug>/integrations/<int:hook_id>/test": STAFF, "/help/integrations": PUBLIC,
+    # personal API tokens: one's own (revoking someone else's is not found)
+    "/me/tokens": SIGNED_IN, "/me/tokens/<int:token_id>/revoke": SIGNED_IN,
 }
 #: who is asking -> the kinds of route they may use
 ALLOWED = {
@@ -107,19 +128,19 @@ ALLOWED = {
 
 def test_every_route_is_in_the_table(app):
     rules = {rule.rule for rule in app.url_map.iter_rules()}
-    assert rules == set(ROUTES)
+    assert rules == set(ROUTES) | {rule for rule, _method in API_ROUTES}
 
 
 def _urls(cohort, target, application, invite, case, submission, leave_request, slot=None,
-          talk=None):
-    values = {"slot_id": slot.id if slot else 0,
+          talk=None, hook=None):
+    values = {"slot_id": slot.id if slot else 0, "hook_id": hook.id if hook else 0,
               "slug": cohort.slug, "user_id": target.id, "invite_id": invite.id,
               "application_id": application.id, "decision": "admitted", "token": "x",
               "locale": "en", "filename": "app.css", "case_id": case.id, "name": "a.png",
               "any(archive, restore, up, down):action": "archive",
               "submission_id": submission.id, "request_id": leave_request.id,
               "any(approve, decline):decision": "approve",
-              "talk_id": talk.id if talk else 0, "number": 1,
+              "talk_id": talk.id if talk else 0, "number": 1, "token_id": 0,
               "any(confirm, withdraw):action": "withdraw",
               "any(decline, cancel):decision": "decline"}
     for rule, kind in ROUTES.items():
@@ -147,6 +168,8 @@ def test_routes_refuse_whoever_lacks_the_role(app, client, login_as, who):
     slot = generate_slots(cohort, now=clock.now())[0]
     talk = propose_talk(cohort, target, topic="从一个群到一张网", abstract="摘要",
                         preferred_slots=[slot], now=clock.now())
+    hook = ChatHook.create(cohort=cohort, kind="generic", label="学员群",
+                           url="http://127.0.0.1:9/hook", secret="k", events="", created_at=T0)
     if who != "anonymous":
         person = make_user()
         if who in ("learner", "assistant", "removed"):
@@ -156,7 +179,7 @@ def test_routes_refuse_whoever_lacks_the_role(app, client, login_as, who):
 
     leaks = []
     for rule, kind, url in _urls(cohort, target, application, invite, case, submission,
-                                 leave_request, slot=slot, talk=talk):
+                                 leave_request, slot=slot, talk=talk, hook=hook):
         if kind in ALLOWED[who] or kind == TOKEN or rule == "/logout":
             continue
         for method in ("GET", "POST"):
@@ -178,3 +201,58 @@ def test_routes_refuse_whoever_lacks_the_role(app, client, login_as, who):
     assert ShareSlot.select().where(ShareSlot.kind == "one_off").count() == 0
     assert (Talk.get_by_id(talk.id).status, Talk.get_by_id(talk.id).topic) == (
         "submitted", "从一个群到一张网")
+    assert (ChatHook.get_by_id(hook.id).label, OutboxMessage.select().where(
+        OutboxMessage.hook.is_null(False)).count()) == ("学员群", 0)
+
+
+# The JSON API answers to tokens, never to the session cookie, so its routes are asked with a
+# bearer token of the same kinds of person (and by a signed-in browser without a token, which
+# must get nothing). The cohort is public: any token reads its page, calendar and archive.
+API_ROUTES = {
+    ("/api/v1/openapi.json", "GET"): PUBLIC,
+    ("/api/v1/me", "GET"): SIGNED_IN, ("/api/v1/cohorts", "GET"): SIGNED_IN,
+    ("/api/v1/cohorts/<slug>", "GET"): SIGNED_IN,
+    ("/api/v1/cohorts/<slug>/share-slots", "GET"): SIGNED_IN,
+    ("/api/v1/cohorts/<slug>/archive", "GET"): SIGNED_IN,
+    ("/api/v1/cohorts/<slug>/members", "GET"): STAFF,
+    ("/api/v1/cohorts/<slug>/cases", "GET"): MEMBER,
+    ("/api/v1/cohorts/<slug>/cases/<int:case_id>", "GET"): MEMBER,
+    ("/api/v1/cohorts/<slug>/homework", "GET"): FORMER,
+    ("/api/v1/cohorts/<slug>/cases/<int:case_id>/homework/mine", "GET"): FORMER,
+    ("/api/v1/cohorts/<slug>/cases/<int:case_id>/homework/mine", "PUT"): LEARNER,
+}
+API_ALLOWED = {**ALLOWED, "session-only": {PUBLIC}}
+
+
+def test_every_api_route_and_method_is_in_the_table(app):
+    routed = {(rule.rule, method) for rule in app.url_map.iter_rules()
+              if rule.rule.startswith("/api/") for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert routed == set(API_ROUTES)
+
+
+@pytest.mark.parametrize("who", sorted(API_ALLOWED))
+def test_api_routes_refuse_whoever_lacks_the_role(app, client, login_as, who):
+    cohort = make_cohort()
+    case = make_case(cohort, publish_at=clock.now() - timedelta(hours=1))
+    headers = {}
+    if who == "session-only":
+        login_as(make_member(cohort, role="assistant"))
+    elif who != "anonymous":
+        person = make_user()
+        if who in ("learner", "assistant", "removed"):
+            make_member(cohort, person, role="learner" if who == "removed" else who,
+                        status="removed" if who == "removed" else "active")
+        secret = create_token(person, name="access", scope="write", now=clock.now())[1]
+        headers = {"Authorization": f"Bearer {secret}"}
+
+    leaks = []
+    for (rule, method), kind in API_ROUTES.items():
+        if kind in API_ALLOWED[who]:
+            continue
+        url = rule.replace("<slug>", cohort.slug).replace("<int:case_id>", str(case.id))
+        response = client.open(url, method=method, json={"body": "不该写进去的作业"},
+                               headers=headers)
+        if response.status_code not in (401, 403, 404, 405):
+            leaks.append((method, url, response.status_code))
+    assert leaks == []
+    assert Submission.select().count() == 0

@@ -26,6 +26,8 @@ class CohortForm(FlaskForm):
     name = StringField(_l("Cohort name"))
     description_md = TextAreaField(_l("Description (Markdown)"))
     timezone = SelectField(_l("Time zone"), choices=[], validate_choice=False)
+    language = SelectField(_l("Language of chat-group posts"), choices=options(
+        ("zh_Hans_CN", "简体中文"), ("en", "English")), validate_choice=False)
     capacity = IntegerField(_l("Seats for learners"), validators=_NUMBER)
     admission = SelectField(_l("How people get in"), choices=options(
         ("application", _l("They apply, a host reviews")), ("invite", _l("Invite links only"))),

@@ -6,6 +6,7 @@ from wtforms import StringField, TextAreaField
 
 class ProfileForm(FlaskForm):
     display_name = StringField(_l("Name"))
+    group_nickname = StringField(_l("Group nickname (群昵称)"))
     city = StringField(_l("City"))
     industry = StringField(_l("Industry"))
     company_title = StringField(_l("Company and title"))

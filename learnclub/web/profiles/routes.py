@@ -17,7 +17,8 @@ from learnclub.web.profiles.forms import PhotoForm, ProfileForm
 def edit():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        values = {name: getattr(form, name).data or "" for name in profiles.PROFILE_FIELDS}
+        values = {name: getattr(form, name).data or ""
+                  for name in (*profiles.PROFILE_FIELDS, "group_nickname")}
         try:
             profiles.update_profile(current_user, values, tr=tr)
         except DomainError as exc:

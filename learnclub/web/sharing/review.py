@@ -12,7 +12,7 @@ from learnclub.domain.errors import DomainError
 from learnclub.domain.sharing_archive import publish_transcript
 from learnclub.models import ShareSlot, Talk, TalkRevision
 from learnclub.web.cohorts.forms import PlainForm
-from learnclub.web.common import cohort_for, show_error, tr
+from learnclub.web.common import base_url, cohort_for, show_error, tr
 from learnclub.web.sharing import bp
 from learnclub.web.sharing.forms import AcceptForm, SlidesForm, TranscriptForm
 from learnclub.web.sharing.guest import mine_link
@@ -108,7 +108,7 @@ def transcript(slug, talk_id):
         try:
             talk = publish_transcript(talk, form.transcript_md.data or "", actor=current_user,
                                       recording_url=form.recording_url.data or "",
-                                      now=clock.now(), tr=tr)
+                                      now=clock.now(), base_url=base_url(), tr=tr)
         except DomainError as exc:
             show_error(form, exc)
         else:

@@ -3,17 +3,17 @@ and for members the best-of page, the leaderboard and points histories."""
 from datetime import timedelta
 
 from babel.dates import format_timedelta
-from flask import Response, abort, render_template, request
+from flask import Response, abort, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain import access, tracking
+from learnclub.domain import access, missing_list, tracking
 from learnclub.domain.errors import DomainError
 from learnclub.domain.schedule import window_state
 from learnclub.models import Case
-from learnclub.web.common import cohort_for, cohort_or_404, tr
+from learnclub.web.common import base_url, cohort_for, cohort_or_404, tr
 from learnclub.web.tracking import bp
 from learnclub.web.tracking.chart import bar_chart
 from learnclub.web.tracking.export import matrix_csv
@@ -77,8 +77,12 @@ def case_report(slug, case_id):
         abort(404)
     now = clock.now()
     report = tracking.case_report(cohort, case, now=now, tr=tr)
+    # the 未交名单 to paste into the chat group, in the cohort's language
+    missing_text = missing_list.missing_list_text(
+        cohort, report.slot, link=base_url() + url_for("cases.show", slug=slug, case_id=case.id))
     return render_template("tracking/case_report.html", cohort=cohort, report=report, now=now,
-                           state=window_state(report.slot, now), is_staff=True)
+                           state=window_state(report.slot, now), is_staff=True,
+                           missing_text=missing_text)
 
 
 @bp.get("/c/<slug>/members/<int:user_id>/homework")

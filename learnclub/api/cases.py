@@ -1,0 +1,50 @@
+"""Cases as members read them: the published ones with their homework window; staff who
+manage cases also see the ones scheduled ahead, and any case by its id."""
+from flask import jsonify
+
+from learnclub import clock
+from learnclub.api import bp, serialise
+from learnclub.api.auth import current_user, query
+from learnclub.api.pagination import listing, page_of_list, page_request, time_key
+from learnclub.api.visibility import case_in, cohort_for
+from learnclub.domain import access
+from learnclub.domain.cases import schedule_of
+from learnclub.domain.schedule import window_state
+
+
+def _key(slot):
+    return (time_key(slot.publish_at), slot.case.id)
+
+
+@bp.get("/cohorts/<slug>/cases")
+@query("limit", "cursor")
+def cases(slug):
+    """Cases in publication order (oldest first): those out for members, every scheduled
+    one too for staff. Archived cases are not listed."""
+    user = current_user()
+    cohort, membership = cohort_for(slug, user, "view_cohort_pages")
+    staff = access.can(user, "manage_cases", cohort, membership)
+    page = page_request(parts=2)
+    now = clock.now()
+    slots = [s for s in schedule_of(cohort) if staff or s.publish_at <= now]
+    items, cursor = page_of_list(slots, page, key=_key)
+    return jsonify(listing(items, cursor, lambda s: serialise.case_summary(
+        s, window_state(s, now), cohort.slug)))
+
+
+def slot_of(cohort, case):
+    """The case's place in the schedule (publish, due, grace), or None if archived."""
+    return next((s for s in schedule_of(cohort) if s.case.id == case.id), None)
+
+
+@bp.get("/cohorts/<slug>/cases/<int:case_id>")
+def case(slug, case_id):
+    """One case: its Markdown and sanitised HTML, prompt, times and homework window."""
+    user = current_user()
+    cohort, membership = cohort_for(slug, user, "view_cohort_pages")
+    now = clock.now()
+    found = case_in(cohort, case_id, staff=access.can(user, "manage_cases", cohort, membership),
+                    now=now)
+    slot = slot_of(cohort, found)
+    state = window_state(slot, now) if slot else "archived"
+    return jsonify(serialise.case_detail(found, slot, state, cohort.slug))

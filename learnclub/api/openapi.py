@@ -1,0 +1,126 @@
+"""The OpenAPI 3.1 document of the API, served at /api/v1/openapi.json. Every route of the
+blueprint has its operation here with every status it can answer (tests/api walks the URL
+map both ways and runs schemathesis against it)."""
+from flask import current_app, jsonify
+
+from learnclub.api import bp
+from learnclub.api.auth import public
+from learnclub.api.openapi_schemas import SCHEMAS, ref
+from learnclub.api.pagination import CURSOR_PATTERNS, MAX_LIMIT
+from learnclub.api.visibility import MAX_ID
+
+ERRORS = {
+    400: "A parameter or the body is malformed, or a parameter is unknown (`field` names "
+         "it).",
+    401: "No token, or an unknown or revoked one.",
+    403: "The token may only read, or its owner's role does not allow this.",
+    404: "Not there, or not visible to the token's owner (private cohorts are not revealed).",
+    413: "The body is larger than allowed.",
+    422: "A rule refused the homework (`code` too_late after the grace period, else "
+         "invalid); nothing was changed.",
+}
+SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"},
+        "description": "the cohort's address, as in /c/<slug>/"}
+CASE_ID = {"name": "case_id", "in": "path", "required": True,
+           "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
+
+
+def _page_parameters(parts=1):
+    return [{"name": "limit", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 20}},
+            {"name": "cursor", "in": "query", "required": False,
+             "description": "next_cursor of the previous page, as given",
+             "schema": {"type": "string", "pattern": CURSOR_PATTERNS[parts]}}]
+
+
+def _error(status):
+    response = {"description": ERRORS[status],
+                "content": {"application/json": {"schema": ref("Error")}}}
+    if status == 401:
+        response["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"},
+                                                    "description": 'Bearer realm="learnclub"'}}
+    return response
+
+
+def _op(summary, body, *errors, parameters=(), status=200, extra=None, tag="cohorts"):
+    """One operation: its success body and the errors it can answer (400 and 401 always)."""
+    responses = {str(status): {"description": "OK", "content": {
+        "application/json": {"schema": ref(body)}}}}
+    responses.update(extra or {})
+    for code in sorted({400, 401, *errors}):
+        responses[str(code)] = _error(code)
+    return {"summary": summary, "tags": [tag], "parameters": list(parameters),
+            "responses": responses}
+
+
+def _paths():
+    page, page2 = _page_parameters(), _page_parameters(parts=2)
+    case_filter = {"name": "case_id", "in": "query", "required": False,
+                   "description": "only homework on this case",
+                   "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
+    mine = "/cohorts/{slug}/cases/{case_id}/homework/mine"
+    return {
+        "/openapi.json": {"get": {
+            "summary": "This document", "tags": ["meta"], "security": [],
+            "responses": {"200": {"description": "OK", "content": {
+                "application/json": {"schema": {"type": "object"}}}}, "400": _error(400)}}},
+        "/me": {"get": _op("The token's owner", "Me", tag="me")},
+        "/cohorts": {"get": _op("Cohorts I am an active member of, with my role",
+                                "MyCohortPage", parameters=page)},
+        "/cohorts/{slug}": {"get": _op("A public cohort, or one I belong to", "Cohort", 403,
+                                       404, parameters=[SLUG])},
+        "/cohorts/{slug}/members": {"get": _op(
+            "Members with misses, removal pending and homework counts (staff)", "MemberPage",
+            403, 404, parameters=[SLUG, *page])},
+        "/cohorts/{slug}/cases": {"get": _op(
+            "Published cases; staff who manage cases also see scheduled ones",
+            "CaseSummaryPage", 403, 404, parameters=[SLUG, *page2], tag="cases")},
+        "/cohorts/{slug}/cases/{case_id}": {"get": _op(
+            "A case with its text and homework window", "Case", 403, 404,
+            parameters=[SLUG, CASE_ID], tag="cases")},
+        "/cohorts/{slug}/homework": {"get": _op(
+            "My homework; everyone's for staff who track homework", "HomeworkPage", 403,
+            404, parameters=[SLUG, case_filter, *page], tag="homework")},
+        mine: {
+            "get": _op("My homework on this case", "Homework", 403, 404,
+                       parameters=[SLUG, CASE_ID], tag="homework"),
+            "put": {**_op(
+                "Write or edit my homework (a token that may write)", "Homework", 403,
+                404, 413, 422, parameters=[SLUG, CASE_ID], tag="homework",
+                extra={"201": {"description": "Created", "content": {
+                    "application/json": {"schema": ref("Homework")}}}}),
+                "requestBody": {"required": True, "content": {
+                    "application/json": {"schema": ref("HomeworkInput")}}}},
+        },
+        "/cohorts/{slug}/share-slots": {"get": _op(
+            "Guest-sharing sessions ahead, with their talk", "ShareSlotPage", 403, 404,
+            parameters=[SLUG, *page2], tag="sharing")},
+        "/cohorts/{slug}/archive": {"get": _op(
+            "Numbered past sessions (第N期)", "ArchiveEntryPage", 403, 404,
+            parameters=[SLUG, *page], tag="sharing")},
+    }
+
+
+def document(base_url):
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "learnclub API", "version": "1.0.0", "description": (
+            "Cases, homework, members and guest sharing of learnclub cohorts. Authenticate "
+            "with a personal access token (made at /me/tokens) in `Authorization: Bearer "
+            "<token>`. Lists are paged: ?limit=1..100 (20), and ?cursor=<next_cursor>. "
+            "Times are UTC. Every error has the shape of the Error schema.")},
+        "servers": [{"url": f"{base_url}/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": _paths(),
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                           "description": "a personal access token"}},
+            "schemas": SCHEMAS},
+    }
+
+
+@bp.get("/openapi.json")
+@public
+def openapi_json():
+    """The OpenAPI document (no token needed)."""
+    return jsonify(document(current_app.config["BASE_URL"]))

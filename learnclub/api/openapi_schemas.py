@@ -1,0 +1,115 @@
+"""The bodies the API answers with, as JSON Schema (OpenAPI 3.1): one entry per function of
+api/serialise.py, plus the error shape. Kept beside the code they describe; the
+schemathesis test checks every answer against them."""
+from learnclub.api.errors import CODES
+from learnclub.api.pagination import CURSOR_PATTERNS
+from learnclub.models.cohorts import ROLES
+from learnclub.models.sharing import TAKING_STATES
+
+STRING = {"type": "string"}
+INTEGER = {"type": "integer"}
+BOOLEAN = {"type": "boolean"}
+TIME = {"type": "string", "format": "date-time", "description": "UTC, ISO-8601 with Z"}
+URL = {"type": "string", "format": "uri", "description": "the page on the website"}
+
+
+def ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema):
+    if "$ref" in schema:
+        return {"anyOf": [schema, {"type": "null"}]}
+    return {**schema, "type": [schema["type"], "null"]}
+
+
+def obj(description=None, **properties):
+    """An object with exactly these properties, all present (null where the type allows)."""
+    schema = {"type": "object", "required": list(properties), "properties": properties,
+              "additionalProperties": False}
+    return {**schema, "description": description} if description else schema
+
+
+def enum(*values):
+    return {"type": "string", "enum": list(values)}
+
+
+def page_of(name, parts=1):
+    return obj(f"A page of {name} items; pass next_cursor back as ?cursor= for the next.",
+               items={"type": "array", "items": ref(name)},
+               next_cursor={"type": ["string", "null"], "pattern": CURSOR_PATTERNS[parts]})
+
+
+PERSON = obj(id=INTEGER, display_name=STRING)
+TALK = obj(topic=STRING, status=enum(*TAKING_STATES), guest=ref("Person"),
+           guest_title=STRING)
+
+SCHEMAS = {
+    "Error": obj(error=obj(
+        code=enum(*sorted(set(CODES.values()) | {"too_late", "error"})),
+        message={"type": "string", "description": "in the token owner's language"},
+        field={"type": ["string", "null"],
+               "description": "the parameter or body field at fault, if one is"})),
+    "Person": PERSON,
+    "Me": obj(id=INTEGER, email=STRING, display_name=STRING, locale={"type": ["string", "null"]},
+              city=STRING, industry=STRING, company_title=STRING, group_nickname=STRING,
+              token=obj(name=STRING, prefix=STRING, scope=enum("read", "write"))),
+    "Membership": obj(role=enum(*ROLES), status=enum("active", "removed"), joined_at=TIME,
+                      removed_at=nullable(TIME)),
+    "MyCohort": obj(slug=STRING, name=STRING, role=enum(*ROLES), joined_at=TIME, web_url=URL),
+    "MyCohortPage": page_of("MyCohort"),
+    "Cohort": obj(
+        slug=STRING, name=STRING, description_md=STRING,
+        description_html={"type": "string", "description": "sanitised HTML"},
+        timezone={"type": "string", "description": "IANA zone the cohort's rules run in"},
+        is_public=BOOLEAN, capacity=INTEGER, homework_due_hours=INTEGER,
+        homework_grace_hours=INTEGER, homework_min_length=INTEGER, strike_limit=INTEGER,
+        peer_visibility=enum("after_submission", "after_due", "always"),
+        sharing_weekday={"type": "integer", "minimum": 0, "maximum": 6,
+                         "description": "0 = Monday … 6 = Sunday"},
+        sharing_time={"type": "string", "description": "HH:MM in the cohort's zone"},
+        membership=nullable(ref("Membership")), web_url=URL),
+    "CaseSummary": obj(
+        id=INTEGER, title=STRING, tags={"type": "array", "items": STRING}, publish_at=TIME,
+        due_at=TIME, grace_until=TIME,
+        homework_state=enum("scheduled", "open", "grace", "closed"), web_url=URL),
+    "CaseSummaryPage": page_of("CaseSummary", parts=2),
+    "Case": obj(
+        id=INTEGER, title=STRING, tags={"type": "array", "items": STRING},
+        publish_at=nullable(TIME), due_at=nullable(TIME), grace_until=nullable(TIME),
+        homework_state=enum("scheduled", "open", "grace", "closed", "archived"),
+        archived=BOOLEAN, body_md=STRING,
+        body_html={"type": "string", "description": "sanitised HTML"},
+        homework_prompt=STRING, web_url=URL),
+    "Homework": obj(
+        id=INTEGER, case_id=INTEGER, case_title=STRING, author=ref("Person"), body_md=STRING,
+        body_html={"type": "string", "description": "sanitised HTML"},
+        length={"type": "integer", "description": "as a reader counts: a CJK character or a "
+                                                  "word is one"},
+        submitted_at=TIME, updated_at=TIME, late=BOOLEAN, late_seconds=INTEGER,
+        featured=BOOLEAN),
+    "HomeworkPage": page_of("Homework"),
+    "HomeworkInput": {"type": "object", "required": ["body"], "properties": {
+        "body": {"type": "string", "description": "Markdown, stored exactly as sent"}}},
+    "Member": obj(
+        user=ref("Person"), role=enum(*ROLES), status=enum("active", "removed"),
+        joined_at=TIME, removed_at=nullable(TIME),
+        misses={"type": "integer", "description": "misses that count now"},
+        removal_pending={"type": "boolean",
+                         "description": "the next participation sweep removes them"},
+        submitted={"type": "integer", "description": "homework handed in on live cases"}),
+    "MemberPage": page_of("Member"),
+    "ShareSlot": obj(
+        id=INTEGER, starts_at=TIME, ends_at=TIME, minutes=INTEGER,
+        kind=enum("weekly", "one_off"),
+        state=enum("open", "accepted", "confirmed", "held", "cancelled"),
+        talk=nullable(ref("Talk"))),
+    "Talk": TALK,
+    "ShareSlotPage": page_of("ShareSlot", parts=2),
+    "ArchiveEntry": obj(
+        number={"type": "integer", "description": "第N期"}, topic=STRING, guest=ref("Person"),
+        guest_title={"type": "string", "description": "the guest's title when they proposed"},
+        held_at=nullable(TIME), published_at=nullable(TIME), recording_url=STRING,
+        web_url=URL),
+    "ArchiveEntryPage": page_of("ArchiveEntry"),
+}

@@ -1,0 +1,109 @@
+"""Rows as the JSON the OpenAPI document describes (api/openapi_schemas.py): times in UTC
+ISO-8601 with Z, Markdown with its sanitised HTML beside it."""
+from datetime import UTC
+
+from flask import current_app
+
+from learnclub.domain.rendering import render_markdown
+
+
+def iso(instant):
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if instant else None
+
+
+def web_url(path):
+    return current_app.config["BASE_URL"] + path
+
+
+def person(user):
+    return {"id": user.id, "display_name": user.display_name}
+
+
+def me(user, token):
+    return {"id": user.id, "email": user.email, "display_name": user.display_name,
+            "locale": user.locale, "city": user.city, "industry": user.industry,
+            "company_title": user.company_title, "group_nickname": user.group_nickname,
+            "token": {"name": token.name, "prefix": token.prefix, "scope": token.scope}}
+
+
+def membership(row):
+    if row is None:
+        return None
+    return {"role": row.role, "status": row.status, "joined_at": iso(row.joined_at),
+            "removed_at": iso(row.removed_at)}
+
+
+def cohort(row, member):
+    return {"slug": row.slug, "name": row.name, "description_md": row.description_md,
+            "description_html": render_markdown(row.description_md),
+            "timezone": row.timezone, "is_public": row.is_public, "capacity": row.capacity,
+            "homework_due_hours": row.homework_due_hours,
+            "homework_grace_hours": row.homework_grace_hours,
+            "homework_min_length": row.homework_min_length, "strike_limit": row.strike_limit,
+            "peer_visibility": row.peer_visibility, "sharing_weekday": row.sharing_weekday,
+            "sharing_time": row.sharing_time, "membership": membership(member),
+            "web_url": web_url(f"/c/{row.slug}/")}
+
+
+def my_cohort(row):
+    """A membership with its cohort loaded: the cohorts list."""
+    return {"slug": row.cohort.slug, "name": row.cohort.name, "role": row.role,
+            "joined_at": iso(row.joined_at), "web_url": web_url(f"/c/{row.cohort.slug}/")}
+
+
+def case_summary(slot, state, slug):
+    case = slot.case
+    return {"id": case.id, "title": case.title, "tags": case.tag_list,
+            "publish_at": iso(slot.publish_at), "due_at": iso(slot.due_at),
+            "grace_until": iso(slot.grace_until), "homework_state": state,
+            "web_url": web_url(f"/c/{slug}/cases/{case.id}")}
+
+
+def case_detail(case, slot, state, slug):
+    """A case with its text; `slot` is None for an archived case (staff only)."""
+    base = web_url(f"/c/{slug}/cases/{case.id}/files/")
+    return {"id": case.id, "title": case.title, "tags": case.tag_list,
+            "publish_at": iso(slot.publish_at if slot else case.publish_at),
+            "due_at": iso(slot.due_at) if slot else None,
+            "grace_until": iso(slot.grace_until) if slot else None,
+            "homework_state": state, "archived": case.archived_at is not None,
+            "body_md": case.body_md,
+            "body_html": render_markdown(case.body_md, files_base=base, allow_html=True),
+            "homework_prompt": case.homework_prompt,
+            "web_url": web_url(f"/c/{slug}/cases/{case.id}")}
+
+
+def submission(row):
+    """Homework, with `.user` and `.case` loaded."""
+    return {"id": row.id, "case_id": row.case_id, "case_title": row.case.title,
+            "author": person(row.user), "body_md": row.body_md,
+            "body_html": render_markdown(row.body_md), "length": row.length,
+            "submitted_at": iso(row.submitted_at), "updated_at": iso(row.updated_at),
+            "late": row.is_late, "late_seconds": row.late_seconds,
+            "featured": row.featured_at is not None}
+
+
+def member(row, misses, pending, submitted):
+    return {"user": person(row.user), "role": row.role, "status": row.status,
+            "joined_at": iso(row.joined_at), "removed_at": iso(row.removed_at),
+            "misses": misses, "removal_pending": pending, "submitted": submitted}
+
+
+def share_slot(week):
+    """A CalendarWeek: the session and the talk that holds it, if any."""
+    talk = week.talk
+    return {"id": week.slot.id, "starts_at": iso(week.slot.starts_at),
+            "ends_at": iso(week.local_end), "minutes": week.slot.minutes,
+            "kind": week.slot.kind, "state": week.state,
+            "talk": None if talk is None else {
+                "topic": talk.topic, "status": talk.status, "guest": person(talk.guest),
+                "guest_title": talk.title_snapshot}}
+
+
+def archive_entry(talk, cohort_slug):
+    """A numbered talk with `.guest` and `.slot` (or None) loaded."""
+    return {"number": talk.number, "topic": talk.topic, "guest": person(talk.guest),
+            "guest_title": talk.title_snapshot,
+            "held_at": iso(talk.slot.starts_at) if talk.slot_id is not None else None,
+            "published_at": iso(talk.published_at), "recording_url": talk.recording_url,
+            "web_url": web_url(f"/c/{cohort_slug}/archive/{talk.number}")}

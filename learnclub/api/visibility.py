@@ -1,0 +1,51 @@
+"""Finding what the caller asked for, with the web's permission rules: a private cohort is
+not found by outsiders (its existence is not revealed), a public one is; then the same
+`access.require` as the web page; a case as the case page finds it."""
+from learnclub.api.errors import ApiError
+from learnclub.api.language import tr
+from learnclub.domain import access
+from learnclub.models import Case, Cohort
+
+#: ids beyond this cannot exist (the databases' integers); looking them up would overflow
+MAX_ID = 2**63 - 1
+
+
+def not_found():
+    return ApiError(404, tr("There is nothing at this address, or it is not visible to you."))
+
+
+def visible_cohort(slug, user):
+    """(cohort, membership or None) if the cohort is public or the user was ever admitted."""
+    cohort = Cohort.get_or_none(Cohort.slug == slug)
+    membership = access.membership_of(user, cohort) if cohort is not None else None
+    if cohort is None or (not cohort.is_public and membership is None):
+        raise not_found()
+    return cohort, membership
+
+
+def cohort_for(slug, user, action):
+    """(cohort, membership) if the user may take `action` there: 404 or 403 otherwise."""
+    cohort, _membership = visible_cohort(slug, user)
+    return cohort, access.require(user, action, cohort, tr=tr)
+
+
+def readable_cohort(slug, user):
+    """A cohort whose page, calendar and archive the user may read: anyone's if it is public,
+    else its active members' (the web's cohort, calendar and archive pages)."""
+    cohort, membership = visible_cohort(slug, user)
+    if not cohort.is_public:
+        access.require(user, "view_cohort_pages", cohort, tr=tr)
+    return cohort, membership
+
+
+def case_in(cohort, case_id, *, staff, now):
+    """The case as the web's case page finds it: staff see every case of the cohort, members
+    those out and not archived; anything else is not found."""
+    case = Case.get_or_none((Case.id == case_id) & (Case.cohort == cohort)) \
+        if case_id <= MAX_ID else None
+    hidden = case is None or (not staff and (case.archived_at is not None
+                                             or case.publish_at is None
+                                             or case.publish_at > now))
+    if hidden:
+        raise not_found()
+    return case

@@ -1,0 +1,213 @@
+"""Mail preferences honoured by the outbox, end to end through a real SMTP server on loopback:
+the footer and List-Unsubscribe headers, kinds turned off, the daily digest, mail that always
+goes, the query count, and two senders (threads, processes) at once."""
+import ast
+import re
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+
+import pytest
+
+from learnclub import jobs
+from learnclub.domain import mail_footer, notices
+from learnclub.domain.mail_preferences import KINDS, set_preferences, unsubscribe
+from learnclub.domain.outbox import enqueue_mail
+from learnclub.models import Membership, OutboxMessage
+from tests.factories import make_cohort, make_member, make_user
+from tests.query_count import count_queries
+from tests.test_concurrency import (  # noqa: F401 - smtp is the real SMTP server fixture
+    MAIL_FROM,
+    _run_due_processes,
+    run_together,
+    smtp,
+)
+
+#: 20:00 in Shanghai (the zone of people without a cohort)
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+BEFORE_EIGHT = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)  # 07:30 on 2 December in Shanghai
+EIGHT = datetime(2026, 12, 2, 0, 0, tzinfo=UTC)  # 08:00 on 2 December in Shanghai
+
+
+@pytest.fixture
+def settings(app, smtp):  # noqa: F811
+    return dict(app.config, MAIL_URL=smtp.url, MAIL_FROM=MAIL_FROM)
+
+
+def _mail(envelope):
+    return message_from_bytes(envelope.content, policy=policy.default)
+
+
+def _body(mail):
+    return mail.get_content().replace("\r\n", "\n")
+
+
+def _queue(user, key, kind, *, subject=None, body="正文", at=NOW):
+    enqueue_mail(key, to_addr=user.email, user=user, subject=subject or key, body=body, now=at,
+                 kind=kind)
+
+
+def _rows():
+    return [(m.key, m.outcome, m.sent_at) for m in OutboxMessage.select().order_by(
+        OutboxMessage.id)]
+
+
+# what arrives ---------------------------------------------------------------------------------
+
+def test_send_outbox_instant_mail_has_footer_and_one_click_headers(app, settings, smtp):  # noqa: F811
+    user = make_user(locale="en")
+    _queue(user, "case:1:reminder:24h", "reminders", body="Due tomorrow.\n\n— learnclub")
+
+    jobs.send_outbox(settings, now=NOW)
+
+    [mail] = [_mail(e) for e in smtp.envelopes]
+    url = mail_footer.unsubscribe_url(user, "reminders", secret=settings["SECRET_KEY"],
+                                      base_url=settings["BASE_URL"])
+    assert _body(mail) == ("Due tomorrow.\n\n— learnclub\n\n"
+                           f"Don't want these mails? Unsubscribe: {url}\n"
+                           f"All mail settings: {settings['BASE_URL']}/me/notifications\n")
+    assert (str(mail["List-Unsubscribe"]), str(mail["List-Unsubscribe-Post"])) == (
+        f"<{url}>", "List-Unsubscribe=One-Click")
+    assert OutboxMessage.get().body == "Due tomorrow.\n\n— learnclub"  # footer not stored
+    assert _rows() == [("case:1:reminder:24h", "sent", NOW)]
+
+
+def test_send_outbox_off_kind_is_not_sent_and_marked_off(app, settings, smtp):  # noqa: F811
+    user = make_user()
+    set_preferences(user, {"new_case": "off"}, now=NOW)
+    _queue(user, "case:1:announce", "new_case")
+
+    result = jobs.send_outbox(settings, now=NOW)
+
+    assert (result, smtp.envelopes) == ((0, 0), [])
+    assert _rows() == [("case:1:announce", "off", NOW)]
+
+
+def test_send_outbox_honours_a_choice_made_after_the_mail_was_queued(app, settings, smtp):  # noqa: F811
+    user = make_user()
+    _queue(user, "case:1:announce", "new_case")
+    unsubscribe(user, "new_case", now=NOW)
+
+    jobs.send_outbox(settings, now=NOW)
+
+    assert (smtp.envelopes, _rows()) == ([], [("case:1:announce", "off", NOW)])
+
+
+def test_removal_notice_goes_with_every_kind_off(app, settings, smtp):  # noqa: F811
+    cohort = make_cohort(name="社群实验室")
+    user = make_member(cohort, make_user(locale="en"))
+    unsubscribe(user, "all", now=NOW)
+    notices.mail_removed(membership=Membership.get(Membership.user == user), titles=["案例一"],
+                         link="https://learn.example.org/c/lab", now=NOW)
+
+    result = jobs.send_outbox(settings, now=NOW)
+
+    [mail] = [_mail(e) for e in smtp.envelopes]
+    assert result == (1, 0)
+    assert str(mail["Subject"]) == "You have left 社群实验室"
+    assert mail["List-Unsubscribe"] is None
+    assert _body(mail).endswith(
+        f"— learnclub\n\nAll mail settings: {settings['BASE_URL']}/me/notifications\n")
+
+
+def test_daily_kind_is_held_then_one_digest_arrives_at_eight_local(app, settings, smtp):  # noqa: F811
+    user = make_user(locale="en")
+    set_preferences(user, {"reminders": "daily", "sharing": "daily"}, now=NOW)
+    _queue(user, "r", "reminders", subject="Homework due in 24 hours: 案例一", body="Write it.")
+    _queue(user, "s", "sharing", subject="Today: 张三 on “社区团购”", body="20:00 tonight.")
+
+    held = jobs.run_due(settings, now=NOW)["send_outbox"]
+    early = jobs.run_due(settings, now=BEFORE_EIGHT)["send_daily_digests"]
+    arrivals_before_eight = len(smtp.envelopes)
+    first = jobs.run_due(settings, now=EIGHT)
+    second = jobs.run_due(settings, now=EIGHT + timedelta(hours=1))
+
+    [digest] = [_mail(e) for e in smtp.envelopes]
+    key = f"daily-digest:user:{user.id}:2026-12-02"
+    assert (held, early, arrivals_before_eight) == ((0, 0), 0, 0)
+    assert (first["send_daily_digests"], first["send_outbox"]) == (1, (1, 0))
+    assert (second["send_daily_digests"], second["send_outbox"]) == (0, (0, 0))
+    assert str(digest["Subject"]) == "Your daily digest: 2 mails"
+    assert _body(digest) == (
+        "These mails came for you since your last digest. You chose to get them once a day."
+        "\n\n\n1. Homework due in 24 hours: 案例一\n\n    Write it."
+        "\n\n\n2. Today: 张三 on “社区团购”\n\n    20:00 tonight.\n\n— learnclub\n\n"
+        f"All mail settings: {settings['BASE_URL']}/me/notifications\n")
+    assert _rows() == [("r", "digest", EIGHT), ("s", "digest", EIGHT), (key, "sent", EIGHT)]
+
+
+# queries --------------------------------------------------------------------------------------
+
+def _queries_to_send(people):
+    """Statements send_outbox runs for six mails of mixed kinds spread over `people`."""
+    set_preferences(people[0], {"new_case": "off", "reminders": "daily"}, now=NOW)
+    for i, kind in enumerate(("", "new_case", "reminders", "feedback", "sharing", "digests")):
+        _queue(people[i % len(people)], f"{len(people)}:{i}", kind)
+    with count_queries() as statements:
+        jobs.send_outbox({"MAIL_URL": "", "MAIL_FROM": MAIL_FROM, "SECRET_KEY": "k",
+                          "BASE_URL": "https://x"}, now=NOW)
+    return len(statements)
+
+
+def test_send_outbox_queries_do_not_grow_with_recipients(app):
+    one = _queries_to_send([make_user()])
+    OutboxMessage.delete().execute()
+    six = _queries_to_send([make_user() for _ in range(6)])
+
+    assert one == six == 2 + 2 * 6  # due mails, readers; then claim and settle each mail
+
+
+# two senders at once --------------------------------------------------------------------------
+
+def _mixed_mailing(n):
+    """n people with new cases off, reminders daily, the rest instant; three mails each."""
+    people = [make_user() for _ in range(n)]
+    for person in people:
+        set_preferences(person, {"new_case": "off", "reminders": "daily"}, now=NOW)
+        for kind in ("new_case", "reminders", "feedback"):
+            _queue(person, f"{kind}:{person.id}", kind)
+    return people
+
+
+def test_send_outbox_two_threads_settle_each_mail_once(app, settings, smtp):  # noqa: F811
+    people = _mixed_mailing(10)
+
+    results = run_together(lambda: jobs.send_outbox(settings, now=NOW),
+                           lambda: jobs.send_outbox(settings, now=NOW))
+
+    assert [kind for kind, _ in results] == ["ok", "ok"]
+    assert sum(sent for _, (sent, _failed) in results) == 10
+    assert smtp.recipients == sorted(p.email for p in people)
+    assert sorted((m.kind, m.outcome, m.attempts) for m in OutboxMessage.select()) == sorted(
+        [("new_case", "off", 1), ("reminders", "held", 1), ("feedback", "sent", 1)] * 10)
+
+
+def test_send_daily_digests_two_threads_make_one_digest_each(app, settings, smtp):  # noqa: F811
+    people = _mixed_mailing(10)
+    jobs.send_outbox(settings, now=NOW)
+
+    results = run_together(lambda: jobs.send_daily_digests(settings, now=EIGHT),
+                           lambda: jobs.send_daily_digests(settings, now=EIGHT))
+
+    digests = OutboxMessage.select().where(OutboxMessage.key.startswith("daily-digest:"))
+    assert [kind for kind, _ in results] == ["ok", "ok"]
+    assert sum(queued for _, queued in results) == 10
+    assert sorted(d.user_id for d in digests) == sorted(p.id for p in people)
+    assert OutboxMessage.select().where(OutboxMessage.outcome == "held").count() == 0
+    assert OutboxMessage.select().where(OutboxMessage.outcome == "digest").count() == 10
+
+
+def test_run_due_two_processes_send_one_digest_each(app, database_url, smtp, tmp_path):  # noqa: F811
+    people = _mixed_mailing(10)
+    jobs.send_outbox(dict(app.config, MAIL_URL=smtp.url, MAIL_FROM=MAIL_FROM), now=NOW)
+    smtp.envelopes.clear()
+
+    outcomes = _run_due_processes(database_url, smtp, tmp_path)  # at 20:00 Shanghai
+
+    digests = [ast.literal_eval(re.search(r"^send_daily_digests: (.*)$", out, re.M).group(1))
+               for _, out, _ in outcomes]
+    assert [(code, err) for code, _, err in outcomes] == [(0, ""), (0, "")]
+    assert sum(digests) == 10
+    assert smtp.recipients == sorted(p.email for p in people)
+    assert sorted((m.kind, m.outcome) for m in OutboxMessage.select()
+                  if m.kind in KINDS) == sorted(
+        [("new_case", "off"), ("reminders", "digest"), ("feedback", "sent")] * 10)
