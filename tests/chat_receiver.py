@@ -1,5 +1,6 @@
 """A real HTTP server on loopback standing in for chat-group robots: it records every request
 and answers as the path says (see ANSWERS); under /hang it waits until the test releases it."""
+import contextlib
 import json
 import threading
 from collections import Counter
@@ -74,15 +75,24 @@ class Receiver:
         return Counter(r.headers.get("X-Learnclub-Delivery") for r in self.requests)
 
 
-@pytest.fixture
-def receiver():
+@contextlib.contextmanager
+def running_receiver():
+    """A Receiver listening on a free port of 127.0.0.1 until the block ends."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.daemon_threads = True
     server.receiver = Receiver(server.server_address[1])
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name="chat-receiver", daemon=True)
     thread.start()
-    yield server.receiver
-    server.receiver.release.set()
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    try:
+        yield server.receiver
+    finally:
+        server.receiver.release.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def receiver():
+    with running_receiver() as running:
+        yield running

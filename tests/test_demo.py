@@ -77,7 +77,7 @@ def test_demo_with_the_shipped_cases_has_homework_going_on(tmp_path):
     from pathlib import Path
 
     from learnclub.domain.participation import plan_sweep
-    from learnclub.models import Case, Excuse, Submission
+    from learnclub.models import Case, Comment, Excuse, Submission
     content = Path(__file__).resolve().parent.parent / "content"
     database.bind(f"sqlite:///{tmp_path / 'demo.db'}")
     with db.connection_context():
@@ -95,6 +95,9 @@ def test_demo_with_the_shipped_cases_has_homework_going_on(tmp_path):
         assert Submission.select().where(Submission.case == second).count() > 0
         assert [e.user_id for e in Excuse.select()] == [learners[-2].id]
         assert [m.user_id for m, _titles in plan.removals] == [learners[-1].id]
+        # nothing is written or said later than the moment the demo is made
+        assert Submission.select().where(Submission.submitted_at > NOW).count() == 0
+        assert Comment.select().where(Comment.created_at > NOW).count() == 0
 
 
 def test_demo_with_content_has_guest_sharing_under_way(tmp_path):

@@ -24,3 +24,5 @@ def init_app(app):
     """Mount the API; CSRF does not apply (no cookie is read, only the Authorization header)."""
     app.register_blueprint(bp)
     app.extensions["csrf"].exempt(bp)
+    # Chinese stays readable in the answers (UTF-8, as the Content-Type says), not \uXXXX
+    app.json.ensure_ascii = False

@@ -83,3 +83,15 @@ def test_web_pages_keep_their_html_error_pages(client):
     response = client.get("/no/such/page")
 
     assert (response.status_code, response.mimetype) == (404, "text/html")
+
+
+def test_chinese_is_sent_as_utf8_not_as_escapes(client, bearer):
+    cohort = make_cohort()
+    chinese = make_member(cohort)
+    User.update(locale="zh_Hans_CN").where(User.id == chinese.id).execute()
+
+    response = client.get(f"/api/v1/cohorts/{cohort.slug}/members", headers=bearer(chinese))
+
+    assert response.data.decode("utf-8") == (
+        '{"error":{"code":"forbidden","field":null,'
+        '"message":"只有具备相应角色的社群成员才能访问此页面。"}}\n')

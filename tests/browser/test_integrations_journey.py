@@ -20,8 +20,8 @@ from learnclub.domain.cases import schedule_of
 from learnclub.domain.missing_list import missing_list_text
 from learnclub.models import ChatHook, Membership, Submission
 from tests.browser.test_participation_journey import sign_in
+from tests.chat_receiver import running_receiver
 from tests.factories import make_case, make_cohort, make_user
-from tests.http_receiver import receiver
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +78,8 @@ def test_host_connects_a_group_and_copies_the_missing_list(open_tab, live_app, v
     tab.page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=tab.base)
     sign_in(tab, "host@example.org")
 
-    with receiver() as (url, posts):
+    with running_receiver() as receiver:
+        url, posts = receiver.url("/hooks/learnclub"), receiver.requests
         hook = add_robot(tab, url)
         card = tab.page.locator(f"#hook-{hook.id}")
         expect(card.locator("code.masked")).to_have_text(f"{url[:url.index('/', 8)]}/…club")

@@ -17,8 +17,8 @@ from learnclub.domain import outbox
 from learnclub.domain.chat_hooks import add_hook
 from learnclub.domain.outbox import MAX_ATTEMPTS
 from learnclub.models import ChatHook, OutboxMessage
+from tests.chat_receiver import running_receiver
 from tests.factories import PASSWORD, make_cohort, make_member, make_user
-from tests.http_receiver import receiver
 from tests.query_count import count_queries
 from tests.web.test_corpora import naughty_strings
 
@@ -198,7 +198,8 @@ def delivery_states(page):
 
 def test_test_message_is_queued_then_sent_by_the_job_to_a_real_receiver(app, client, cohort,
                                                                         host):
-    with receiver() as (url, posts):
+    with running_receiver() as receiver:
+        url, posts = receiver.url("/hooks/learnclub"), receiver.requests
         hook = _hook(cohort, host, kind="generic", url=url, secret="generic-key", label="自建")
 
         pressed = client.post(f"/c/{cohort.slug}/integrations/{hook.id}/test",
