@@ -96,6 +96,7 @@ def test_run_due_two_processes_record_remove_and_mail_once(app, database_url, sm
         (people["刘洋"].email, "你已离开 社群实验室"): 1,
         (people["applicant"].email, "A seat is free in 社群实验室"): 1,
         (people["host"].email, "社群实验室: the case queue is running dry"): 1,
+        (people["host"].email, "社群实验室: 2 learners removed"): 1,
     })
     assert received(smtp) == expected
     assert OutboxMessage.select().where(OutboxMessage.sent_at.is_null()).count() == 0
@@ -139,7 +140,7 @@ def test_sweep_prints_what_it_did(runner, lab):
     assert [m.user.display_name for m in Membership.select().where(
         Membership.status == "removed").order_by(Membership.id)] == ["张伟", "刘洋"]
     assert sorted(m.key.split(":")[0] for m in OutboxMessage.select()) == [
-        "removal", "removal", "seat-offer"]
+        "cohort", "removal", "removal", "seat-offer"]  # the host's summary, two notices
 
 
 def test_sweep_again_does_nothing_more(runner, lab):

@@ -228,7 +228,7 @@ def outbox_by_kind():
         if parts[0] == "case":  # case:<id>:announce:member:<id>, case:<id>:reminder:24h:…
             hours = int(parts[3][:-1]) if parts[2] == "reminder" else None
             kinds.setdefault(parts[2], set()).add((titles[int(parts[1])], hours, m.user_id))
-        else:  # removal:membership:<id>:<when>, cohort:<id>:queue-dry:<when>:host:<id>
+        else:  # removal:membership:<id>:<when>, cohort:<id>:queue-dry|removals:…
             kind = parts[2] if parts[0] == "cohort" else parts[0]
             kinds.setdefault(kind, set()).add((None, None, m.user_id))
     return kinds
@@ -290,9 +290,10 @@ def test_six_weeks_driven_by_run_due_leave_the_right_traces(lived):
                                              37)] == [110, 110, 55, 90, 100]
 
     # mail: each case announced to every active member, reminders only to those still to
-    # write, one removal notice, one warning that the queue runs dry, nothing twice
+    # write, one removal notice and the host's summary of it, one warning that the queue
+    # runs dry, nothing twice
     sent = outbox_by_kind()
-    assert sorted(sent) == ["announce", "queue-dry", "reminder", "removal"]
+    assert sorted(sent) == ["announce", "queue-dry", "reminder", "removal", "removals"]
     assert sent["announce"] == {(title, None, u.id) for k, title in enumerate(TITLES)
                                 for u in [host, *learners] if (k, u) != (MISSED + 1, misser)}
     assert sent["reminder"] == expected_reminders(tl, learners)
@@ -301,7 +302,8 @@ def test_six_weeks_driven_by_run_due_leave_the_right_traces(lived):
         {**{i: 11 for i in LAST_MINUTE}, **{i: 22 for i in LATE}, MISSER: 2})
     assert sent["removal"] == {(None, None, misser.id)}
     assert sent["queue-dry"] == {(None, None, host.id)}
+    assert sent["removals"] == {(None, None, host.id)}
     rows = list(OutboxMessage.select())
-    assert len(rows) == sum(len(v) for v in sent.values()) == 450 + 11 * 4 + 22 * 4 + 2 + 2
+    assert len(rows) == sum(len(v) for v in sent.values()) == 450 + 11 * 4 + 22 * 4 + 2 + 3
     assert max(Counter((m.to_addr, m.subject) for m in rows).values()) == 1
     assert [m.key for m in rows if m.sent_at is None] == []

@@ -11,7 +11,8 @@ confirmations, decisions about a guest's talk). The kinds:
 - "sharing": guest-sharing reminders, to members on the day and to the guest before the talk
   (notices.mail_talk_today, mail_talk_guest_reminder), and the "session cancelled" notice to
   members (sharing.mail_slot_cancelled; the guest whose talk it was always gets it)
-- "digests": summaries for hosts: the case queue is running dry (notices.mail_queue_dry)
+- "digests": summaries for hosts and assistants: the case queue is running dry
+  (notices.mail_queue_dry), who a participation sweep removed (mail_removals_to_staff)
 
 No row means "instant". Mails kept for the daily digest are outbox rows with outcome "held"
 (see domain.daily_digest). They exist only while their kind is "daily": changing the kind to

@@ -141,6 +141,26 @@ def mail_removed(*, membership, titles, link, now):
                  body=body + _sign(tr), now=now)
 
 
+def mail_removals_to_staff(*, cohort, staff, removed, link, now):
+    """Tell a host or assistant whom a sweep just removed and for which cases (one mail)."""
+    catalog = translations_for(staff.locale)
+    values = {"cohort": cohort.name, "num": len(removed), "link": link,
+              "lines": "\n".join(f"- {membership.user.display_name}: {'、'.join(titles)}"
+                                 for membership, titles in removed)}
+    body = catalog.ngettext(
+        "The participation sweep of %(cohort)s removed %(num)d learner who did not hand in "
+        "homework:\n\n%(lines)s\n\nThey were told respectfully; you can readmit them from "
+        "the membership log:\n%(link)s",
+        "The participation sweep of %(cohort)s removed %(num)d learners who did not hand in "
+        "homework:\n\n%(lines)s\n\nEach was told respectfully; you can readmit them from "
+        "the membership log:\n%(link)s", len(removed)) % values
+    subject = catalog.ngettext("%(cohort)s: %(num)d learner removed",
+                               "%(cohort)s: %(num)d learners removed", len(removed)) % values
+    enqueue_mail(f"cohort:{cohort.id}:removals:{now:%Y%m%dT%H%M%S}:staff:{staff.id}",
+                 to_addr=staff.email, user=staff, subject=subject, now=now, kind="digests",
+                 body=body + _sign(catalog.gettext))
+
+
 def mail_reminder(*, case, slot, member, hours, link, now):
     """Remind a learner who has not written yet: the case, the prompt, the due time."""
     tr = _tr(member.locale)

@@ -22,6 +22,7 @@ from learnclub.models import (
     Submission,
     User,
 )
+from learnclub.models.cohorts import STAFF_ROLES
 
 
 @dataclass
@@ -92,9 +93,22 @@ def apply_sweep(cohort, *, now, base_url):
                              detail=", ".join(titles)):
                 notices.mail_removed(membership=membership, titles=titles, now=now,
                                      link=f"{base_url}/c/{cohort.slug}/")
-                removed.append(membership)
-        chat_posts.post_removals(cohort, removed, now=now, base_url=base_url)
+                removed.append((membership, titles))
+        _tell_staff(cohort, removed, now=now, base_url=base_url)
+        chat_posts.post_removals(cohort, [m for m, _ in removed], now=now, base_url=base_url)
     return plan
+
+
+def _tell_staff(cohort, removed, *, now, base_url):
+    """One summary mail per active host and assistant when a sweep removed anyone."""
+    if not removed:
+        return
+    staff = (User.select().join(Membership, on=(Membership.user == User.id))
+             .where((Membership.cohort == cohort) & (Membership.status == "active")
+                    & Membership.role.in_(STAFF_ROLES)))
+    for person in staff:
+        notices.mail_removals_to_staff(cohort=cohort, staff=person, removed=removed, now=now,
+                                       link=f"{base_url}/c/{cohort.slug}/audit")
 
 
 def remove_member(membership, *, reason, actor, now, detail=""):

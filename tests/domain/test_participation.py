@@ -25,6 +25,7 @@ from learnclub.models import (
     Miss,
     OutboxMessage,
     SeatOffer,
+    User,
 )
 from tests.factories import (
     T0,
@@ -283,6 +284,38 @@ def test_removal_queues_one_respectful_notice(cohort, case):
         "Nothing you wrote is lost: sign in to read and export your homework. If something "
         "got in the way, reply to your host: they can readmit you.\n\n"
         "http://localhost/c/lab/\n\n— learnclub")]
+
+
+def test_removal_summary_goes_once_to_each_active_host_and_assistant(cohort, case):
+    assistant = make_member(cohort, make_user(locale="en"), role="assistant")
+    make_member(cohort, role="assistant", status="removed")
+    first, second = learner(cohort), learner(cohort)
+    User.update(display_name="甲").where(User.id == first.id).execute()
+    User.update(display_name="乙").where(User.id == second.id).execute()
+
+    sweep(AFTER_GRACE)
+    sweep(NEXT_DAY)
+
+    summaries = list(OutboxMessage.select().where(OutboxMessage.key.contains(":removals:"))
+                     .order_by(OutboxMessage.to_addr))
+    assert sorted((m.user_id, m.kind) for m in summaries) == sorted(
+        [(cohort.created_by_id, "digests"), (assistant.id, "digests")])
+    assert summaries[0].subject == "社群实验室: 2 learners removed"
+    assert summaries[0].body == (
+        "The participation sweep of 社群实验室 removed 2 learners who did not hand in "
+        "homework:\n\n- 甲: 小区生鲜团购\n- 乙: 小区生鲜团购\n\nEach was told respectfully; "
+        "you can readmit them from the membership log:\nhttp://localhost/c/lab/audit"
+        "\n\n— learnclub")
+
+
+def test_removal_summary_for_one_learner_in_the_hosts_language(cohort, case):
+    User.update(locale="zh_Hans_CN").where(User.id == cohort.created_by_id).execute()
+    learner(cohort)
+
+    sweep(AFTER_GRACE)
+
+    [summary] = OutboxMessage.select().where(OutboxMessage.key.contains(":removals:"))
+    assert summary.subject == "社群实验室：1 位学员被请出"
 
 
 def test_removal_notice_in_chinese_for_a_chinese_reader(cohort, case):

@@ -19,7 +19,8 @@ KIND_TEXT = {
                 _l("On the day of the weekly guest sharing, before your own talk, and when a "
                    "session is cancelled.")),
     "digests": (_l("Summaries for hosts"),
-                _l("For hosts: a warning when the case queue is running dry.")),
+                _l("For hosts: who a participation sweep removed, and a warning when the case "
+                   "queue is running dry.")),
 }
 #: what an unsubscribe link for "all" turns off
 ALL_TEXT = _l("All mails that can be turned off")
