@@ -252,3 +252,22 @@ def test_upgrade_after_down_rebuilds_schema(empty_database):
     assert applied == _migration_names()
     assert str(diff) == ""
     assert pending == []
+
+
+def test_upgrade_to_0009_marks_mail_already_sent_as_sent(empty_database):
+    database = empty_database()
+    with database.connection_context():
+        schema.runner().up(target="0008_guest_profiles")
+        p = database.param
+        for key, sent_at in (("old:sent", T0.replace(tzinfo=None)), ("old:pending", None)):
+            database.execute_sql(
+                "INSERT INTO outbox_message (key, to_addr, subject, body, created_at, attempts, "
+                f"last_error, next_attempt_at, sent_at) VALUES ({', '.join([p] * 9)})",
+                (key, "a@example.org", "s", "b", T0.replace(tzinfo=None), 1, "",
+                 T0.replace(tzinfo=None), sent_at))
+
+        schema.upgrade()
+        rows = sorted(database.execute_sql(
+            "SELECT key, outcome, kind, hook_id FROM outbox_message").fetchall())
+
+    assert rows == [("old:pending", "", "", None), ("old:sent", "sent", "", None)]
