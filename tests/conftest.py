@@ -11,6 +11,7 @@ from learnclub import create_app, schema
 from learnclub.config import TestConfig
 from learnclub.db import bind, db
 from learnclub.models import ALL
+from tests.chat_receiver import receiver  # noqa: F401 - a fixture: a robot endpoint on loopback
 from tests.factories import PASSWORD
 
 POSTGRES_URL = os.environ.get("LEARNCLUB_TEST_POSTGRES_URL", "")

@@ -16,7 +16,6 @@ from learnclub.config import Config
 from learnclub.domain import chat_hooks, chat_posts
 from learnclub.domain.cases import schedule_of
 from learnclub.models import OutboxMessage
-from tests.chat_receiver import receiver  # noqa: F401 - the real HTTP receiver fixture
 from tests.factories import make_case, make_cohort, make_user
 from tests.test_concurrency import run_together
 
@@ -63,7 +62,7 @@ def sign_of(key, message):
 # Bodies and signatures ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("kind", ["wecom", "feishu", "dingtalk", "generic"])
-def test_send_posts_unsigned_body_arrives_exactly_as_stored(cohort, receiver, kind):  # noqa: F811
+def test_send_posts_unsigned_body_arrives_exactly_as_stored(cohort, receiver, kind):
     hook(cohort, receiver.url(f"/{kind}?key=abc"), kind=kind)
     [post] = case_posts(cohort)
 
@@ -80,7 +79,7 @@ def test_send_posts_unsigned_body_arrives_exactly_as_stored(cohort, receiver, ki
     assert state(post) == (1, NOW, None, "", NOW)
 
 
-def test_send_posts_feishu_signs_body_with_timestamp_and_sign(cohort, receiver):  # noqa: F811
+def test_send_posts_feishu_signs_body_with_timestamp_and_sign(cohort, receiver):
     hook(cohort, receiver.url("/feishu"), kind="feishu", secret="feishu-secret")
     [post] = case_posts(cohort)
 
@@ -96,7 +95,7 @@ def test_send_posts_feishu_signs_body_with_timestamp_and_sign(cohort, receiver):
 
 @pytest.mark.parametrize(("path", "joiner"), [("/robot/send?access_token=t0k", "&"),
                                               ("/robot/send", "?")])
-def test_send_posts_dingtalk_signs_the_address(cohort, receiver, path, joiner):  # noqa: F811
+def test_send_posts_dingtalk_signs_the_address(cohort, receiver, path, joiner):
     hook(cohort, receiver.url(path), kind="dingtalk", secret="SEC-ding")
     [post] = case_posts(cohort)
 
@@ -111,7 +110,7 @@ def test_send_posts_dingtalk_signs_the_address(cohort, receiver, path, joiner): 
     assert request.body == post.body.encode()
 
 
-def test_send_posts_generic_signs_timestamp_and_raw_body(cohort, receiver):  # noqa: F811
+def test_send_posts_generic_signs_timestamp_and_raw_body(cohort, receiver):
     hook(cohort, receiver.url("/generic"), secret="generic-secret")
     [post] = case_posts(cohort)
 
@@ -127,7 +126,7 @@ def test_send_posts_generic_signs_timestamp_and_raw_body(cohort, receiver):  # n
         "X-Learnclub-Signature": f"sha256={signature}"}
 
 
-def test_send_posts_generic_without_secret_sends_no_signature(cohort, receiver):  # noqa: F811
+def test_send_posts_generic_without_secret_sends_no_signature(cohort, receiver):
     [post] = [test_post(hook(cohort, receiver.url("/generic")))]
 
     jobs.send_posts(SETTINGS, now=NOW)
@@ -146,7 +145,7 @@ def test_send_posts_generic_without_secret_sends_no_signature(cohort, receiver):
     ("wecom", "/fail", "HTTP 500: upstream exploded"),
     ("generic", "/huge", "HTTP 500: " + "x" * (300 - len("HTTP 500: ")) + "…"),
 ])
-def test_send_posts_refused_is_retried_later_with_backoff(cohort, receiver, kind, path,  # noqa: F811
+def test_send_posts_refused_is_retried_later_with_backoff(cohort, receiver, kind, path,
                                                          error):
     post = test_post(hook(cohort, receiver.url(path), kind=kind))
 
@@ -179,7 +178,7 @@ def test_send_posts_nobody_listening_is_retried(cohort):
                            NOW + timedelta(minutes=1))
 
 
-def test_send_posts_hanging_endpoint_holds_up_nobody(cohort, receiver):  # noqa: F811
+def test_send_posts_hanging_endpoint_holds_up_nobody(cohort, receiver):
     hanging = test_post(hook(cohort, receiver.url("/hang")))
     failing = test_post(hook(cohort, receiver.url("/fail")))
     fine = test_post(hook(cohort, receiver.url("/ok")))
@@ -197,7 +196,7 @@ def test_send_posts_hanging_endpoint_holds_up_nobody(cohort, receiver):  # noqa:
     assert state(hanging) == (1, None, None, "no answer within 1 s", retry_at)
 
 
-def test_send_posts_hook_deleted_after_queueing_sends_nothing(cohort, receiver):  # noqa: F811
+def test_send_posts_hook_deleted_after_queueing_sends_nothing(cohort, receiver):
     h = hook(cohort, receiver.url("/ok"))
     test_post(h)
     chat_hooks.delete_hook(h, actor=cohort.created_by)
@@ -208,7 +207,7 @@ def test_send_posts_hook_deleted_after_queueing_sends_nothing(cohort, receiver):
 
 # Once only ------------------------------------------------------------------------------------
 
-def test_send_posts_two_senders_at_once_deliver_each_post_once(app, receiver):  # noqa: F811
+def test_send_posts_two_senders_at_once_deliver_each_post_once(app, receiver):
     cohort = make_cohort(host=make_user(can_host=True), slug="lab")
     hooks = [hook(cohort, receiver.url(f"/ok{i}")) for i in range(4)]
     posts = [test_post(h) for h in hooks for _ in range(5)]

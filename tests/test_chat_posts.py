@@ -15,7 +15,6 @@ from learnclub.domain.homework import submit_homework
 from learnclub.domain.sharing import accept_talk, confirm_talk, generate_slots, propose_talk
 from learnclub.domain.sharing_archive import publish_transcript
 from learnclub.models import OutboxMessage, ShareSlot
-from tests.chat_receiver import receiver  # noqa: F401 - the real HTTP receiver fixture
 from tests.factories import make_case, make_cohort, make_member, make_user
 
 ARRANGED = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -37,7 +36,7 @@ AFTER_START = START + timedelta(hours=2)
 
 
 @pytest.fixture(params=["zh_Hans_CN", "en"])
-def lab(request, app, receiver):  # noqa: F811
+def lab(request, app, receiver):
     """A cohort with three robots: one for everything, one for nothing, one for the archive."""
     cohort = make_cohort(host=make_user(can_host=True), slug="lab", language=request.param)
     hooks = {name: chat_hooks.add_hook(cohort, actor=cohort.created_by, kind=kind, label=name,
