@@ -308,9 +308,9 @@ def test_help_page_is_public_and_shows_this_sites_address(client):
     english = html_of(client.get("/help/integrations"))
     chinese = html_of(client.get("/help/integrations", headers={"Accept-Language": "zh-CN"}))
 
-    assert re.findall(r"<pre><code>(curl [^<]*/me)</code></pre>", english) == [
+    assert re.findall(r'<pre tabindex="0"><code>(curl [^<]*/me)</code></pre>', english) == [
         'curl -H "Authorization: Bearer &lt;token&gt;" \\\n  http://localhost/api/v1/me']
-    assert re.findall(r"<pre><code>(curl [^<]*/me)</code></pre>", chinese) == [
+    assert re.findall(r'<pre tabindex="0"><code>(curl [^<]*/me)</code></pre>', chinese) == [
         'curl -H "Authorization: Bearer &lt;令牌&gt;" \\\n  http://localhost/api/v1/me']
     for page in (english, chinese):
         assert re.findall(r'<a href="([^"]+)"><code>[^<]*openapi.json</code></a>', page) == [
