@@ -61,6 +61,9 @@ def _markdown(files_base=None):
 
 
 _HIDDEN = re.compile(r"[\x00-\x20\x7f]+")
+_URL_SPACE = "\t\n\f\r "  # what a browser strips around a URL
+# letters, digits and - _ : only: nothing that could end an attribute or change a URL
+_ANCHOR_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9_:-]*")
 
 
 def _drop_disguised_schemes(_tag, attribute, value):
@@ -69,22 +72,46 @@ def _drop_disguised_schemes(_tag, attribute, value):
     return None if attribute in ("href", "src") and disguised else value
 
 
-def sanitise(html):
-    """Keep only the allow-listed tags, attributes and link schemes."""
+def _prefixed_anchors(prefix):
+    """An attribute filter that moves a document's ids, and its links to them, under `prefix`."""
+    def prefix_anchors(tag, attribute, value):
+        value = _drop_disguised_schemes(tag, attribute, value)
+        if value is None:
+            return None
+        if attribute == "id":
+            return prefix + value
+        target = value.strip(_URL_SPACE)
+        if attribute == "href" and target.startswith("#") and target != "#":
+            return "#" + prefix + target[1:]
+        return value
+    return prefix_anchors
+
+
+def sanitise(html, *, anchor_prefix=""):
+    """Keep only the allow-listed tags, attributes and link schemes; with `anchor_prefix`,
+    also prefix every id and every same-document link (#...) that survives."""
+    if anchor_prefix and not _ANCHOR_PREFIX.fullmatch(anchor_prefix):
+        raise ValueError(f"not an anchor prefix: {anchor_prefix!r}")
+    check = _prefixed_anchors(anchor_prefix) if anchor_prefix else _drop_disguised_schemes
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes=URL_SCHEMES, link_rel="noopener noreferrer nofollow",
-                     strip_comments=True, attribute_filter=_drop_disguised_schemes)
+                     strip_comments=True, attribute_filter=check)
 
 
-def render_markdown(text, *, files_base=None, allow_html=False):
+def render_markdown(text, *, files_base=None, allow_html=False, anchor_prefix=""):
     """Markdown source -> sanitised HTML. Raw HTML in the source is escaped, never run;
     with `allow_html` (hosts' cases) it is kept, through the same allow-list as the rest.
 
     With `files_base` (e.g. "/c/lab/cases/7/files/"), relative image and link paths point
     there, so images kept next to a case file are served with the case.
+
+    With `anchor_prefix` (e.g. "s12:", made by the caller from an id, never from input), the
+    document gets its own anchor namespace on a page that shows several: heading and footnote
+    ids become "s12:第一周" and "s12:fn:1", and "#..." links, the author's included, point
+    into this document. A ":" in the prefix keeps these ids apart from any heading's slug.
     """
     md = _markdown(files_base)
     if not allow_html:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-    return sanitise(md.convert(text or ""))
+    return sanitise(md.convert(text or ""), anchor_prefix=anchor_prefix)

@@ -56,9 +56,11 @@ def init_app(app):
                      lambda: redirect(url_for("static", filename="favicon.svg"), 301))
 
 
-def _markdown_filter(text):
-    """{{ text|markdown }}: Markdown rendered and sanitised by the domain's one renderer."""
-    return Markup(render_markdown(text))
+def _markdown_filter(text, anchors=""):
+    """{{ text|markdown }}: Markdown rendered and sanitised by the domain's one renderer.
+    Where several documents share a page, give each its ids' prefix, made from a row id:
+    {{ s.body_md|markdown(anchors='s%d:'|format(s.id)) }}."""
+    return Markup(render_markdown(text, anchor_prefix=anchors))
 
 
 def _case_markdown_filter(text, cohort, case):

@@ -13,15 +13,14 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from learnclub import clock, create_app
-from learnclub.config import TestConfig
+from learnclub import clock
 from learnclub.db import connection
 from learnclub.domain import access_tokens, chat_hooks, feedback, homework, profiles, sharing
 from learnclub.domain.mail_footer import unsubscribe_url
 from learnclub.domain.outbox import claim_message, mark_failed, mark_sent
 from learnclub.domain.sharing_archive import publish_transcript
 from learnclub.models import Membership, OutboxMessage, Submission
-from tests.browser.conftest import VIEWPORTS, Tab, _free_port
+from tests.browser.conftest import VIEWPORTS, Tab
 from tests.browser.test_participation_journey import sign_in
 from tests.factories import make_case, make_cohort, make_member, make_user
 
@@ -55,14 +54,6 @@ BLOCKING = ("serious", "critical")
 REVIEW_BLOCKING = ("duplicate-id-aria",)
 #: someone who is not a member reads the public pages
 ANONYMOUS = None
-
-
-@pytest.fixture
-def live_app(database_url, tmp_path):
-    """The browser conftest's live app, on the backend `database_url` names: SQLite, and
-    PostgreSQL too when LEARNCLUB_TEST_POSTGRES_URL is set."""
-    base = f"http://127.0.0.1:{_free_port()}"
-    return create_app(TestConfig(database_url, tmp_path, BASE_URL=base))
 
 
 @pytest.fixture

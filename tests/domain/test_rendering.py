@@ -76,10 +76,27 @@ def executable_content(html):
     return finder.problems
 
 
-def unsafe_renderings(sources):
+class Anchors(HTMLParser):
+    """Every id, and every same-document link target, in an HTML fragment."""
+
+    def __init__(self, html):
+        super().__init__(convert_charrefs=True)
+        self.ids, self.targets = [], []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+        if (attrs.get("href") or "").startswith("#"):
+            self.targets.append(attrs["href"][1:])
+
+
+def unsafe_renderings(sources, **options):
     failures = []
     for source in sources:
-        html = render_markdown(source)
+        html = render_markdown(source, **options)
         problems = executable_content(html)
         if problems:
             failures.append((source, problems, html))
@@ -105,6 +122,17 @@ def test_render_markdown_every_xss_payload_is_inert():
     failures = unsafe_renderings(payloads)
 
     assert failures == []
+
+
+def test_render_markdown_every_xss_payload_is_inert_with_an_anchor_prefix():
+    payloads = xss_payloads()
+
+    failures = unsafe_renderings(payloads, anchor_prefix="s12:")
+    outside = [(source, anchor) for source in payloads
+               for anchor in Anchors(render_markdown(source, anchor_prefix="s12:")).ids
+               if not anchor.startswith("s12:")]
+
+    assert (failures, outside) == ([], [])
 
 
 def test_render_markdown_every_naughty_string_is_inert():
@@ -174,3 +202,48 @@ def test_render_markdown_raw_html_block_is_shown_as_text():
 
 def test_render_markdown_empty_and_none():
     assert (render_markdown(""), render_markdown(None)) == ("", "")
+
+
+# two headings alike, a footnote cited twice, a link to a heading, a link out of the page
+ANCHORED = ("## 第一周\n\n## 第一周\n\n不在多[^1]而在分享[^1],见[上文](#第一周)与"
+            "[官网](https://example.org/#a)\n\n[^1]: 群主语录")
+
+
+
+def test_render_markdown_anchor_prefix_prefixes_every_id_and_in_document_link():
+    html = render_markdown(ANCHORED, anchor_prefix="s12:")
+
+    anchors = Anchors(html)
+    assert anchors.ids == ["s12:第一周", "s12:第一周_1", "s12:fnref:1", "s12:fnref2:1", "s12:fn:1"]
+    assert anchors.targets == ["s12:fn:1", "s12:fn:1", "s12:第一周", "s12:fnref:1",
+                               "s12:fnref2:1"]
+    assert [t for t in anchors.targets if t not in anchors.ids] == []
+    assert '<a href="https://example.org/#a" rel="noopener noreferrer nofollow">官网</a>' in html
+
+
+def test_render_markdown_without_anchor_prefix_is_unchanged():
+    expected = (
+        '<h2 id="第一周">第一周</h2>\n<h2 id="第一周_1">第一周</h2>\n<p>不在多<sup id="fnref:1">'
+        '<a class="footnote-ref" href="#fn:1" rel="noopener noreferrer nofollow">1</a></sup>'
+        '而在分享<sup id="fnref2:1"><a class="footnote-ref" href="#fn:1" '
+        'rel="noopener noreferrer nofollow">1</a></sup>,见<a href="#第一周" '
+        'rel="noopener noreferrer nofollow">上文</a>与<a href="https://example.org/#a" '
+        'rel="noopener noreferrer nofollow">官网</a></p>\n<div class="footnote">\n<hr>\n<ol>\n'
+        '<li id="fn:1">\n<p>群主语录&nbsp;<a class="footnote-backref" href="#fnref:1" '
+        'title="Jump back to footnote 1 in the text" rel="noopener noreferrer nofollow">↩</a>'
+        '<a class="footnote-backref" href="#fnref2:1" title="Jump back to footnote 1 in the '
+        'text" rel="noopener noreferrer nofollow">↩</a></p>\n</li>\n</ol>\n</div>')
+
+    assert (render_markdown(ANCHORED), render_markdown(ANCHORED, anchor_prefix="")) == (
+        expected, expected)
+
+
+def test_render_markdown_anchor_prefix_leaves_a_bare_hash_alone():
+    assert render_markdown("[回到顶部](#)", anchor_prefix="c3:") == (
+        '<p><a href="#" rel="noopener noreferrer nofollow">回到顶部</a></p>')
+
+
+@pytest.mark.parametrize("prefix", ['s1"', "s1 ", "#s1", "1s", "s1/", "s1?", "s1<", "第1:"])
+def test_render_markdown_refuses_an_anchor_prefix_that_is_not_a_plain_name(prefix):
+    with pytest.raises(ValueError, match="not an anchor prefix"):
+        render_markdown("## 标题", anchor_prefix=prefix)

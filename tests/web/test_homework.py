@@ -26,7 +26,8 @@ def test_learner_submits_and_sees_it_on_the_case_page(client, login_as):
     assert response.status_code == 302
     assert Submission.get(Submission.user == learner).body_md == "## 我的三件事\n1. 建群"
     page = client.get(f"/c/{cohort.slug}/cases/{case.id}").get_data(as_text=True)
-    assert '<h2 id="我的三件事">我的三件事</h2>' in page
+    own = Submission.get(Submission.user == learner)  # its anchors are its own on the page
+    assert f'<h2 id="s{own.id}:我的三件事">我的三件事</h2>' in page
 
 
 def test_closed_homework_is_refused_and_the_text_is_kept_on_the_page(client, login_as):

@@ -6,6 +6,10 @@ from learnclub.domain.homework import may_read_peers
 from learnclub.models import Comment, Excuse, LeaveRequest, Like, Submission, User
 from learnclub.web.homework.forms import CommentForm, HomeworkForm
 
+# the preview shares the case page with the case and the saved homework: its own anchors,
+# the same whether the page or the live preview (homework.js) renders it
+PREVIEW_ANCHORS = "preview:"
+
 
 def _conversation(submissions, viewer_id):
     ids = [s.id for s in submissions]
@@ -53,4 +57,4 @@ def homework_panel(case, *, slot, state, viewer, membership, staff, now):
             "can_write": learner and state in ("open", "grace"), "learner": learner,
             "form": form, "comment_form": CommentForm(),
             "leave": _leave(case, viewer, learner=learner, state=state, own=own),
-            "peers_hidden": not readable}
+            "peers_hidden": not readable, "preview_anchors": PREVIEW_ANCHORS}

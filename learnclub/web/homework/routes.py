@@ -16,6 +16,7 @@ from learnclub.web.common import cohort_for, cohort_or_404, show_error, tr
 from learnclub.web.homework import bp
 from learnclub.web.homework.export import homework_markdown, own_submissions
 from learnclub.web.homework.forms import CommentForm, HomeworkForm
+from learnclub.web.homework.panel import PREVIEW_ANCHORS
 from learnclub.web.participation.forms import RangeLeaveForm
 from learnclub.web.participation.status import miss_status, reason_text
 
@@ -117,7 +118,8 @@ def preview(slug):
     if not PlainForm().validate_on_submit():
         abort(400)
     text = request.form.get("body_md", "")
-    return jsonify({"html": render_markdown(text), "length": homework.count_length(text)})
+    return jsonify({"html": render_markdown(text, anchor_prefix=PREVIEW_ANCHORS),
+                    "length": homework.count_length(text)})
 
 
 @bp.get("/c/<slug>/homework/mine")
