@@ -8,7 +8,8 @@ from learnclub.api.auth import current_user, query
 from learnclub.api.pagination import listing, page_of_list, page_request, time_key
 from learnclub.api.visibility import case_in, cohort_for
 from learnclub.domain import access
-from learnclub.domain.cases import schedule_of
+from learnclub.domain.cases import visible_slots
+from learnclub.domain.homework import slot_of
 from learnclub.domain.schedule import window_state
 
 
@@ -26,15 +27,10 @@ def cases(slug):
     staff = access.can(user, "manage_cases", cohort, membership)
     page = page_request(parts=2)
     now = clock.now()
-    slots = [s for s in schedule_of(cohort) if staff or s.publish_at <= now]
+    slots = visible_slots(cohort, staff=staff, now=now)
     items, cursor = page_of_list(slots, page, key=_key)
     return jsonify(listing(items, cursor, lambda s: serialise.case_summary(
         s, window_state(s, now), cohort.slug)))
-
-
-def slot_of(cohort, case):
-    """The case's place in the schedule (publish, due, grace), or None if archived."""
-    return next((s for s in schedule_of(cohort) if s.case.id == case.id), None)
 
 
 @bp.get("/cohorts/<slug>/cases/<int:case_id>")
@@ -45,6 +41,6 @@ def case(slug, case_id):
     now = clock.now()
     found = case_in(cohort, case_id, staff=access.can(user, "manage_cases", cohort, membership),
                     now=now)
-    slot = slot_of(cohort, found)
+    slot = slot_of(found)
     state = window_state(slot, now) if slot else "archived"
     return jsonify(serialise.case_detail(found, slot, state, cohort.slug))

@@ -10,8 +10,9 @@ from learnclub.api.auth import current_user, query, writes
 from learnclub.api.errors import ApiError
 from learnclub.api.language import tr
 from learnclub.api.pagination import keyset, listing, page_of_rows, page_request
-from learnclub.api.visibility import MAX_ID, case_in, cohort_for, not_found, visible_cohort
+from learnclub.api.visibility import case_in, cohort_for, not_found, visible_cohort
 from learnclub.domain import access
+from learnclub.domain.cases import MAX_ID
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed, NotFound
 from learnclub.domain.homework import submit_homework
 from learnclub.models import Case, Submission, User

@@ -4,10 +4,8 @@ not found by outsiders (its existence is not revealed), a public one is; then th
 from learnclub.api.errors import ApiError
 from learnclub.api.language import tr
 from learnclub.domain import access
-from learnclub.models import Case, Cohort
-
-#: ids beyond this cannot exist (the databases' integers); looking them up would overflow
-MAX_ID = 2**63 - 1
+from learnclub.domain.cases import readable_case
+from learnclub.models import Cohort
 
 
 def not_found():
@@ -39,13 +37,8 @@ def readable_cohort(slug, user):
 
 
 def case_in(cohort, case_id, *, staff, now):
-    """The case as the web's case page finds it: staff see every case of the cohort, members
-    those out and not archived; anything else is not found."""
-    case = Case.get_or_none((Case.id == case_id) & (Case.cohort == cohort)) \
-        if case_id <= MAX_ID else None
-    hidden = case is None or (not staff and (case.archived_at is not None
-                                             or case.publish_at is None
-                                             or case.publish_at > now))
-    if hidden:
+    """The case as the web's case page finds it (domain.cases.readable_case); 404 if not."""
+    case = readable_case(cohort, case_id, staff=staff, now=now)
+    if case is None:
         raise not_found()
     return case

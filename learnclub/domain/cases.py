@@ -25,9 +25,30 @@ def reschedule(cohort, *, now):
     return moved
 
 
+#: ids beyond this cannot exist (the databases' integers); looking one up would overflow
+MAX_ID = 2**63 - 1
+
+
 def schedule_of(cohort):
     """Slots of the cohort's live cases with their dates, due times and warnings."""
     return build_schedule(list(Case.live(cohort)), Cadence.of(cohort))
+
+
+def visible_slots(cohort, *, staff, now):
+    """The schedule as a reader may see it: members what is out, staff everything."""
+    slots = schedule_of(cohort)
+    return slots if staff else [s for s in slots if s.publish_at <= now]
+
+
+def readable_case(cohort, case_id, *, staff, now):
+    """The cohort's case with this id as a reader finds it, or None: staff find any, members
+    one that is out and not archived."""
+    case = Case.get_or_none((Case.id == case_id) & (Case.cohort == cohort)) \
+        if 0 < case_id <= MAX_ID else None
+    if case is None or staff:
+        return case
+    out = case.archived_at is None and case.publish_at is not None and case.publish_at <= now
+    return case if out else None
 
 
 def _check_fields(values, tr):

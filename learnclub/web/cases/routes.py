@@ -7,19 +7,13 @@ from flask_login import current_user, login_required
 from learnclub import clock
 from learnclub.domain import access
 from learnclub.domain.case_files import content_file_type
-from learnclub.domain.cases import schedule_of
+from learnclub.domain.cases import readable_case, schedule_of, visible_slots
 from learnclub.domain.progress import learner_progress
 from learnclub.domain.schedule import window_state
-from learnclub.models import Case, CaseFile
+from learnclub.models import CaseFile
 from learnclub.web.cases import bp
 from learnclub.web.common import cohort_or_404, tr
 from learnclub.web.homework.panel import homework_panel
-
-
-def visible_slots(cohort, *, staff, now):
-    """The schedule as this reader may see it: members see what is out, staff everything."""
-    slots = schedule_of(cohort)
-    return slots if staff else [s for s in slots if s.publish_at <= now]
 
 
 def load_case(slug, case_id, *, need_staff=False):
@@ -28,11 +22,8 @@ def load_case(slug, case_id, *, need_staff=False):
     membership = access.require(current_user, "manage_cases" if need_staff
                                 else "view_cohort_pages", cohort, tr=tr)
     staff = access.can(current_user, "manage_cases", cohort, membership)
-    case = Case.get_or_none((Case.id == case_id) & (Case.cohort == cohort))
-    now = clock.now()
-    hidden = case is None or (not staff and (case.archived_at is not None or case.publish_at is None
-                                             or case.publish_at > now))
-    if hidden:
+    case = readable_case(cohort, case_id, staff=staff, now=clock.now())
+    if case is None:
         abort(404)
     return cohort, case, staff
 
