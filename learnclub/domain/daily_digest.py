@@ -9,12 +9,12 @@ once; a mail held after today's digest waits for tomorrow's.
 from zoneinfo import ZoneInfo
 
 from learnclub.db import write_transaction
+from learnclub.domain.notices import SIGNATURE
 from learnclub.domain.outbox import enqueue_mail
 from learnclub.i18n import translations_for
 from learnclub.models import Cohort, Membership, OutboxMessage, User
 
 DIGEST_HOUR = 8
-SIGN = "\n\n— learnclub"
 INDENT = "    "
 
 
@@ -95,8 +95,8 @@ def digest_text(user, messages):
     parts = [translations.gettext("These mails came for you since your last digest. You chose "
                                   "to get them once a day.")]
     for number, message in enumerate(messages, 1):
-        text = message.body.removesuffix(SIGN).strip("\n")
+        text = message.body.removesuffix(SIGNATURE).strip("\n")
         indented = "\n".join(INDENT + line if line else "" for line in text.splitlines())
         heading = " ".join(message.subject.splitlines())
         parts.append(f"{number}. {heading}\n\n{indented}")
-    return subject, "\n\n\n".join(parts) + SIGN
+    return subject, "\n\n\n".join(parts) + SIGNATURE

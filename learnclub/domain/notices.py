@@ -9,8 +9,8 @@ def _tr(locale):
     return translations_for(locale).gettext
 
 
-def _sign(tr):
-    return "\n\n— learnclub"
+#: the last lines of every mail
+SIGNATURE = "\n\n— learnclub"
 
 
 def mail_signup_confirm(*, email, link, locale, now, key):
@@ -20,7 +20,7 @@ def mail_signup_confirm(*, email, link, locale, now, key):
               "account:\n%(link)s\n\nIf you did not ask for this, ignore this mail."
               ) % {"link": link}
     enqueue_mail(key, to_addr=email, subject=tr("Confirm your learnclub account"),
-                 body=body + _sign(tr), now=now)
+                 body=body + SIGNATURE, now=now)
 
 
 def mail_signup_existing(*, user, login_link, reset_link, now, key):
@@ -30,7 +30,7 @@ def mail_signup_existing(*, user, login_link, reset_link, now, key):
               "but you already have one.\n\nSign in: %(login)s\nForgot your password? "
               "%(reset)s") % {"login": login_link, "reset": reset_link}
     enqueue_mail(key, to_addr=user.email, user=user, subject=tr("You already have an account"),
-                 body=body + _sign(tr), now=now)
+                 body=body + SIGNATURE, now=now)
 
 
 def mail_password_reset(*, user, link, now, key):
@@ -40,7 +40,7 @@ def mail_password_reset(*, user, link, now, key):
               "It works once. If you did not ask for it, ignore this mail: your password "
               "stays as it is.") % {"link": link}
     enqueue_mail(key, to_addr=user.email, user=user, subject=tr("Reset your learnclub password"),
-                 body=body + _sign(tr), now=now)
+                 body=body + SIGNATURE, now=now)
 
 
 def mail_application_decided(*, application, link, now):
@@ -66,7 +66,7 @@ def mail_application_decided(*, application, link, now):
         body += "\n\n" + tr("A note from the host:") + "\n" + application.decision_message
     enqueue_mail(f"application:{application.id}:{application.status}", to_addr=user.email,
                  user=user, subject=subjects[application.status] % values,
-                 body=body + _sign(tr), now=now)
+                 body=body + SIGNATURE, now=now)
 
 
 def local_when(instant, zone, locale):
@@ -88,7 +88,7 @@ def mail_case_published(*, case, slot, member, link, now):
         "when": local_when(slot.due_at, cohort.timezone, member.locale)}
     enqueue_mail(f"case:{case.id}:announce:member:{member.id}", to_addr=member.email,
                  user=member, subject=tr("New case: %(title)s") % {"title": case.title},
-                 body=body + _sign(tr), now=now, kind="new_case")
+                 body=body + SIGNATURE, now=now, kind="new_case")
 
 
 def mail_queue_dry(*, cohort, host, dry_at, link, now):
@@ -102,7 +102,7 @@ def mail_queue_dry(*, cohort, host, dry_at, link, now):
     enqueue_mail(f"cohort:{cohort.id}:queue-dry:{dry_at:%Y%m%d%H%M}:host:{host.id}",
                  to_addr=host.email, user=host,
                  subject=tr("%(cohort)s: the case queue is running dry") % {
-                     "cohort": cohort.name}, body=body + _sign(tr), now=now, kind="digests")
+                     "cohort": cohort.name}, body=body + SIGNATURE, now=now, kind="digests")
 
 
 def mail_activity_digest(*, user, items, link_for, now, key):
@@ -120,7 +120,7 @@ def mail_activity_digest(*, user, items, link_for, now, key):
     body = tr("New on your homework:") + "\n\n" + "\n".join(
         "- " + lines[kind] % {"actor": actor, "case": case} + "\n  " + link_for(submission)
         for kind, actor, case, submission in items)
-    enqueue_mail(key, to_addr=user.email, user=user, body=body + _sign(tr), now=now,
+    enqueue_mail(key, to_addr=user.email, user=user, body=body + SIGNATURE, now=now,
                  subject=tr("%(n)d new responses to your homework") % {"n": len(items)},
                  kind="feedback")
 
@@ -138,7 +138,7 @@ def mail_removed(*, membership, titles, link, now):
     # keyed on the removal's time: a learner readmitted and removed again gets a new notice
     enqueue_mail(f"removal:membership:{membership.id}:{now:%Y%m%dT%H%M%S}", to_addr=user.email,
                  user=user, subject=tr("You have left %(cohort)s") % {"cohort": cohort.name},
-                 body=body + _sign(tr), now=now)
+                 body=body + SIGNATURE, now=now)
 
 
 def mail_removals_to_staff(*, cohort, staff, removed, link, now):
@@ -158,7 +158,7 @@ def mail_removals_to_staff(*, cohort, staff, removed, link, now):
                                "%(cohort)s: %(num)d learners removed", len(removed)) % values
     enqueue_mail(f"cohort:{cohort.id}:removals:{now:%Y%m%dT%H%M%S}:staff:{staff.id}",
                  to_addr=staff.email, user=staff, subject=subject, now=now, kind="digests",
-                 body=body + _sign(catalog.gettext))
+                 body=body + SIGNATURE)
 
 
 def mail_reminder(*, case, slot, member, hours, link, now):
@@ -171,7 +171,7 @@ def mail_reminder(*, case, slot, member, hours, link, now):
     if case.homework_prompt:
         body += "\n\n" + tr("Homework:") + "\n" + case.homework_prompt
     enqueue_mail(f"case:{case.id}:reminder:{hours}h:member:{member.id}", to_addr=member.email,
-                 user=member, body=body + _sign(tr), now=now, kind="reminders",
+                 user=member, body=body + SIGNATURE, now=now, kind="reminders",
                  subject=tr("Homework due in %(hours)d hours: %(title)s") % {
                      "hours": hours, "title": case.title})
 
@@ -186,7 +186,7 @@ def mail_seat_offer(*, offer, link, now):
         "when": local_when(offer.expires_at, cohort.timezone, user.locale)}
     enqueue_mail(f"seat-offer:{offer.id}", to_addr=user.email, user=user, now=now,
                  subject=tr("A seat is free in %(cohort)s") % {"cohort": cohort.name},
-                 body=body + _sign(tr))
+                 body=body + SIGNATURE)
 
 
 def mail_talk_received(*, talk, link, now):
@@ -199,7 +199,7 @@ def mail_talk_received(*, talk, link, now):
         "cohort": cohort.name, "topic": talk.topic, "link": link}
     enqueue_mail(f"talk:{talk.id}:received", to_addr=guest.email, user=guest, now=now,
                  subject=tr("Received: your talk proposal “%(topic)s”") % {"topic": talk.topic},
-                 body=body + _sign(tr))
+                 body=body + SIGNATURE)
 
 
 def mail_talk_accepted(*, talk, link, now):
@@ -215,7 +215,7 @@ def mail_talk_accepted(*, talk, link, now):
     enqueue_mail(f"talk:{talk.id}:accepted", to_addr=guest.email, user=guest, now=now,
                  subject=tr("Please confirm: your talk on %(when)s") % {
                      "when": local_when(talk.slot.starts_at, cohort.timezone, guest.locale)},
-                 body=body + _sign(tr))
+                 body=body + SIGNATURE)
 
 
 def mail_talk_declined(*, talk, link, now):
@@ -228,7 +228,7 @@ def mail_talk_declined(*, talk, link, now):
         "cohort": cohort.name, "topic": talk.topic, "link": link}
     enqueue_mail(f"talk:{talk.id}:declined", to_addr=guest.email, user=guest, now=now,
                  subject=tr("About your talk proposal “%(topic)s”") % {"topic": talk.topic},
-                 body=body + _sign(tr))
+                 body=body + SIGNATURE)
 
 
 def mail_talk_cancelled(*, talk, link, now):
@@ -240,7 +240,7 @@ def mail_talk_cancelled(*, talk, link, now):
         "cohort": cohort.name, "topic": talk.topic, "link": link}
     enqueue_mail(f"talk:{talk.id}:cancelled", to_addr=guest.email, user=guest, now=now,
                  subject=tr("Cancelled: your talk “%(topic)s”") % {"topic": talk.topic},
-                 body=body + _sign(tr))
+                 body=body + SIGNATURE)
 
 
 def mail_week_taken(*, talk, slot, link, now):
@@ -253,7 +253,7 @@ def mail_week_taken(*, talk, slot, link, now):
               "write to you.\n\n%(link)s") % {"when": when, "topic": talk.topic, "link": link}
     enqueue_mail(f"talk:{talk.id}:week-taken:{slot.id}", to_addr=guest.email, user=guest,
                  now=now, subject=tr("The week of %(when)s went to another guest") % {
-                     "when": when}, body=body + _sign(tr))
+                     "when": when}, body=body + SIGNATURE)
 
 
 def mail_talk_guest_reminder(*, talk, offset, link, now):
@@ -271,7 +271,7 @@ def mail_talk_guest_reminder(*, talk, offset, link, now):
     subjects = {"7d": tr("In a week: your talk “%(topic)s”"),
                 "2h": tr("In two hours: your talk “%(topic)s”")}
     enqueue_mail(f"talk:{talk.id}:reminder:{offset}:guest", to_addr=guest.email, user=guest,
-                 subject=subjects[offset] % values, body=body + _sign(tr), now=now,
+                 subject=subjects[offset] % values, body=body + SIGNATURE, now=now,
                  # a talk still to be confirmed needs the guest's answer: that mail always goes
                  kind="" if talk.status == "accepted" else "sharing")
 
@@ -285,4 +285,4 @@ def mail_talk_today(*, talk, member, link, now):
     body = tr("Today in %(cohort)s: %(guest)s shares “%(topic)s”, %(when)s.") % values
     enqueue_mail(f"talk:{talk.id}:reminder:day:member:{member.id}", to_addr=member.email,
                  user=member, subject=tr("Today: %(guest)s on “%(topic)s”") % values,
-                 body=body + "\n\n" + link + _sign(tr), now=now, kind="sharing")
+                 body=body + "\n\n" + link + SIGNATURE, now=now, kind="sharing")

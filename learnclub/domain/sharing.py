@@ -13,7 +13,7 @@ from peewee import IntegrityError
 
 from learnclub.db import db, lock_row, write_transaction
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed, untranslated
-from learnclub.domain.notices import local_when
+from learnclub.domain.notices import SIGNATURE, local_when
 from learnclub.domain.outbox import enqueue_mail
 from learnclub.domain.text import LONG, check_text
 from learnclub.i18n import translations_for
@@ -163,7 +163,7 @@ def mail_slot_cancelled(cancellation, *, link, now):
                                 "in touch about another week.") % {"topic": topics[user.id]}
         enqueue_mail(f"slot:{slot.id}:cancelled:user:{user.id}", to_addr=user.email, user=user,
                      subject=tr("Cancelled: guest sharing on %(when)s") % values, now=now,
-                     body=body + "\n\n" + link + "\n\n— learnclub",
+                     body=body + "\n\n" + link + SIGNATURE,
                      kind="" if user.id in concerned else "sharing")
 
 
