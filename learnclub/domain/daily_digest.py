@@ -11,22 +11,12 @@ from zoneinfo import ZoneInfo
 from learnclub.db import write_transaction
 from learnclub.domain.notices import SIGNATURE
 from learnclub.domain.outbox import enqueue_mail
+from learnclub.domain.profiles import zones_of
 from learnclub.i18n import translations_for
-from learnclub.models import Cohort, Membership, OutboxMessage, User
+from learnclub.models import OutboxMessage, User
 
 DIGEST_HOUR = 8
 INDENT = "    "
-
-
-def zones_of(user_ids, default_zone):
-    """{user id: zone name}: their earliest active membership's cohort zone, else the default."""
-    zones = dict.fromkeys(user_ids, default_zone)
-    rows = (Membership.select(Membership.user, Cohort.timezone).join(Cohort)
-            .where(Membership.user.in_(list(user_ids)) & (Membership.status == "active"))
-            .order_by(Membership.joined_at.desc(), Membership.id.desc()).tuples())
-    for user_id, zone in rows:  # earliest last, so it wins
-        zones[user_id] = zone
-    return zones
 
 
 def digest_day(now, zone):

@@ -6,7 +6,7 @@ from peewee import Case
 from learnclub.domain.errors import DomainError, untranslated
 from learnclub.domain.text import LONG, SHORT, check_text
 from learnclub.i18n import LOCALES
-from learnclub.models import Membership, User
+from learnclub.models import Cohort, Membership, User
 
 #: field -> (max length, required)
 PROFILE_FIELDS = {
@@ -100,3 +100,13 @@ def directory_facets(cohort):
     industries = sorted({i for _, i in rows if i.strip()})
     return cities, industries
 
+
+def zones_of(user_ids, default_zone):
+    """{user id: zone name}: their earliest active membership's cohort zone, else the default."""
+    zones = dict.fromkeys(user_ids, default_zone)
+    rows = (Membership.select(Membership.user, Cohort.timezone).join(Cohort)
+            .where(Membership.user.in_(list(user_ids)) & (Membership.status == "active"))
+            .order_by(Membership.joined_at.desc(), Membership.id.desc()).tuples())
+    for user_id, zone in rows:  # earliest last, so it wins
+        zones[user_id] = zone
+    return zones

@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 from learnclub import clock
 from learnclub.domain import access_tokens
 from learnclub.domain.errors import DomainError
-from learnclub.models import AccessToken, Cohort, Membership
+from learnclub.domain.profiles import zones_of
+from learnclub.models import AccessToken
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import show_error, tr
 from learnclub.web.tokens import bp
@@ -18,18 +19,11 @@ def scope_words():
     return {"read": _("Read only"), "write": _("Read and write")}
 
 
-def zone_of(user):
-    """The time zone the user's times are shown in: their first cohort's, else the site's."""
-    first = (Cohort.select(Cohort.timezone).join(Membership)
-             .where((Membership.user == user.id) & (Membership.status == "active"))
-             .order_by(Membership.joined_at, Membership.id).first())
-    return first.timezone if first else current_app.config["DEFAULT_TIMEZONE"]
-
-
 def _render(form, status=200):
+    zone = zones_of([current_user.id], current_app.config["DEFAULT_TIMEZONE"])[current_user.id]
     return render_template("tokens/index.html", form=form, plain=PlainForm(),
                            tokens=access_tokens.tokens_of(current_user),
-                           zone=zone_of(current_user), scopes=scope_words()), status
+                           zone=zone, scopes=scope_words()), status
 
 
 @bp.get("/me/tokens")
