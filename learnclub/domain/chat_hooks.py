@@ -5,14 +5,13 @@ The contract with the web pages is docs CHAT_API.md: these names and signatures 
 """
 import unicodedata
 import uuid
-from urllib.parse import urlsplit
 
 from learnclub.db import db
 from learnclub.domain import chat_messages
 from learnclub.domain.access import require
 from learnclub.domain.errors import DomainError, untranslated
 from learnclub.domain.outbox import MAX_ATTEMPTS, enqueue_post
-from learnclub.domain.text import check_text
+from learnclub.domain.text import check_text, is_web_address
 from learnclub.models import ChatHook, OutboxMessage
 
 KINDS = ("wecom", "feishu", "dingtalk", "generic")
@@ -36,12 +35,7 @@ def _check_url(url, tr):
     if _unprintable(url):
         raise DomainError(tr("The webhook address must not contain spaces or control "
                              "characters."), field="url")
-    try:
-        parts = urlsplit(url)
-        host, _port = parts.hostname, parts.port  # .port raises on a port that is no number
-    except ValueError:
-        raise DomainError(message, field="url") from None
-    if parts.scheme not in ("http", "https") or not host:
+    if not is_web_address(url):
         raise DomainError(message, field="url")
     return url
 

@@ -6,7 +6,6 @@ a talk does not free its number), never given to a cancelled week, given once pe
 """
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlparse
 
 from peewee import JOIN
 
@@ -15,7 +14,7 @@ from learnclub.domain.chat_posts import post_archive_entry
 from learnclub.domain.errors import Conflict, DomainError, untranslated
 from learnclub.domain.points import award_points
 from learnclub.domain.sharing import change_status
-from learnclub.domain.text import SHORT, check_text
+from learnclub.domain.text import SHORT, check_text, is_web_address
 from learnclub.models import ArchiveCounter, Cohort, ShareSlot, Talk, TalkRevision, User
 
 #: a one-hour talk written out runs to some 20 000 Chinese characters; leave room
@@ -37,8 +36,7 @@ def mark_held(talk, *, now, actor=None, tr=untranslated):
 def _check_url(url, tr):
     url = check_text(url, field="recording_url", label=tr("Recording link"), max_length=SHORT,
                      tr=tr).strip()
-    parts = urlparse(url)
-    if url and (parts.scheme not in ("http", "https") or not parts.netloc):
+    if url and not is_web_address(url):
         raise DomainError(tr("Enter a link that starts with http:// or https://."),
                           field="recording_url")
     return url

@@ -590,6 +590,8 @@ def test_publish_transcript_of_accepted_talk_after_start_marks_it_held(cohort, s
     ("", "", "transcript_md"),
     ("全文", "javascript:alert(1)", "recording_url"),
     ("全文", "video.example.org/9", "recording_url"),
+    ("全文", "http://[video.example.org/9", "recording_url"),  # urllib cannot parse it
+    ("全文", "https://video.example.org:port/9", "recording_url"),
 ])
 def test_publish_transcript_refused(cohort, slots, transcript, url, field):
     talk = held_talk(cohort, slots[0])
