@@ -1,36 +1,69 @@
-# Every target bootstraps .venv itself, so a fresh clone needs only Python 3.11.
+# Every target bootstraps .venv itself, so a fresh clone needs only Python 3.11 and make.
+# `make run` installs what running needs; `make test` adds the test tools on top.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# pip's own progress bars and a line per package, without the resolver's chatter
+PIP := $(BIN)/python -m pip install --progress-bar on --disable-pip-version-check
 
-.PHONY: run test lint bench clean messages
+.PHONY: run demo test test-any-day lint bench clean messages
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+$(BIN)/python:
+	@echo "==> Creating the virtual environment in $(VENV)/"
+	$(PYTHON) -m venv $(VENV)
 
-run: $(STAMP)
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	@echo "==> Installing learnclub and what it needs to run (a minute or two the first time)"
+	$(PIP) --upgrade pip
+	$(PIP) -e .
+	touch $(RUN_STAMP)
+
+$(TEST_STAMP): $(RUN_STAMP)
+	@echo "==> Installing the test tools (pytest, Playwright, Schemathesis, ...)"
+	$(PIP) -e '.[test]'
+	touch $(TEST_STAMP)
+
+# Serve on http://$(HOST):$(PORT); e.g. `make run PORT=5050 HOST=0.0.0.0`.
+run: $(RUN_STAMP)
 	$(BIN)/learnclub db upgrade
-	$(BIN)/learnclub serve --host 127.0.0.1 --port 5000
+	$(BIN)/learnclub serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+# Fill a fresh database with a living demo cohort and print every role's login.
+demo: $(RUN_STAMP)
+	$(BIN)/learnclub db upgrade
+	$(BIN)/learnclub demo
+
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
-lint: $(STAMP)
-	$(BIN)/ruff check learnclub tests migrations
+# The SQLite suite with the process clock moved (libfaketime: apt-get install faketime), to
+# show no test depends on the day it runs. Browser tests are left out: Chromium is a process
+# of its own and the live server's pages are already driven by the test clock.
+SHIFTS ?= +400d -200d
+test-any-day: $(TEST_STAMP)
+	@command -v faketime >/dev/null || { echo "test-any-day needs faketime (apt-get install faketime)"; exit 1; }
+	for shift in $(SHIFTS); do \
+	  echo "==> The SQLite suite with the clock moved $$shift"; \
+	  LEARNCLUB_TEST_POSTGRES_URL= faketime -f "$$shift" $(BIN)/python -m pytest -n 2 -q \
+	    -m "not browser" -p no:cacheprovider $(PYTEST_ARGS) || exit 1; \
+	done
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check learnclub tests migrations bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache
 
 # Refresh the message catalogs after changing UI text, then translate the new entries.
-messages: $(STAMP)
+messages: $(TEST_STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k tr -k _ -o learnclub/translations/messages.pot --no-location --omit-header --sort-output .
 	$(BIN)/pybabel update -i learnclub/translations/messages.pot -d learnclub/translations -l zh_Hans_CN --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d learnclub/translations
 
 # Seed 500 learners × 60 cases and time the heaviest pages; records docs/benchmarks.md.
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python -m bench.heatmap --write

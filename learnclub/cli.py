@@ -5,6 +5,7 @@ import os
 import signal
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -68,6 +69,17 @@ def _print_setup_link(base_url):
         click.secho(f"  {base_url}/setup/{raw}\n", fg="green", bold=True)
 
 
+def _explain_waiting_folders(content_dir):
+    """Say once, at start, what a content folder without its cohort is for (the sample one)."""
+    from learnclub.domain.content_sync import waiting_folders
+    with connection():
+        waiting = {name: files for name, files in waiting_folders(content_dir).items() if files}
+    for name, files in waiting.items():
+        click.echo(f"  {Path(content_dir, name)}/ holds {len(files)} cases for a cohort with "
+                   f"the address '{name}'. Create that cohort (or run `learnclub demo` on an "
+                   "empty database) and they are imported; until then they wait.")
+
+
 @cli.command("setup-link")
 @with_appcontext
 def setup_link():
@@ -95,6 +107,7 @@ def serve(host, port):
             click.secho("The database needs `learnclub db upgrade` first.", fg="red")
             sys.exit(1)
     _print_setup_link(config.BASE_URL)
+    _explain_waiting_folders(config.CONTENT_DIR)
     from werkzeug.serving import run_simple
     click.echo(f"Serving on http://{host}:{port} (Ctrl-C stops)")
     run_simple(host, port, app, use_reloader=False, threaded=True)
@@ -151,9 +164,13 @@ def content_sync_command():
     with connection():
         reports = sync_all(folder, now=clock.now())
     if not reports:
-        click.echo(f"No cohort folders with cases in {folder}.")
+        click.echo(f"Nothing to import: no folder in {folder} holds case files "
+                   "(content/<cohort-slug>/*.md).")
     problems = 0
     for report in reports:
+        if report.waiting:
+            click.echo(_waiting_line(report))
+            continue
         counts = ", ".join(f"{len(getattr(report, k))} {k}" for k in
                            ("created", "updated", "unchanged", "archived", "restored"))
         click.echo(f"{report.cohort}: {counts}")
@@ -162,6 +179,12 @@ def content_sync_command():
             click.secho(f"  ! {problem.message}", fg="red", err=True)
     if problems:
         sys.exit(1)
+
+
+def _waiting_line(report):
+    return (f"{report.cohort}/: nothing imported, no cohort has the address '{report.cohort}' "
+            f"yet (case files waiting: {len(report.waiting)}). Create that cohort on the web "
+            "(or run `learnclub demo` on an empty database) and they are imported.")
 
 
 @cli.group("participation")

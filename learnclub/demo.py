@@ -9,7 +9,7 @@ from pathlib import Path
 
 from learnclub.db import db
 from learnclub.demo_activity import write_demo_homework
-from learnclub.demo_sharing import write_demo_sharing
+from learnclub.demo_sharing import PAST_GUESTS, UPCOMING_GUEST, write_demo_sharing
 from learnclub.domain import admission, cohorts, content_sync, profiles
 from learnclub.domain.passwords import hash_password
 from learnclub.models import Cohort, User
@@ -239,7 +239,7 @@ def create_demo(*, now, base_url=BASE_URL, content_dir=None):
     upcoming talk accepted (demo_sharing.py).
 
     Passwords are random on every run: the host and the assistant each have their own,
-    all learners and applicants share one. Mails (admissions, waitlist) go to the outbox.
+    learners, applicants and guests share one. Mails (admissions, waitlist) go to the outbox.
     """
     host_pw, assistant_pw, learner_pw = (secrets.token_urlsafe(9) for _ in range(3))
     learner_hash = hash_password(learner_pw)
@@ -261,4 +261,7 @@ def create_demo(*, now, base_url=BASE_URL, content_dir=None):
                 ("assistant", _email(ASSISTANT[0]), assistant_pw)]
     accounts += [("learner", _email(row[0]), learner_pw) for row in LEARNERS[:3]]
     accounts.append(("applicant", _email(WAITING[0][0]), learner_pw))
+    if content_dir is not None:  # guests share the learners' password
+        accounts += [("guest", _email(UPCOMING_GUEST[0]), learner_pw),
+                     ("guest", _email(PAST_GUESTS[-1][0]), learner_pw)]
     return {"cohort": SLUG, "accounts": accounts}

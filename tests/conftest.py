@@ -13,6 +13,7 @@ from learnclub.db import bind, db
 from learnclub.models import ALL
 from tests.chat_receiver import receiver  # noqa: F401 - a fixture: a robot endpoint on loopback
 from tests.factories import PASSWORD
+from tests.timeline import Clock
 
 POSTGRES_URL = os.environ.get("LEARNCLUB_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgres"]
@@ -24,6 +25,14 @@ def pytest_report_header(config):
     if not shutil.which("chromium"):
         lines.append("learnclub browser tests: SKIPPED (no /usr/bin/chromium)")
     return lines
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Every test starts at timeline.START, whatever the day it runs; see tests/timeline.py."""
+    handle = Clock()
+    yield handle
+    handle.release()
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Cases from Markdown files in content/<cohort-slug>/ (SPEC.md "Cases from Markdown"):
+"""Cases from Markdown files in content/<cohort-slug>/ (docs/rules.md "Cases from Markdown"):
 idempotent, keyed on the file path, revisions after publication, nothing ever deleted."""
 import shutil
 from datetime import UTC, datetime, timedelta
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from learnclub import clock
-from learnclub.domain.content_sync import sync_all, sync_cohort
+from learnclub.domain.content_sync import sync_all, sync_cohort, waiting_folders
 from learnclub.models import Case, CaseRevision
 from tests.factories import make_cohort, make_member, make_user
 
@@ -240,18 +240,26 @@ def test_sync_cohort_broken_file_reported_others_import(cohort, folder):
     assert [c.source_path for c in Case.select().order_by(Case.id)] == ["01-a.md", "02-b.md"]
 
 
-def test_sync_all_folder_without_cohort_is_reported(cohort, folder):
+def test_sync_all_folder_without_cohort_waits_without_a_problem(cohort, folder):
     write_case(folder, "01-a.md", "案例一")
     write_case(folder.parent / "no-such-cohort", "01-x.md", "无主的案例")
 
     reports = sync_all(folder.parent, now=NOW)
 
-    assert [(r.cohort, outcome(r)) for r in reports] == [
-        ("lab", quiet(created=["01-a.md"])),
-        ("no-such-cohort", quiet(problems=[
-            "no-such-cohort/: folder: matches no cohort. Create a cohort with the address "
-            "'no-such-cohort', or rename the folder."]))]
+    assert [(r.cohort, outcome(r), r.waiting) for r in reports] == [
+        ("lab", quiet(created=["01-a.md"]), []),
+        ("no-such-cohort", quiet(), ["01-x.md"])]
     assert [c.title for c in Case.select()] == ["案例一"]
+
+
+def test_waiting_folders_lists_folders_no_cohort_has_taken(cohort, folder):
+    write_case(folder, "01-a.md", "案例一")
+    write_case(folder.parent / "sample", "02-y.md", "样例二")
+    write_case(folder.parent / "sample", "01-x.md", "样例一")
+    (folder.parent / "empty").mkdir()
+
+    assert waiting_folders(folder.parent) == {"empty": [], "sample": ["01-x.md", "02-y.md"]}
+    assert waiting_folders(folder.parent / "does-not-exist") == {}
 
 
 # The command ------------------------------------------------------------------------------
@@ -270,6 +278,25 @@ def test_content_sync_command_clean_run_exits_0(runner, cohort, folder):
     assert Case.select().count() == 2
 
 
+def test_content_sync_command_fresh_install_exits_0_and_says_why(runner, folder):
+    write_case(folder.parent / "community-lab", "01-x.md", "样例")
+
+    result = runner.invoke(args=["content", "sync"])
+
+    assert (result.exit_code, result.stdout, result.stderr) == (0, (
+        "community-lab/: nothing imported, no cohort has the address 'community-lab' yet "
+        "(case files waiting: 1). Create that cohort on the web (or run `learnclub demo` on "
+        "an empty database) and they are imported.\n"), "")
+    assert Case.select().count() == 0
+
+
+def test_content_sync_command_empty_folder_says_nothing_to_import(runner, folder):
+    result = runner.invoke(args=["content", "sync"])
+
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.startswith("Nothing to import: no folder in ")
+
+
 def test_content_sync_command_with_problems_exits_1(runner, cohort, folder):
     write_case(folder, "01-a.md", "案例一")
     (folder / "02-broken.md").write_text("---\ntitle: [没有闭合\n---\n正文\n", encoding="utf-8")
@@ -278,11 +305,12 @@ def test_content_sync_command_with_problems_exits_1(runner, cohort, folder):
     result = runner.invoke(args=["content", "sync"])
 
     assert result.exit_code == 1
-    assert result.stdout == ("ghost: 0 created, 0 updated, 0 unchanged, 0 archived, 0 restored\n"
-                             "lab: 1 created, 0 updated, 0 unchanged, 0 archived, 0 restored\n")
+    assert result.stdout == (
+        "ghost/: nothing imported, no cohort has the address 'ghost' yet (case files "
+        "waiting: 1). Create that cohort on the web (or run `learnclub demo` on an empty "
+        "database) and they are imported.\n"
+        "lab: 1 created, 0 updated, 0 unchanged, 0 archived, 0 restored\n")
     assert result.stderr == (
-        "  ! ghost/: folder: matches no cohort. Create a cohort with the address 'ghost', "
-        "or rename the folder.\n"
         "  ! 02-broken.md: line 3: the YAML front matter is broken (expected ',' or ']', "
         "but got '<stream end>'). Check indentation and quote values that contain ':' or '#'.\n")
     assert [c.source_path for c in Case.select()] == ["01-a.md"]

@@ -127,3 +127,21 @@ def test_demo_with_content_has_guest_sharing_under_way(tmp_path):
         assert upcoming.slot.starts_at > NOW
         assert upcoming.guest_id in guests
         assert Talk.select().count() == 4
+
+
+def test_demo_with_content_lists_a_login_for_every_role_guests_included(tmp_path):
+    from pathlib import Path
+    content = Path(__file__).resolve().parent.parent / "content"
+    database.bind(f"sqlite:///{tmp_path / 'demo.db'}")
+    with db.connection_context():
+        schema.upgrade()
+        demo = create_demo(now=NOW, content_dir=content)
+        cohort = Cohort.get(Cohort.slug == demo["cohort"])
+        roles = {}
+        for label, email, password in demo["accounts"]:
+            user = accounts.authenticate(email, password, ip="127.0.0.1", now=NOW)
+            membership = Membership.get_or_none(cohort=cohort, user=user)
+            roles.setdefault(label, set()).add(membership.role if membership else "applicant")
+
+    assert roles == {"host": {"host"}, "assistant": {"assistant"}, "learner": {"learner"},
+                     "applicant": {"applicant"}, "guest": {"guest"}}

@@ -1,6 +1,6 @@
-"""The JSON API under /api/v1 (SPEC.md "Interfaces that are fixed"): personal access tokens,
-one error shape, cursor pagination, described by /api/v1/openapi.json. The views call the
-same domain functions and ask the same permissions as the web pages."""
+"""The JSON API under /api/v1 (docs/rules.md "Interfaces"): personal access tokens, one error
+shape, cursor pagination, described by /api/v1/openapi.json. The views call the same domain
+functions and ask the same permissions as the web pages."""
 from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -1,4 +1,5 @@
-"""Who may do what in a cohort (SPEC.md "People"). Every route asks here, never a template."""
+"""Who may do what in a cohort (docs/rules.md "People"). Every route asks here, never a
+template."""
 from learnclub.domain.errors import NotAllowed, untranslated
 from learnclub.models import Membership
 from learnclub.models.cohorts import STAFF_ROLES
@@ -51,7 +52,7 @@ def require(user, action, cohort, *, tr=untranslated):
 
 def require_own_work(user, cohort, *, tr=untranslated):
     """Like `require(user, "view_cohort_pages", ...)`, but a removed member passes too: they
-    keep reading and exporting their own past homework (SPEC.md "People")."""
+    keep reading and exporting their own past homework (docs/rules.md "People")."""
     membership = membership_of(user, cohort)
     if membership is not None and membership.status == "removed":
         return membership

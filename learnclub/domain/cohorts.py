@@ -1,4 +1,5 @@
-"""Cohorts and their settings (SPEC.md "Cohort settings"): create, validate, edit, roles."""
+"""Cohorts and their settings (docs/rules.md "Cohort settings"): create, validate, edit,
+roles."""
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 

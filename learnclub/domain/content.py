@@ -1,4 +1,4 @@
-"""Reading a case file: YAML front matter + Markdown (SPEC.md "Cases from Markdown").
+"""Reading a case file: YAML front matter + Markdown (docs/rules.md "Cases from Markdown").
 
 Every problem names the file, the line or field, and what to do about it.
 """

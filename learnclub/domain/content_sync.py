@@ -26,6 +26,8 @@ class SyncReport:
     archived: list = field(default_factory=list)
     restored: list = field(default_factory=list)
     problems: list = field(default_factory=list)  #: ContentProblem, one per file problem
+    #: case files in a folder that no cohort's address matches yet: nothing was imported
+    waiting: list = field(default_factory=list)
 
     @property
     def changed(self):
@@ -100,8 +102,20 @@ def _sync_locked(cohort, folder, report, *, now):
             report.archived.append(name)
 
 
+def waiting_folders(content_dir):
+    """{folder name: its case file names} for folders under `content_dir` that no cohort's
+    address matches yet (e.g. the sample `community-lab/` before anyone made that cohort)."""
+    content_dir = Path(content_dir)
+    if not content_dir.is_dir():
+        return {}
+    taken = {c.slug for c in Cohort.select(Cohort.slug)}
+    return {p.name: [f.name for f in case_files(p)] for p in sorted(content_dir.iterdir())
+            if p.is_dir() and p.name not in taken}
+
+
 def sync_all(content_dir, *, now):
-    """Sync every cohort folder under `content_dir`; folders without a cohort are reported."""
+    """Sync every cohort folder under `content_dir`. A folder no cohort matches yet is not a
+    problem (the sample folder waits for its cohort): its report lists the files `waiting`."""
     content_dir = Path(content_dir)
     reports = []
     folders = sorted(p for p in content_dir.iterdir() if p.is_dir()) if content_dir.is_dir() \
@@ -110,12 +124,9 @@ def sync_all(content_dir, *, now):
     for folder in folders:
         cohort = cohorts.get(folder.name)
         if cohort is None:
-            if case_files(folder):
-                report = SyncReport(folder.name)
-                report.problems.append(ContentProblem(
-                    folder.name + "/", "folder", "matches no cohort.",
-                    f"Create a cohort with the address '{folder.name}', or rename the folder."))
-                reports.append(report)
+            waiting = [p.name for p in case_files(folder)]
+            if waiting:
+                reports.append(SyncReport(folder.name, waiting=waiting))
             continue
         reports.append(sync_cohort(cohort, folder, now=now))
     for slug, cohort in cohorts.items():

@@ -1,6 +1,6 @@
-"""Talks proposed by visitors (SPEC.md "Weekly guest sharing", point 2): a public cohort may
-let people who are not members propose a talk; the host then approves the account as a guest
-(a membership with the role "guest") before giving the talk a week."""
+"""Talks proposed by visitors (docs/rules.md "Weekly guest sharing"): a public cohort may let
+people who are not members propose a talk; the host then approves the account as a guest (a
+membership with the role "guest") before giving the talk a week."""
 from peewee import IntegrityError
 
 from learnclub.db import write_transaction

@@ -1,5 +1,5 @@
-"""Submitting homework (SPEC.md "Homework"): one per learner per case, editable until due,
-accepted and marked late during grace, closed after. Every edit keeps the earlier text."""
+"""Submitting homework (docs/rules.md "Homework"): one per learner per case, editable until
+due, accepted and marked late during grace, closed after. Every edit keeps the earlier text."""
 import re
 
 from peewee import IntegrityError

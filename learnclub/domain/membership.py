@@ -1,4 +1,5 @@
-"""Readmission, and offering free seats to the waitlist (SPEC.md "Participation and removal").
+"""Readmission, and offering free seats to the waitlist (docs/rules.md "Participation and
+removal").
 
 Capacity is never exceeded: seats are counted under the cohort's lock (admission._take_seat).
 """

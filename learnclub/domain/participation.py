@@ -1,4 +1,4 @@
-"""Where misses and removals are decided (SPEC.md "Participation and removal").
+"""Where misses and removals are decided (docs/rules.md "Participation and removal").
 
 A miss: no homework by due + grace (or by the end of a host's extension), no excuse. At the
 cohort's strike limit the learner is removed, with the reason logged and a respectful notice;

@@ -1,4 +1,4 @@
-"""The rhythm of cases (SPEC.md "Cases from Markdown"), as pure functions of times.
+"""The rhythm of cases (docs/rules.md "Cases from Markdown"), as pure functions of times.
 
 A queued case (no publish_at of its own) goes out at the previous publication plus the target
 cadence, at the same local wall-clock time, so 20:00 stays 20:00 across daylight saving. Once

@@ -1,8 +1,9 @@
-"""Weekly guest sharing (SPEC.md): the weeks on the calendar and the talks proposed for them,
-up to being held (the archive is sharing_archive.py). One guest per week is the database's
-rule (a partial unique index on talk.slot_id): of two acceptances for one week at the same
-moment, the second write fails and becomes a Conflict. Deciding and telling are separate:
-these functions return what changed; the caller queues mails (`mail_slot_cancelled`).
+"""Weekly guest sharing (docs/rules.md "Weekly guest sharing"): the weeks on the calendar and
+the talks proposed for them, up to being held (the archive is sharing_archive.py). One guest
+per week is the database's rule (a partial unique index on talk.slot_id): of two acceptances
+for one week at the same moment, the second write fails and becomes a Conflict. Deciding and
+telling are separate: these functions return what changed; the caller queues mails
+(`mail_slot_cancelled`).
 """
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta

@@ -1,6 +1,6 @@
-"""Sharing reminders (SPEC.md "Weekly guest sharing"): the guest 7 days and 2 hours before
-their accepted or confirmed talk (confirm it, send materials), the cohort's members on the
-day (from 09:00 local). Each at most once: the outbox key names talk, kind and person."""
+"""Sharing reminders (docs/rules.md "Weekly guest sharing"): the guest 7 days and 2 hours
+before their accepted or confirmed talk (confirm it, send materials), the cohort's members on
+the day (from 09:00 local). Each at most once: the outbox key names talk, kind and person."""
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 

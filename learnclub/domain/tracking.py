@@ -1,5 +1,5 @@
-"""Who did their homework (SPEC.md "Participation and removal"): the learner × case matrix,
-one case's report, one learner's history, submission rates, featured homework, points.
+"""Who did their homework (docs/rules.md "Participation and removal"): the learner × case
+matrix, one case's report, one learner's history, submission rates, featured homework, points.
 
 Read-only. Each function runs a fixed number of queries, whatever the number of learners
 or cases: rows are loaded in bulk and joined in Python.

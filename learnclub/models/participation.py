@@ -1,5 +1,5 @@
-"""Participation (SPEC.md "Participation and removal"): misses, leave, extensions, and seats
-offered to the waitlist."""
+"""Participation (docs/rules.md "Participation and removal"): misses, leave, extensions, and
+seats offered to the waitlist."""
 from peewee import CharField, DateField, ForeignKeyField, TextField
 
 from learnclub.db import BaseModel

@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import pytest
 
-from learnclub import clock
 from learnclub.models import User
 from tests.factories import make_case, make_cohort, make_member, make_user
+from tests.timeline import START
 
-NOW = clock.now()
+NOW = START  #: where the clock fixture starts every test
 
 
 def _error(response):

@@ -2,12 +2,12 @@
 is stored exactly as sent or refused with the rule's message, and a refusal changes nothing."""
 from datetime import timedelta
 
-from learnclub import clock
 from learnclub.models import Submission, SubmissionRevision
 from tests.factories import make_case, make_cohort, make_member
+from tests.timeline import START
 from tests.web.test_corpora import naughty_strings, refused
 
-NOW = clock.now()
+NOW = START  #: where the clock fixture starts every test
 
 
 def _url(cohort, case):

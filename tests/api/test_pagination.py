@@ -5,14 +5,14 @@ from datetime import timedelta
 
 import pytest
 
-from learnclub import clock
 from learnclub.domain.homework import submit_homework
 from learnclub.domain.sharing import add_one_off_slot
 from learnclub.models import Case, Submission, Talk
 from tests.factories import make_case, make_cohort, make_member
 from tests.query_count import count_queries
+from tests.timeline import START
 
-NOW = clock.now()
+NOW = START  #: where the clock fixture starts every test
 
 
 def _walk(client, url, headers, limit, cursor=None):

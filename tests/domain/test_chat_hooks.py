@@ -2,7 +2,6 @@
 the field at fault and changes nothing; a test post is queued, never sent from the request."""
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -10,10 +9,10 @@ from learnclub.domain import chat_hooks
 from learnclub.domain.errors import DomainError, NotAllowed
 from learnclub.domain.outbox import MAX_ATTEMPTS, enqueue_post
 from learnclub.models import ChatHook, OutboxMessage
+from tests import corpora
 from tests.factories import make_cohort, make_member, make_user
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
-CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
 WECOM = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx"
 FEISHU = "https://open.feishu.cn/open-apis/bot/v2/hook/2f6c-4b1e"
 
@@ -85,7 +84,7 @@ def test_add_hook_by_a_learner_is_not_allowed(cohort):
 
 
 def test_add_hook_labels_from_blns_are_stored_exactly(cohort):
-    labels = [s for s in json.loads((CORPORA / "blns.json").read_text())
+    labels = [s for s in corpora.naughty_strings()
               if s.strip() and len(s) <= chat_hooks.LABEL_MAX]
 
     hooks = [add(cohort, label=label) for label in labels]

@@ -5,7 +5,6 @@ Built from unsaved model rows: these are pure functions of an event's facts."""
 import json
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -14,8 +13,8 @@ from learnclub.domain.chat_hooks import KINDS
 from learnclub.domain.schedule import Slot
 from learnclub.i18n import translations_for
 from learnclub.models import Case, Cohort, ShareSlot, Talk, User
+from tests import corpora
 
-CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
 BASE = "https://learn.example.org"
 PUBLISH = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)  # 20:00 in Shanghai
 START = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)  # Sunday 20:00 in Shanghai
@@ -316,8 +315,8 @@ def test_title_with_a_link_stays_text_in_markdown():
 
 
 def corpus():
-    blns = json.loads((CORPORA / "blns.json").read_text())
-    xss = (CORPORA / "xss-payload-list.txt").read_text().splitlines()
+    blns = corpora.naughty_strings()
+    xss = corpora.xss_payloads()
     return [p for p in blns + xss if p.strip()]
 
 

@@ -1,4 +1,4 @@
-"""Submitting homework through the windows of SPEC.md "Homework", with named phases:
+"""Submitting homework through the windows of docs/rules.md "Homework", with named phases:
 before_publish, open, in_grace, after_grace. Default cohort: due 72 h, grace 12 h."""
 from datetime import timedelta
 

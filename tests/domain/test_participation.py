@@ -1,5 +1,5 @@
-"""Participation and removal (SPEC.md): reminders, misses, removal, leave, extensions,
-readmission and seats for the waitlist, on a real database.
+"""Participation and removal (docs/rules.md "Participation and removal"): reminders, misses,
+removal, leave, extensions, readmission and seats for the waitlist, on a real database.
 
 Named phases of the first case, published at T0 (20:00 in Shanghai) in a cohort with the
 defaults: due 72 h later, 12 h of grace, reminders 24 h and 2 h before due, one strike,

@@ -1,18 +1,15 @@
 """render_markdown: whatever anyone writes comes out as safe HTML, and Markdown still works.
 
-The corpora (Big List of Naughty Strings, an XSS payload list) live in the shared checkout
-beside the repository; CI checks them out, so their absence is a failure, not a skip.
+The corpora (Big List of Naughty Strings, an XSS payload list) live in tests/corpora/ with
+their licences.
 """
-import json
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
 from learnclub.domain.rendering import render_markdown
-
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
+from tests import corpora
 
 FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "style", "svg", "math", "form",
                   "input", "base", "meta", "link"}
@@ -24,21 +21,13 @@ _IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 
-def corpus_path(name):
-    path = CORPORA / name
-    if not path.is_file():
-        pytest.fail(f"Corpus {path.resolve()} is missing: check out the shared/ directory "
-                    f"beside the repository (it is part of CI's checkout).")
-    return path
-
-
 def xss_payloads():
-    lines = corpus_path("xss-payload-list.txt").read_text(encoding="utf-8").splitlines()
+    lines = corpora.xss_payloads()
     return [line for line in lines if line]
 
 
 def naughty_strings():
-    return json.loads(corpus_path("blns.json").read_text(encoding="utf-8"))
+    return corpora.naughty_strings()
 
 
 def url_scheme(value):

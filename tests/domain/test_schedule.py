@@ -19,7 +19,7 @@ from learnclub.domain.schedule import (
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")
-CADENCE = Cadence(SHANGHAI, 3, 4, 5, 72, 12)  # the cohort defaults of SPEC.md
+CADENCE = Cadence(SHANGHAI, 3, 4, 5, 72, 12)  # the defaults (docs/rules.md "Cohort settings")
 
 
 def sh(year, month, day, hour=20, minute=0):

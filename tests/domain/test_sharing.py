@@ -1,6 +1,6 @@
-"""Weekly guest sharing (SPEC.md "Weekly guest sharing"), on a real database: weeks from the
-cohort's rule across daylight saving, one-off, moved and cancelled sessions, proposals, the
-states of a talk, and the numbered archive (第N期).
+"""Weekly guest sharing (docs/rules.md "Weekly guest sharing"), on a real database: weeks from
+the cohort's rule across daylight saving, one-off, moved and cancelled sessions, proposals,
+the states of a talk, and the numbered archive (第N期).
 
 NOW is Monday 23 November 2026, 10:00 in Shanghai. The lab cohort has the defaults: Sunday
 20:00 (12:00 UTC), 60 minutes, 8 weeks ahead, 30 points for a guest share.

@@ -6,14 +6,14 @@ from collections import Counter
 from datetime import timedelta
 from html.parser import HTMLParser
 
-from learnclub import clock
 from learnclub.domain.feedback import add_comment, toggle_featured
 from learnclub.domain.homework import submit_homework
 from learnclub.domain.sharing import generate_slots, propose_talk
 from learnclub.models import ShareSlot
 from tests.factories import make_case, make_cohort, make_member, make_user
+from tests.timeline import START
 
-NOW = clock.now()
+NOW = START  #: where the clock fixture starts every test
 # the same heading and footnote in every document: the worst case for colliding ids
 WRITING = "## 我的三件事\n\n先建群[^1],再[回到开头](#我的三件事)\n\n[^1]: 二十位愿意说话的邻居"
 # the documents a link may not leave: the case body, a homework card, the preview, a proposal

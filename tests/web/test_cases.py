@@ -1,6 +1,6 @@
 """Cases in the browser: who sees which case when, the editor, images, revisions, the schedule.
 
-Pages ask the real clock, so times here are relative to `clock.now()`.
+Every test starts at timeline.START (the clock fixture); times here are relative to it.
 """
 import io
 import json
@@ -8,7 +8,6 @@ import re
 import struct
 import zlib
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,10 +17,14 @@ from learnclub import clock
 from learnclub.domain.cases import archive_case, create_case
 from learnclub.domain.schedule import DEFAULT_PUBLISH_TIME, next_wall_time
 from learnclub.models import Case, CaseFile, CaseRevision
+from tests import corpora
 from tests.factories import PASSWORD, make_cohort, make_member, make_user
+from tests.timeline import START
 
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+#: the evening after the test starts: 20:00 in Shanghai, as the editor's form writes it
+EVENING = (START + timedelta(days=1)).replace(hour=12, minute=0)
+EVENING_FORM = EVENING.astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
 
 
 def png_bytes(width=3, height=2):
@@ -178,7 +181,7 @@ def test_case_list_shows_learner_only_published_cases(cohort, as_learner):
 # The editor ---------------------------------------------------------------------------------
 
 def test_case_editor_host_creates_case_in_cohort_zone(as_host):
-    response = as_host.post("/c/lab/cases/new", data=editor_form(publish_at="2026-12-03T20:00"))
+    response = as_host.post("/c/lab/cases/new", data=editor_form(publish_at=EVENING_FORM))
 
     case = Case.get()
     assert (response.status_code, response.headers["Location"]) == (
@@ -186,12 +189,12 @@ def test_case_editor_host_creates_case_in_cohort_zone(as_host):
     assert {k: v for k, v in case_row(case.id).items() if k != "updated_at"} == {
         "title": "小区生鲜团购", "body_md": "## 第一周做什么\n\n拉群、立规矩、找团长。",
         "homework_prompt": "第一周你会做哪三件事?", "tags": "社群新零售, 生鲜",
-        "publish_at": datetime(2026, 12, 3, 12, 0, tzinfo=UTC), "publish_fixed": True,
+        "publish_at": EVENING, "publish_fixed": True,
         "due_at_fixed": None, "archived_at": None}
 
 
 def test_case_page_chinese_heading_gets_chinese_id(as_host):
-    as_host.post("/c/lab/cases/new", data=editor_form(publish_at="2026-12-03T20:00"))
+    as_host.post("/c/lab/cases/new", data=editor_form(publish_at=EVENING_FORM))
 
     html = html_of(as_host.get(f"/c/lab/cases/{Case.get().id}"))
 
@@ -199,7 +202,7 @@ def test_case_page_chinese_heading_gets_chinese_id(as_host):
 
 
 def test_case_editor_cleared_publish_time_puts_case_back_in_queue(cohort, as_host):
-    case = new_case(cohort, publish_at=datetime(2026, 12, 3, 12, 0, tzinfo=UTC))
+    case = new_case(cohort, publish_at=EVENING)
     before = clock.now()
 
     response = as_host.post(f"/c/lab/cases/{case.id}/edit", data=editor_form(publish_at=""))
@@ -211,11 +214,11 @@ def test_case_editor_cleared_publish_time_puts_case_back_in_queue(cohort, as_hos
 
 
 def test_case_editor_due_before_publish_refused(cohort, as_host):
-    case = new_case(cohort, title="原来的标题", publish_at=datetime(2026, 12, 3, 12, 0, tzinfo=UTC))
+    case = new_case(cohort, title="原来的标题", publish_at=EVENING)
     before = case_row(case.id)
 
     response = as_host.post(f"/c/lab/cases/{case.id}/edit", data=editor_form(
-        title="新标题", publish_at="2026-12-03T20:00", due_at="2026-12-03T19:00"))
+        title="新标题", publish_at=EVENING_FORM, due_at=EVENING_FORM.replace("20:00", "19:00")))
 
     assert response.status_code == 200
     assert errors_of(response, "due_at") == ["The due time must come after the publication time."]
@@ -422,11 +425,7 @@ def test_case_editor_routes_refuse_learner(cohort, as_learner):
 # Every naughty string -----------------------------------------------------------------------
 
 def naughty_strings():
-    path = CORPORA / "blns.json"
-    if not path.is_file():
-        pytest.fail(f"Corpus {path.resolve()} is missing: check out the shared/ directory "
-                    f"beside the repository (it is part of CI's checkout).")
-    strings = json.loads(path.read_text(encoding="utf-8"))
+    strings = corpora.naughty_strings()
     assert len(strings) == 515
     return strings
 

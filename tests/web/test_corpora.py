@@ -3,40 +3,29 @@ typed (or refused with a clear message), shown back escaped; XSS payloads stay t
 
 Many fields go in one request so the 515 strings run in seconds, not minutes.
 """
-import json
 import re
-from pathlib import Path
 
-import pytest
 from argon2 import PasswordHasher
 from argon2.profiles import CHEAPEST
 from markupsafe import escape
 
 from learnclub.domain import cohorts, passwords, profiles
 from learnclub.models import Application, Cohort, OneTimeToken, OutboxMessage, User
+from tests import corpora
 from tests.factories import PASSWORD, default_settings, make_cohort, make_user
 
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
 PROFILE_FIELDS = list(profiles.PROFILE_FIELDS)
 ENGLISH = {"Accept-Language": "en"}
 
 
-def corpus_path(name):
-    path = CORPORA / name
-    if not path.is_file():
-        pytest.fail(f"Corpus {path.resolve()} is missing: check out the shared/ directory "
-                    f"beside the repository (it is part of CI's checkout).")
-    return path
-
-
 def naughty_strings():
-    strings = json.loads(corpus_path("blns.json").read_text(encoding="utf-8"))
+    strings = corpora.naughty_strings()
     assert len(strings) == 515
     return strings
 
 
 def xss_payloads():
-    lines = corpus_path("xss-payload-list.txt").read_text(encoding="utf-8").splitlines()
+    lines = corpora.xss_payloads()
     assert len(lines) == 6613
     return lines
 

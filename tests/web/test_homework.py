@@ -2,12 +2,12 @@
 import re
 from datetime import timedelta
 
-from learnclub import clock
 from learnclub.domain.homework import submit_homework
 from learnclub.models import Comment, Like, Membership, Submission
 from tests.factories import make_case, make_cohort, make_member
+from tests.timeline import START
 
-NOW = clock.now()
+NOW = START  #: where the clock fixture starts every test
 
 
 def _open_case(cohort, **values):

@@ -1,10 +1,8 @@
 """The mail settings page and the one-click unsubscribe page: a GET never changes anything,
 a POST needs no sign-in (and no CSRF token: the signed token is the credential), forged
 links and forged choices are refused with a message, never a server error."""
-import json
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -13,11 +11,11 @@ from learnclub.domain import mail_footer
 from learnclub.domain.mail_preferences import KINDS, preferences_of, set_preferences
 from learnclub.domain.outbox import enqueue_mail, hold_message, mark_sent
 from learnclub.models import MailPreference, OutboxMessage, User
+from tests import corpora
 from tests.factories import PASSWORD, make_user
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 SECRET = "test-secret-key"
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
 INSTANT = dict.fromkeys(KINDS, "instant")
 
 
@@ -74,8 +72,7 @@ def test_settings_page_refuses_a_forged_mode_with_a_message(client, login_as):
 
 
 def _corpus():
-    strings = json.loads((CORPORA / "blns.json").read_text(encoding="utf-8"))
-    payloads = (CORPORA / "xss-payload-list.txt").read_text(encoding="utf-8").splitlines()
+    strings, payloads = corpora.naughty_strings(), corpora.xss_payloads()
     return strings + payloads[:600]
 
 

@@ -3,10 +3,8 @@ guest's own talks, the numbered archive (第N期) with transcripts, revisions an
 who may read it. Pages ask the real clock, so weeks are generated from `clock.now()`; a
 session "has taken place" once its slot's start is moved into the past in the database."""
 import io
-import json
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from markupsafe import escape
@@ -22,9 +20,9 @@ from learnclub.models import (
     TalkPreference,
     TalkRevision,
 )
+from tests import corpora
 from tests.factories import make_cohort, make_member, make_user
 
-BLNS = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "blns.json"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -315,7 +313,7 @@ def chunks(strings, limit):
 
 
 def test_naughty_strings_stored_exactly_and_shown_escaped(lab, client, login_as):
-    strings = [s for s in json.loads(BLNS.read_text(encoding="utf-8")) if "\r" not in s]
+    strings = [s for s in corpora.naughty_strings() if "\r" not in s]
     guest = login_as(guest_in(lab))
     failures = []
     topics = list(chunks(strings, 300))

@@ -1,6 +1,6 @@
-"""The sharing calendar (SPEC.md "Weekly guest sharing"): the weeks ahead for people, and the
-ICS feed at /c/<slug>/calendar.ics for their calendar apps (a member's secret link when the
-cohort is private)."""
+"""The sharing calendar (docs/rules.md "Weekly guest sharing"): the weeks ahead for people,
+and the ICS feed at /c/<slug>/calendar.ics for their calendar apps (a member's secret link
+when the cohort is private)."""
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required

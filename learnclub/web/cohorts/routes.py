@@ -66,10 +66,7 @@ def _import_cases(cohort):
 
 def content_folders_without_cohort():
     """Folder names in content/ that no cohort uses yet: suggestions for a new cohort."""
-    folder = Path(current_app.config["CONTENT_DIR"])
-    taken = {c.slug for c in Cohort.select(Cohort.slug)}
-    return sorted(p.name for p in folder.iterdir()
-                  if p.is_dir() and p.name not in taken) if folder.is_dir() else []
+    return sorted(content_sync.waiting_folders(current_app.config["CONTENT_DIR"]))
 
 
 @bp.get("/c/<slug>/")

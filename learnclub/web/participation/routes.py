@@ -1,6 +1,6 @@
-"""The host's participation page (SPEC.md "Participation and removal"): who the next sweep
-would remove, pausing removals, leave decisions, excuses and extensions, readmission, and
-free seats for the waitlist. Hosts and assistants only."""
+"""The host's participation page (docs/rules.md "Participation and removal"): who the next
+sweep would remove, pausing removals, leave decisions, excuses and extensions, readmission,
+and free seats for the waitlist. Hosts and assistants only."""
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
