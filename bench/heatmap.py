@@ -26,7 +26,7 @@ from flask import Flask, jsonify
 from learnclub import clock, create_app, schema
 from learnclub.config import TestConfig
 from learnclub.db import bind, db
-from learnclub.domain.passwords import hash_password
+from learnclub.domain.accounts.passwords import hash_password
 from learnclub.models import Case, Excuse, Membership, Submission, User
 from tests.factories import default_settings
 
@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def seed(now):
     """The cohort: a host, 500 learners, 60 cases every 4 days, ~85% of homework handed in."""
-    from learnclub.domain.cohorts import create_cohort
+    from learnclub.domain.cohorts.settings import create_cohort
     hashed = hash_password(PASSWORD)
     host = User.create(email="host@bench.example", password_hash=hashed, display_name="群主",
                        can_host=True, created_at=now)
@@ -54,7 +54,8 @@ def seed(now):
                                  "joined_at": start - timedelta(days=1)}
                                 for u in learners]).execute()
         Case.insert_many([{"cohort": cohort, "title": f"案例 {n + 1}", "body_md": "## 正文\n内容",
-                           "homework_prompt": "你会怎么做？", "publish_at": start + timedelta(days=4 * n),
+                           "homework_prompt": "你会怎么做？",
+                           "publish_at": start + timedelta(days=4 * n),
                            "publish_fixed": True, "queue_position": n, "created_at": start,
                            "updated_at": start} for n in range(CASES)]).execute()
         cases = list(Case.select().order_by(Case.publish_at))

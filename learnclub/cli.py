@@ -14,7 +14,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from learnclub import clock, create_app, jobs, schema
 from learnclub.config import Config
 from learnclub.db import connection
-from learnclub.domain import accounts
+from learnclub.domain.accounts import auth as accounts
 
 
 def _settings():
@@ -71,7 +71,7 @@ def _print_setup_link(base_url):
 
 def _explain_waiting_folders(content_dir):
     """Say once, at start, what a content folder without its cohort is for (the sample one)."""
-    from learnclub.domain.content_sync import waiting_folders
+    from learnclub.domain.cases.sync import waiting_folders
     with connection():
         waiting = {name: files for name, files in waiting_folders(content_dir).items() if files}
     for name, files in waiting.items():
@@ -159,7 +159,7 @@ def content_group():
 @with_appcontext
 def content_sync_command():
     """Import content/<cohort-slug>/*.md: new, changed and removed files; report problems."""
-    from learnclub.domain.content_sync import sync_all
+    from learnclub.domain.cases.sync import sync_all
     folder = current_app.config["CONTENT_DIR"]
     with connection():
         reports = sync_all(folder, now=clock.now())
@@ -198,7 +198,7 @@ def participation_group():
 @with_appcontext
 def participation_sweep(dry_run, now_text):
     """Record misses whose grace has ended and remove learners at the strike limit."""
-    from learnclub.domain.participation import sweep_all
+    from learnclub.domain.participation.sweep import sweep_all
     now = _parse_instant(now_text) if now_text else clock.now()
     with connection():
         plans = sweep_all(now=now, base_url=current_app.config["BASE_URL"], dry_run=dry_run)
@@ -237,7 +237,7 @@ def grant_host(email):
 @with_appcontext
 def demo():
     """Fill an empty database with a demo cohort and print the logins."""
-    from learnclub import demo as demo_data
+    from learnclub.demo import community as demo_data
     with connection():
         if not accounts.setup_needed():
             raise click.ClickException("The database already has accounts; `learnclub demo` "

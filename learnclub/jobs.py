@@ -7,23 +7,19 @@ The scheduler runs in one process: `learnclub scheduler`, or embedded in `learnc
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
-from learnclub import chat, clock, mailer
+from learnclub import clock
 from learnclub.db import connection
-from learnclub.domain import (
-    announcements,
-    chat_posts,
-    content_sync,
-    daily_digest,
-    digests,
-    mail_footer,
-    mail_preferences,
-    membership,
-    outbox,
-    participation,
-    reminders,
-    sharing_calendar,
-    sharing_reminders,
-)
+from learnclub.domain.cases import announcements
+from learnclub.domain.cases import sync as content_sync
+from learnclub.domain.participation import readmission as membership
+from learnclub.domain.participation import reminders
+from learnclub.domain.participation import sweep as participation
+from learnclub.domain.reach import chat_posts, daily_digest, digests, mail_footer, outbox
+from learnclub.domain.reach import preferences as mail_preferences
+from learnclub.domain.sharing import calendar as sharing_calendar
+from learnclub.domain.sharing import reminders as sharing_reminders
+from learnclub.outbound import chat
+from learnclub.outbound import mail as mailer
 
 log = logging.getLogger("learnclub.jobs")
 

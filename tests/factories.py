@@ -2,8 +2,8 @@
 import itertools
 from datetime import UTC, datetime
 
-from learnclub.domain import cohorts
-from learnclub.domain.passwords import hash_password
+from learnclub.domain.accounts.passwords import hash_password
+from learnclub.domain.cohorts import settings as cohorts
 from learnclub.models import Application, Cohort, Membership, User
 
 PASSWORD = "correct horse battery staple"
@@ -48,7 +48,7 @@ def make_application(cohort, user=None, **overrides):
 
 def make_case(cohort, *, publish_at=T0, title="案例一", **values):
     """A case with a fixed publication time (default T0, so it is out at any later `now`)."""
-    from learnclub.domain.cases import create_case
+    from learnclub.domain.cases.editing import create_case
     host = cohort.created_by
     fields = {"title": title, "body_md": "## 案例\n正文", "homework_prompt": "你会怎么做？",
               "publish_at": publish_at}

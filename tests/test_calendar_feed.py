@@ -7,14 +7,14 @@ import pytest
 import vobject
 from icalendar import Calendar
 
-from learnclub.domain.sharing import (
+from learnclub.domain.sharing.feed import build_feed
+from learnclub.domain.sharing.talks import (
     accept_talk,
     cancel_slot,
     confirm_talk,
     generate_slots,
     propose_talk,
 )
-from learnclub.domain.sharing_feed import build_feed
 from learnclub.models import ShareSlot
 from tests.factories import make_cohort, make_member, make_user
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from learnclub import jobs
-from learnclub.domain.cases import create_case
+from learnclub.domain.cases.editing import create_case
 from learnclub.models import Case, OutboxMessage, User
 from tests.factories import make_application, make_cohort, make_member, make_user
 from tests.test_concurrency import MAIL_FROM, smtp  # noqa: F401 - the real SMTP server fixture

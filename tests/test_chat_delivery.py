@@ -13,8 +13,8 @@ import pytest
 
 from learnclub import jobs
 from learnclub.config import Config
-from learnclub.domain import chat_hooks, chat_posts
-from learnclub.domain.cases import schedule_of
+from learnclub.domain.cases.editing import schedule_of
+from learnclub.domain.reach import chat_hooks, chat_posts
 from learnclub.models import OutboxMessage
 from tests.factories import make_case, make_cohort, make_user
 from tests.test_concurrency import run_together

@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from learnclub import clock, jobs
-from learnclub.domain import chat_hooks
-from learnclub.domain.chat_hooks import EVENTS
-from learnclub.domain.chat_posts import guest_phase
-from learnclub.domain.homework import submit_homework
-from learnclub.domain.sharing import accept_talk, confirm_talk, generate_slots, propose_talk
-from learnclub.domain.sharing_archive import publish_transcript
+from learnclub.domain.homework.submission import submit_homework
+from learnclub.domain.reach import chat_hooks
+from learnclub.domain.reach.chat_hooks import EVENTS
+from learnclub.domain.reach.chat_posts import guest_phase
+from learnclub.domain.sharing.archive import publish_transcript
+from learnclub.domain.sharing.talks import accept_talk, confirm_talk, generate_slots, propose_talk
 from learnclub.models import OutboxMessage, ShareSlot
 from tests.factories import make_case, make_cohort, make_member, make_user
 

@@ -51,7 +51,7 @@ def test_demo_fills_an_empty_database_and_refuses_twice(runner):
 
 
 def test_jobs_run_due_sends_queued_mail(runner):
-    from learnclub.domain.outbox import enqueue_mail
+    from learnclub.domain.reach.outbox import enqueue_mail
     from tests.factories import T0
     enqueue_mail("test:1", to_addr="a@example.org", subject="你好", body="正文", now=T0)
 

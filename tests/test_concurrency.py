@@ -15,11 +15,11 @@ from aiosmtpd.controller import Controller
 
 from learnclub import jobs
 from learnclub.db import db
-from learnclub.domain.accounts import authenticate
-from learnclub.domain.admission import decide_application
+from learnclub.domain.accounts.auth import authenticate
+from learnclub.domain.accounts.throttle import LIMITS, record_failed_login
+from learnclub.domain.cohorts.admission import decide_application
 from learnclub.domain.errors import Conflict, DomainError, Throttled
-from learnclub.domain.outbox import enqueue_mail
-from learnclub.domain.throttle import LIMITS, record_failed_login
+from learnclub.domain.reach.outbox import enqueue_mail
 from learnclub.models import Application, Membership, OutboxMessage
 from tests.factories import PASSWORD, make_application, make_cohort, make_user
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from learnclub import clock
-from learnclub.domain.content_sync import sync_all, sync_cohort, waiting_folders
+from learnclub.domain.cases.sync import sync_all, sync_cohort, waiting_folders
 from learnclub.models import Case, CaseRevision
 from tests.factories import make_cohort, make_member, make_user
 

@@ -6,8 +6,8 @@ import pytest
 from learnclub import db as database
 from learnclub import schema
 from learnclub.db import db
-from learnclub.demo import create_demo
-from learnclub.domain import accounts
+from learnclub.demo.community import create_demo
+from learnclub.domain.accounts import auth as accounts
 from learnclub.models import Application, Cohort, Membership, MembershipEvent, OutboxMessage, User
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -76,7 +76,7 @@ def test_demo_assistant_and_learner_passwords_sign_in(demo):
 def test_demo_with_the_shipped_cases_has_homework_going_on(tmp_path):
     from pathlib import Path
 
-    from learnclub.domain.participation import plan_sweep
+    from learnclub.domain.participation.sweep import plan_sweep
     from learnclub.models import Case, Comment, Excuse, Submission
     content = Path(__file__).resolve().parent.parent / "content"
     database.bind(f"sqlite:///{tmp_path / 'demo.db'}")
@@ -103,8 +103,8 @@ def test_demo_with_the_shipped_cases_has_homework_going_on(tmp_path):
 def test_demo_with_content_has_guest_sharing_under_way(tmp_path):
     from pathlib import Path
 
-    from learnclub.domain.sharing_archive import archive
-    from learnclub.domain.sharing_review import open_weeks
+    from learnclub.domain.sharing.archive import archive
+    from learnclub.domain.sharing.review import open_weeks
     from learnclub.models import PointEvent, Talk
     content = Path(__file__).resolve().parent.parent / "content"
     database.bind(f"sqlite:///{tmp_path / 'demo.db'}")

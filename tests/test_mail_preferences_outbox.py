@@ -9,9 +9,9 @@ from email import message_from_bytes, policy
 import pytest
 
 from learnclub import jobs
-from learnclub.domain import mail_footer, notices
-from learnclub.domain.mail_preferences import KINDS, set_preferences, unsubscribe
-from learnclub.domain.outbox import enqueue_mail
+from learnclub.domain.reach import mail_footer, notices
+from learnclub.domain.reach.outbox import enqueue_mail
+from learnclub.domain.reach.preferences import KINDS, set_preferences, unsubscribe
 from learnclub.models import Membership, OutboxMessage
 from tests.factories import make_cohort, make_member, make_user
 from tests.query_count import count_queries

@@ -1,8 +1,8 @@
 """Building the mail itself: headers stay valid whatever the names in them."""
 from email import message_from_bytes, policy
 
-from learnclub.mailer import build_message
 from learnclub.models import OutboxMessage
+from learnclub.outbound.mail import build_message
 from tests import corpora
 
 

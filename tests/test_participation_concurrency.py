@@ -17,7 +17,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from learnclub.domain.homework import submit_homework
+from learnclub.domain.homework.submission import submit_homework
 from learnclub.models import ALL, Membership, MembershipEvent, Miss, OutboxMessage, SeatOffer
 from tests.factories import make_application, make_case, make_cohort, make_member, make_user
 from tests.test_concurrency import LEARNCLUB, MAIL_FROM, smtp  # noqa: F401 - SMTP fixture

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from learnclub.db import connection
-from learnclub.domain.outbox import enqueue_mail
+from learnclub.domain.reach.outbox import enqueue_mail
 from learnclub.models import OutboxMessage
 from tests.test_concurrency import smtp  # noqa: F401 - the real SMTP server fixture
 

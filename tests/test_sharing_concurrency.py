@@ -4,8 +4,8 @@ PostgreSQL)."""
 from datetime import UTC, datetime, timedelta
 
 from learnclub.domain.errors import Conflict
-from learnclub.domain.sharing import accept_talk, generate_slots, propose_talk
-from learnclub.domain.sharing_archive import archive, mark_held, publish_transcript
+from learnclub.domain.sharing.archive import archive, mark_held, publish_transcript
+from learnclub.domain.sharing.talks import accept_talk, generate_slots, propose_talk
 from learnclub.models import ArchiveCounter, ShareSlot, Talk
 from tests.factories import make_cohort, make_user
 from tests.test_concurrency import run_together

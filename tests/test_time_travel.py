@@ -35,9 +35,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from learnclub import clock
-from learnclub.domain.homework import submit_homework
-from learnclub.domain.leave import decide_leave, request_leave
-from learnclub.domain.membership import readmit
+from learnclub.domain.homework.submission import submit_homework
+from learnclub.domain.participation.leave import decide_leave, request_leave
+from learnclub.domain.participation.readmission import readmit
 from learnclub.models import (
     Case,
     Excuse,

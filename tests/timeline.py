@@ -10,7 +10,7 @@ after another keep their order) unless a test freezes it (`frozen=True`).
 from datetime import UTC, datetime, timedelta
 
 from learnclub import clock as learnclub_clock
-from learnclub.domain.homework import slot_of
+from learnclub.domain.homework.submission import slot_of
 
 #: Where every test starts unless it travels: a Wednesday, 10:00 in Shanghai, two and a half
 #: weeks after the factories' T0 (2026-11-22 12:00 UTC), so factory-made cases are long closed.

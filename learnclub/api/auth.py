@@ -5,7 +5,7 @@ from flask import current_app, g, request
 from learnclub import clock
 from learnclub.api.errors import ApiError
 from learnclub.api.language import tr
-from learnclub.domain import access_tokens
+from learnclub.domain.accounts import api_tokens as access_tokens
 
 CHALLENGE = 'Bearer realm="learnclub"'
 

@@ -7,10 +7,10 @@ from learnclub.api import bp, serialise
 from learnclub.api.auth import current_user, query
 from learnclub.api.pagination import listing, page_of_list, page_request, time_key
 from learnclub.api.visibility import case_in, cohort_for
-from learnclub.domain import access
-from learnclub.domain.cases import visible_slots
-from learnclub.domain.homework import slot_of
-from learnclub.domain.schedule import window_state
+from learnclub.domain.cases.editing import visible_slots
+from learnclub.domain.cases.schedule import window_state
+from learnclub.domain.cohorts import access
+from learnclub.domain.homework.submission import slot_of
 
 
 def _key(slot):

@@ -6,7 +6,7 @@ from learnclub.api import bp, serialise
 from learnclub.api.auth import current_user, query
 from learnclub.api.pagination import keyset, listing, page_of_rows, page_request
 from learnclub.api.visibility import cohort_for, readable_cohort
-from learnclub.domain.participation import standing_of
+from learnclub.domain.participation.sweep import standing_of
 from learnclub.models import Case, Cohort, Membership, Submission, User
 
 

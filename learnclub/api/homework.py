@@ -11,10 +11,10 @@ from learnclub.api.errors import ApiError
 from learnclub.api.language import tr
 from learnclub.api.pagination import keyset, listing, page_of_rows, page_request
 from learnclub.api.visibility import case_in, cohort_for, not_found, visible_cohort
-from learnclub.domain import access
-from learnclub.domain.cases import MAX_ID
+from learnclub.domain.cases.editing import MAX_ID
+from learnclub.domain.cohorts import access
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed, NotFound
-from learnclub.domain.homework import submit_homework
+from learnclub.domain.homework.submission import submit_homework
 from learnclub.models import Case, Submission, User
 
 

@@ -7,7 +7,7 @@ from learnclub.api import bp
 from learnclub.api.auth import public
 from learnclub.api.openapi_schemas import SCHEMAS, ref
 from learnclub.api.pagination import CURSOR_PATTERNS, MAX_LIMIT
-from learnclub.domain.cases import MAX_ID
+from learnclub.domain.cases.editing import MAX_ID
 
 ERRORS = {
     400: "A parameter or the body is malformed, or a parameter is unknown (`field` names "

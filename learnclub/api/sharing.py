@@ -15,7 +15,7 @@ from learnclub.api.pagination import (
     time_key,
 )
 from learnclub.api.visibility import readable_cohort
-from learnclub.domain.sharing_calendar import calendar_weeks
+from learnclub.domain.sharing.calendar import calendar_weeks
 from learnclub.models import ShareSlot, Talk, User
 
 

@@ -3,8 +3,8 @@ not found by outsiders (its existence is not revealed), a public one is; then th
 `access.require` as the web page; a case as the case page finds it."""
 from learnclub.api.errors import ApiError
 from learnclub.api.language import tr
-from learnclub.domain import access
-from learnclub.domain.cases import readable_case
+from learnclub.domain.cases.editing import readable_case
+from learnclub.domain.cohorts import access
 from learnclub.models import Cohort
 
 

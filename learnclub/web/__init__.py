@@ -4,7 +4,7 @@ from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 from markupsafe import Markup
 
-from learnclub.domain import accounts
+from learnclub.domain.accounts import auth as accounts
 from learnclub.domain.rendering import render_markdown
 
 login_manager = LoginManager()

@@ -32,7 +32,7 @@ def cohort_for(slug, action):
     403 page that explains, or 404)."""
     from flask_login import current_user
 
-    from learnclub.domain import access
+    from learnclub.domain.cohorts import access
     cohort = cohort_or_404(slug)
     access.require(current_user, action, cohort, tr=tr)
     return cohort

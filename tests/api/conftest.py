@@ -2,7 +2,7 @@
 import pytest
 
 from learnclub import clock
-from learnclub.domain.access_tokens import create_token
+from learnclub.domain.accounts.api_tokens import create_token
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from learnclub.domain.homework import submit_homework
-from learnclub.domain.sharing import add_one_off_slot
+from learnclub.domain.homework.submission import submit_homework
+from learnclub.domain.sharing.talks import add_one_off_slot
 from learnclub.models import Case, Submission, Talk
 from tests.factories import make_case, make_cohort, make_member
 from tests.query_count import count_queries

@@ -2,8 +2,8 @@
 the same published-or-staff rule for cases, own homework for learners (removed ones too)."""
 from datetime import timedelta
 
-from learnclub.domain.cases import archive_case
-from learnclub.domain.homework import submit_homework
+from learnclub.domain.cases.editing import archive_case
+from learnclub.domain.homework.submission import submit_homework
 from learnclub.models import Membership
 from tests.factories import make_case, make_cohort, make_member, make_user
 from tests.timeline import START

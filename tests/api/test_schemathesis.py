@@ -18,9 +18,9 @@ from schemathesis.config import SchemathesisConfig
 
 from learnclub import clock
 from learnclub.api.openapi import document
-from learnclub.domain.access_tokens import create_token
-from learnclub.domain.homework import submit_homework
-from learnclub.domain.sharing import add_one_off_slot
+from learnclub.domain.accounts.api_tokens import create_token
+from learnclub.domain.homework.submission import submit_homework
+from learnclub.domain.sharing.talks import add_one_off_slot
 from learnclub.models import Talk
 from tests.factories import make_case, make_cohort, make_member
 

@@ -8,7 +8,7 @@ from markupsafe import escape
 
 from learnclub import clock
 from learnclub.db import db
-from learnclub.domain import access_tokens
+from learnclub.domain.accounts import api_tokens as access_tokens
 from learnclub.domain.errors import DomainError, NotAllowed
 from learnclub.models import AccessToken
 from tests.factories import T0, make_case, make_cohort, make_member, make_user

@@ -15,10 +15,15 @@ from playwright.sync_api import expect
 
 from learnclub import clock
 from learnclub.db import connection
-from learnclub.domain import access_tokens, chat_hooks, feedback, homework, profiles, sharing
-from learnclub.domain.mail_footer import unsubscribe_url
-from learnclub.domain.outbox import claim_message, mark_failed, mark_sent
-from learnclub.domain.sharing_archive import publish_transcript
+from learnclub.domain.accounts import api_tokens as access_tokens
+from learnclub.domain.accounts import profiles
+from learnclub.domain.homework import feedback
+from learnclub.domain.homework import submission as homework
+from learnclub.domain.reach import chat_hooks
+from learnclub.domain.reach.mail_footer import unsubscribe_url
+from learnclub.domain.reach.outbox import claim_message, mark_failed, mark_sent
+from learnclub.domain.sharing import talks as sharing
+from learnclub.domain.sharing.archive import publish_transcript
 from learnclub.models import Membership, OutboxMessage, Submission
 from tests.browser.conftest import VIEWPORTS, Tab
 from tests.browser.test_participation_journey import sign_in

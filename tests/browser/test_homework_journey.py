@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from learnclub import clock
 from learnclub.db import connection
-from learnclub.domain.homework import count_length
+from learnclub.domain.homework.submission import count_length
 from learnclub.i18n import translations_for
 from learnclub.models import Case, Comment, Like, Submission
 from tests.factories import PASSWORD, make_case, make_cohort, make_member, make_user

@@ -16,8 +16,8 @@ from playwright.sync_api import expect
 
 from learnclub import clock, jobs
 from learnclub.db import connection
-from learnclub.domain.cases import schedule_of
-from learnclub.domain.missing_list import missing_list_text
+from learnclub.domain.cases.editing import schedule_of
+from learnclub.domain.participation.missing_list import missing_list_text
 from learnclub.models import ChatHook, Membership, Submission
 from tests.browser.test_participation_journey import sign_in
 from tests.chat_receiver import running_receiver

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from learnclub import clock
 from learnclub.db import db
-from learnclub.domain.accounts import issue_setup_token
+from learnclub.domain.accounts.auth import issue_setup_token
 from learnclub.models import OutboxMessage
 
 pytestmark = pytest.mark.browser

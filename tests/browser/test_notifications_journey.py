@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 
 from learnclub import clock, jobs
 from learnclub.db import connection
-from learnclub.domain.mail_preferences import KINDS, preferences_of
-from learnclub.domain.outbox import enqueue_mail
+from learnclub.domain.reach.outbox import enqueue_mail
+from learnclub.domain.reach.preferences import KINDS, preferences_of
 from learnclub.models import User
 from tests.factories import PASSWORD, make_cohort, make_member, make_user
 from tests.test_concurrency import smtp  # noqa: F401 - the real SMTP server fixture

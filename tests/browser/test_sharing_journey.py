@@ -19,7 +19,8 @@ from playwright.sync_api import expect
 
 from learnclub import clock, jobs
 from learnclub.db import connection
-from learnclub.domain import admission, sharing
+from learnclub.domain.cohorts import admission
+from learnclub.domain.sharing import talks as sharing
 from learnclub.models import Membership, OutboxMessage, PointEvent, ShareSlot, Talk, User
 from tests.factories import PASSWORD, make_cohort, make_user
 

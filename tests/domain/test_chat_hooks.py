@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from learnclub.domain import chat_hooks
 from learnclub.domain.errors import DomainError, NotAllowed
-from learnclub.domain.outbox import MAX_ATTEMPTS, enqueue_post
+from learnclub.domain.reach import chat_hooks
+from learnclub.domain.reach.outbox import MAX_ATTEMPTS, enqueue_post
 from learnclub.models import ChatHook, OutboxMessage
 from tests import corpora
 from tests.factories import make_cohort, make_member, make_user

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from learnclub.domain import chat_messages
-from learnclub.domain.chat_hooks import KINDS
-from learnclub.domain.schedule import Slot
+from learnclub.domain.cases.schedule import Slot
+from learnclub.domain.reach import chat_messages
+from learnclub.domain.reach.chat_hooks import KINDS
 from learnclub.i18n import translations_for
 from learnclub.models import Case, Cohort, ShareSlot, Talk, User
 from tests import corpora

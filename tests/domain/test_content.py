@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from learnclub.domain.content import MAX_BYTES, ContentProblem, parse_case_file
+from learnclub.domain.cases.case_file import MAX_BYTES, ContentProblem, parse_case_file
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SHIPPED = sorted((Path(__file__).parents[2] / "content" / "community-lab").glob("*.md"))

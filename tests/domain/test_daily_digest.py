@@ -2,10 +2,10 @@
 one mail, each held row marked once; the zone is their earliest active cohort's."""
 from datetime import UTC, date, datetime, timedelta
 
-from learnclub.domain.daily_digest import digest_day, send_daily_digests
-from learnclub.domain.mail_preferences import set_preferences
-from learnclub.domain.outbox import enqueue_mail, hold_message
-from learnclub.domain.profiles import zones_of
+from learnclub.domain.accounts.profiles import zones_of
+from learnclub.domain.reach.daily_digest import digest_day, send_daily_digests
+from learnclub.domain.reach.outbox import enqueue_mail, hold_message
+from learnclub.domain.reach.preferences import set_preferences
 from learnclub.models import Membership, OutboxMessage, User
 from tests.factories import T0, make_cohort, make_user
 

@@ -4,11 +4,11 @@ from datetime import timedelta
 
 import pytest
 
-from learnclub.domain import feedback
-from learnclub.domain.digests import send_activity_digests
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed, NotFound
-from learnclub.domain.homework import count_length, submit_homework
-from learnclub.domain.progress import learner_progress
+from learnclub.domain.homework import feedback
+from learnclub.domain.homework.progress import learner_progress
+from learnclub.domain.homework.submission import count_length, submit_homework
+from learnclub.domain.reach.digests import send_activity_digests
 from learnclub.models import (
     Comment,
     Notification,

@@ -5,10 +5,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from itsdangerous import URLSafeSerializer
 
-from learnclub.domain import mail_footer, notices
-from learnclub.domain.cases import schedule_of
+from learnclub.domain.cases.editing import schedule_of
 from learnclub.domain.errors import DomainError, NotFound
-from learnclub.domain.mail_preferences import (
+from learnclub.domain.reach import mail_footer, notices
+from learnclub.domain.reach.outbox import enqueue_mail, hold_message
+from learnclub.domain.reach.preferences import (
     KINDS,
     decide,
     preferences_of,
@@ -16,8 +17,7 @@ from learnclub.domain.mail_preferences import (
     set_preferences,
     unsubscribe,
 )
-from learnclub.domain.outbox import enqueue_mail, hold_message
-from learnclub.domain.sharing import (
+from learnclub.domain.sharing.talks import (
     accept_talk,
     cancel_slot,
     generate_slots,

@@ -3,8 +3,8 @@ from datetime import timedelta
 
 import pytest
 
-from learnclub.domain.cases import schedule_of
-from learnclub.domain.missing_list import missing_list_text, still_to_write
+from learnclub.domain.cases.editing import schedule_of
+from learnclub.domain.participation.missing_list import missing_list_text, still_to_write
 from learnclub.models import Excuse, Membership, Submission
 from tests.factories import T0, make_case, make_cohort, make_member, make_user
 

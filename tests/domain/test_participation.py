@@ -10,11 +10,20 @@ from datetime import date, timedelta
 import pytest
 
 from learnclub.domain.errors import Conflict, DomainError
-from learnclub.domain.homework import submit_homework
-from learnclub.domain.leave import decide_leave, excuse_learner, grant_extension, request_leave
-from learnclub.domain.membership import answer_seat_offer, expire_seat_offers, readmit
-from learnclub.domain.participation import sweep_all
-from learnclub.domain.reminders import send_reminders
+from learnclub.domain.homework.submission import submit_homework
+from learnclub.domain.participation.leave import (
+    decide_leave,
+    excuse_learner,
+    grant_extension,
+    request_leave,
+)
+from learnclub.domain.participation.readmission import (
+    answer_seat_offer,
+    expire_seat_offers,
+    readmit,
+)
+from learnclub.domain.participation.reminders import send_reminders
+from learnclub.domain.participation.sweep import sweep_all
 from learnclub.models import (
     Application,
     Case,

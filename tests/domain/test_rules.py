@@ -3,12 +3,12 @@ from datetime import timedelta
 
 import pytest
 
-from learnclub.domain import throttle
-from learnclub.domain.cohorts import validate_settings
+from learnclub.domain.accounts import throttle
+from learnclub.domain.accounts.passwords import check_password_rule, hash_password, verify_password
+from learnclub.domain.accounts.tokens import issue_token, use_token
+from learnclub.domain.cohorts.settings import validate_settings
 from learnclub.domain.errors import Conflict, DomainError, Throttled
-from learnclub.domain.passwords import check_password_rule, hash_password, verify_password
 from learnclub.domain.text import check_text
-from learnclub.domain.tokens import issue_token, use_token
 from learnclub.models import LoginAttempt
 from tests.factories import T0, default_settings
 

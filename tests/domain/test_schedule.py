@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from learnclub.domain.schedule import (
+from learnclub.domain.cases.schedule import (
     Cadence,
     add_local_days,
     build_schedule,

@@ -12,9 +12,10 @@ import pytest
 from peewee import IntegrityError
 
 from learnclub.db import db
-from learnclub.domain.cohorts import delete_cohort
+from learnclub.domain.cohorts.settings import delete_cohort
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed
-from learnclub.domain.sharing import (
+from learnclub.domain.sharing.archive import archive, mark_held, publish_transcript
+from learnclub.domain.sharing.talks import (
     accept_talk,
     add_one_off_slot,
     cancel_slot,
@@ -28,7 +29,6 @@ from learnclub.domain.sharing import (
     propose_talk,
     withdraw_talk,
 )
-from learnclub.domain.sharing_archive import archive, mark_held, publish_transcript
 from learnclub.models import (
     OutboxMessage,
     PointEvent,

@@ -4,7 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from learnclub.domain.sharing import (
+from learnclub.domain.sharing.reminders import send_sharing_reminders
+from learnclub.domain.sharing.talks import (
     accept_talk,
     cancel_slot,
     confirm_talk,
@@ -12,7 +13,6 @@ from learnclub.domain.sharing import (
     propose_talk,
     withdraw_talk,
 )
-from learnclub.domain.sharing_reminders import send_sharing_reminders
 from learnclub.models import OutboxMessage, ShareSlot
 from tests.factories import make_cohort, make_member, make_user
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from learnclub.domain import tracking
-from learnclub.domain.cases import create_case
+from learnclub.domain.cases.editing import create_case
 from learnclub.domain.errors import DomainError, NotFound
+from learnclub.domain.participation import tracking
 from learnclub.models import Excuse, Membership, PointEvent, Submission
 from tests.factories import T0, make_cohort, make_member, make_user
 from tests.query_count import count_queries

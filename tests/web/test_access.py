@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 
 from learnclub import clock
-from learnclub.domain.access_tokens import create_token
-from learnclub.domain.cases import create_case
-from learnclub.domain.sharing import generate_slots, propose_talk
+from learnclub.domain.accounts.api_tokens import create_token
+from learnclub.domain.cases.editing import create_case
+from learnclub.domain.sharing.talks import generate_slots, propose_talk
 from learnclub.models import (
     Application,
     Case,

@@ -6,9 +6,9 @@ from collections import Counter
 from datetime import timedelta
 from html.parser import HTMLParser
 
-from learnclub.domain.feedback import add_comment, toggle_featured
-from learnclub.domain.homework import submit_homework
-from learnclub.domain.sharing import generate_slots, propose_talk
+from learnclub.domain.homework.feedback import add_comment, toggle_featured
+from learnclub.domain.homework.submission import submit_homework
+from learnclub.domain.sharing.talks import generate_slots, propose_talk
 from learnclub.models import ShareSlot
 from tests.factories import make_case, make_cohort, make_member, make_user
 from tests.timeline import START

@@ -3,8 +3,8 @@ import re
 
 from learnclub import clock
 from learnclub.db import db
-from learnclub.domain import accounts
-from learnclub.domain.passwords import verify_password
+from learnclub.domain.accounts import auth as accounts
+from learnclub.domain.accounts.passwords import verify_password
 from learnclub.models import LoginSession, OutboxMessage, User
 from tests.factories import PASSWORD, make_user
 

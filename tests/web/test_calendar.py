@@ -7,7 +7,7 @@ import pytest
 from icalendar import Calendar
 
 from learnclub import clock
-from learnclub.domain.sharing import accept_talk, generate_slots, propose_talk
+from learnclub.domain.sharing.talks import accept_talk, generate_slots, propose_talk
 from learnclub.models import CalendarToken, Membership, OutboxMessage, ShareSlot, Talk
 from tests.factories import make_cohort, make_member, make_user
 from tests.query_count import count_queries

@@ -14,8 +14,8 @@ import pytest
 from markupsafe import escape
 
 from learnclub import clock
-from learnclub.domain.cases import archive_case, create_case
-from learnclub.domain.schedule import DEFAULT_PUBLISH_TIME, next_wall_time
+from learnclub.domain.cases.editing import archive_case, create_case
+from learnclub.domain.cases.schedule import DEFAULT_PUBLISH_TIME, next_wall_time
 from learnclub.models import Case, CaseFile, CaseRevision
 from tests import corpora
 from tests.factories import PASSWORD, make_cohort, make_member, make_user

@@ -9,7 +9,8 @@ from argon2 import PasswordHasher
 from argon2.profiles import CHEAPEST
 from markupsafe import escape
 
-from learnclub.domain import cohorts, passwords, profiles
+from learnclub.domain.accounts import passwords, profiles
+from learnclub.domain.cohorts import settings as cohorts
 from learnclub.models import Application, Cohort, OneTimeToken, OutboxMessage, User
 from tests import corpora
 from tests.factories import PASSWORD, default_settings, make_cohort, make_user

@@ -16,7 +16,7 @@ from argon2.profiles import CHEAPEST
 from markupsafe import escape
 
 from learnclub import clock
-from learnclub.domain.homework import count_length, submit_homework
+from learnclub.domain.homework.submission import count_length, submit_homework
 from learnclub.domain.rendering import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 from learnclub.models import Case, Comment, Submission
 from tests.factories import PASSWORD, make_case, make_cohort, make_member, make_user

@@ -7,9 +7,9 @@ import pytest
 from PIL import Image
 
 from learnclub import clock
-from learnclub.domain import photos
-from learnclub.domain.sharing import accept_talk, generate_slots
-from learnclub.domain.sharing_archive import publish_transcript
+from learnclub.domain.accounts import photos
+from learnclub.domain.sharing.archive import publish_transcript
+from learnclub.domain.sharing.talks import accept_talk, generate_slots
 from learnclub.models import Membership, MembershipEvent, ShareSlot, Talk, User
 from tests.factories import make_cohort, make_member, make_user
 

@@ -2,7 +2,7 @@
 import re
 from datetime import timedelta
 
-from learnclub.domain.homework import submit_homework
+from learnclub.domain.homework.submission import submit_homework
 from learnclub.models import Comment, Like, Membership, Submission
 from tests.factories import make_case, make_cohort, make_member
 from tests.timeline import START

@@ -13,9 +13,9 @@ import pytest
 from markupsafe import Markup, escape
 
 from learnclub import clock, jobs
-from learnclub.domain import outbox
-from learnclub.domain.chat_hooks import add_hook
-from learnclub.domain.outbox import MAX_ATTEMPTS
+from learnclub.domain.reach import outbox
+from learnclub.domain.reach.chat_hooks import add_hook
+from learnclub.domain.reach.outbox import MAX_ATTEMPTS
 from learnclub.models import ChatHook, OutboxMessage
 from tests.chat_receiver import running_receiver
 from tests.factories import PASSWORD, make_cohort, make_member, make_user

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from learnclub.domain.cases import schedule_of
-from learnclub.domain.missing_list import missing_list_text
+from learnclub.domain.cases.editing import schedule_of
+from learnclub.domain.participation.missing_list import missing_list_text
 from tests.domain.test_tracking import excuse, hand_in
 from tests.factories import T0, make_case, make_cohort, make_member, make_user
 from tests.query_count import count_queries

@@ -7,9 +7,9 @@ from urllib.parse import quote
 
 import pytest
 
-from learnclub.domain import mail_footer
-from learnclub.domain.mail_preferences import KINDS, preferences_of, set_preferences
-from learnclub.domain.outbox import enqueue_mail, hold_message, mark_sent
+from learnclub.domain.reach import mail_footer
+from learnclub.domain.reach.outbox import enqueue_mail, hold_message, mark_sent
+from learnclub.domain.reach.preferences import KINDS, preferences_of, set_preferences
 from learnclub.models import MailPreference, OutboxMessage, User
 from tests import corpora
 from tests.factories import PASSWORD, make_user

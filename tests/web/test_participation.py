@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from learnclub import clock
-from learnclub.domain import membership as seats
-from learnclub.domain import participation
-from learnclub.domain.leave import request_leave
+from learnclub.domain.participation import readmission as seats
+from learnclub.domain.participation import sweep as participation
+from learnclub.domain.participation.leave import request_leave
 from learnclub.models import (
     Case,
     Cohort,

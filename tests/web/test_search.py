@@ -6,8 +6,8 @@ import re
 import pytest
 
 from learnclub import clock
-from learnclub.domain.search import search, snippet
-from learnclub.domain.sharing_archive import publish_transcript
+from learnclub.domain.search.queries import search, snippet
+from learnclub.domain.sharing.archive import publish_transcript
 from learnclub.models import Case, Submission, Talk
 from tests.factories import T0, make_case, make_cohort, make_member, make_user
 from tests.query_count import count_queries

@@ -10,8 +10,8 @@ import pytest
 from markupsafe import escape
 
 from learnclub import clock
-from learnclub.domain import talk_files
-from learnclub.domain.sharing import generate_slots
+from learnclub.domain.sharing import slides as talk_files
+from learnclub.domain.sharing.talks import generate_slots
 from learnclub.models import (
     OutboxMessage,
     PointEvent,

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from peewee import fn
 
 from learnclub import clock
-from learnclub.domain import admission
+from learnclub.domain.cohorts import admission
 from learnclub.domain.errors import DomainError
 from learnclub.models import Application, User
 from learnclub.web.admission import bp

@@ -6,9 +6,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from learnclub import clock
-from learnclub.domain import accounts, profiles
+from learnclub.domain.accounts import auth as accounts
+from learnclub.domain.accounts import profiles
+from learnclub.domain.accounts.tokens import peek_token
 from learnclub.domain.errors import DomainError
-from learnclub.domain.tokens import peek_token
 from learnclub.i18n import LOCALES
 from learnclub.web.auth import bp
 from learnclub.web.auth.forms import (

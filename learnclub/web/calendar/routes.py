@@ -6,7 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain import access, sharing_calendar, sharing_feed
+from learnclub.domain.cohorts import access
+from learnclub.domain.sharing import calendar as sharing_calendar
+from learnclub.domain.sharing import feed as sharing_feed
 from learnclub.web.calendar import bp
 from learnclub.web.calendar.grid import month_grid
 from learnclub.web.cohorts.forms import PlainForm

@@ -9,8 +9,9 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain import sharing, sharing_calendar
 from learnclub.domain.errors import DomainError
+from learnclub.domain.sharing import calendar as sharing_calendar
+from learnclub.domain.sharing import talks as sharing
 from learnclub.models import ShareSlot
 from learnclub.web.calendar import bp
 from learnclub.web.calendar.forms import SlotForm

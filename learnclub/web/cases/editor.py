@@ -9,11 +9,12 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from learnclub import clock
-from learnclub.domain import case_files, cases
-from learnclub.domain.content import ContentProblem, parse_case_file
+from learnclub.domain.cases import editing as cases
+from learnclub.domain.cases import images as case_files
+from learnclub.domain.cases.case_file import ContentProblem, parse_case_file
+from learnclub.domain.cases.schedule import Cadence, queue_warning, runs_dry_at
 from learnclub.domain.errors import DomainError
 from learnclub.domain.rendering import render_markdown
-from learnclub.domain.schedule import Cadence, queue_warning, runs_dry_at
 from learnclub.models import Case, CaseFile, CaseRevision
 from learnclub.web.cases import bp
 from learnclub.web.cases.forms import CaseForm, ImageForm

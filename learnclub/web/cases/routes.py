@@ -5,11 +5,11 @@ from flask import abort, current_app, render_template, send_from_directory
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain import access
-from learnclub.domain.case_files import content_file_type
-from learnclub.domain.cases import readable_case, schedule_of, visible_slots
-from learnclub.domain.progress import learner_progress
-from learnclub.domain.schedule import window_state
+from learnclub.domain.cases.editing import readable_case, schedule_of, visible_slots
+from learnclub.domain.cases.images import content_file_type
+from learnclub.domain.cases.schedule import window_state
+from learnclub.domain.cohorts import access
+from learnclub.domain.homework.progress import learner_progress
 from learnclub.models import CaseFile
 from learnclub.web.cases import bp
 from learnclub.web.common import cohort_or_404, tr

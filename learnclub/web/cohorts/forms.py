@@ -70,7 +70,7 @@ class CohortForm(FlaskForm):
         self.timezone.choices = _timezones()
 
     def settings(self):
-        from learnclub.domain.cohorts import SETTING_FIELDS
+        from learnclub.domain.cohorts.settings import SETTING_FIELDS
         return {name: getattr(self, name).data for name in SETTING_FIELDS}
 
 

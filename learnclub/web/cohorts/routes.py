@@ -7,9 +7,13 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain import access, admission, cohorts, content_sync, profiles, sharing
+from learnclub.domain.accounts import profiles
+from learnclub.domain.cases import sync as content_sync
+from learnclub.domain.cohorts import access, admission
+from learnclub.domain.cohorts import settings as cohorts
 from learnclub.domain.errors import DomainError
-from learnclub.domain.progress import learner_progress
+from learnclub.domain.homework.progress import learner_progress
+from learnclub.domain.sharing import talks as sharing
 from learnclub.models import Application, Cohort, Invite, Membership
 from learnclub.web.cohorts import bp
 from learnclub.web.cohorts.forms import CohortForm, InviteForm, NewCohortForm, PlainForm, RoleForm

@@ -2,7 +2,7 @@
 them. A fixed number of queries, however many learners write."""
 from peewee import fn
 
-from learnclub.domain.homework import may_read_peers
+from learnclub.domain.homework.submission import may_read_peers
 from learnclub.models import Comment, Excuse, LeaveRequest, Like, Submission, User
 from learnclub.web.homework.forms import CommentForm, HomeworkForm
 

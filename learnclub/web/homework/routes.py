@@ -5,9 +5,11 @@ from flask_login import current_user, login_required
 from peewee import JOIN
 
 from learnclub import clock
-from learnclub.domain import access, feedback, homework
+from learnclub.domain.cohorts import access
 from learnclub.domain.errors import DomainError, NotAllowed
-from learnclub.domain.progress import learner_progress
+from learnclub.domain.homework import feedback
+from learnclub.domain.homework import submission as homework
+from learnclub.domain.homework.progress import learner_progress
 from learnclub.domain.rendering import render_markdown
 from learnclub.models import Case, Comment, LeaveRequest, Membership, Submission, User
 from learnclub.web.cases import routes as case_pages  # the case page shows homework

@@ -3,7 +3,7 @@ body and signature, the events, and the JSON API with a personal access token.""
 from flask import current_app, render_template, url_for
 from flask_babel import get_locale
 
-from learnclub.domain import chat_hooks
+from learnclub.domain.reach import chat_hooks
 from learnclub.web.common import base_url
 from learnclub.web.integrations import bp
 from learnclub.web.integrations.words import EVENT_WORDS

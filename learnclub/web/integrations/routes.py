@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain import chat_hooks
 from learnclub.domain.errors import DomainError
+from learnclub.domain.reach import chat_hooks
 from learnclub.models import ChatHook
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import base_url, cohort_for, show_error, tr

@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 
-from learnclub.domain import chat_hooks
+from learnclub.domain.reach import chat_hooks
 
 KIND_WORDS = {
     "wecom": _l("WeCom group robot (企业微信群机器人)"),

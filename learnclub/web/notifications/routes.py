@@ -4,8 +4,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain import mail_footer, mail_preferences
 from learnclub.domain.errors import DomainError
+from learnclub.domain.reach import mail_footer
+from learnclub.domain.reach import preferences as mail_preferences
 from learnclub.web import csrf
 from learnclub.web.common import show_error, tr
 from learnclub.web.notifications import bp

@@ -3,10 +3,10 @@ size of the cohort: the dry run, leave requests waiting, removed learners, the c
 waitlist and its live seat offers."""
 from peewee import JOIN, fn
 
-from learnclub.domain import participation
-from learnclub.domain.admission import seats_taken
-from learnclub.domain.cases import schedule_of
-from learnclub.domain.schedule import window_state
+from learnclub.domain.cases.editing import schedule_of
+from learnclub.domain.cases.schedule import window_state
+from learnclub.domain.cohorts.admission import seats_taken
+from learnclub.domain.participation import sweep as participation
 from learnclub.models import Application, Case, LeaveRequest, Membership, Miss, SeatOffer, User
 from learnclub.web.participation.forms import ExcuseForm, ExtensionForm, PauseForm, ReadmitForm
 

@@ -5,8 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain import leave, membership
 from learnclub.domain.errors import DomainError, NotAllowed
+from learnclub.domain.participation import leave
+from learnclub.domain.participation import readmission as membership
 from learnclub.models import SeatOffer
 from learnclub.web.cases import routes as case_pages
 from learnclub.web.common import base_url, cohort_for, tr

@@ -10,8 +10,10 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain import leave, membership, participation
 from learnclub.domain.errors import DomainError
+from learnclub.domain.participation import leave
+from learnclub.domain.participation import readmission as membership
+from learnclub.domain.participation import sweep as participation
 from learnclub.models import Case, LeaveRequest, Membership
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import base_url, cohort_for, tr

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from learnclub.domain import access, participation
+from learnclub.domain.cohorts import access
+from learnclub.domain.participation import sweep as participation
 
 
 @dataclass

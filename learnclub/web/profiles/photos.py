@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from learnclub.domain import photos
+from learnclub.domain.accounts import photos
 from learnclub.domain.errors import DomainError
 from learnclub.models import User
 from learnclub.web.cohorts.forms import PlainForm

@@ -3,7 +3,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from learnclub.domain import profiles
+from learnclub.domain.accounts import profiles
 from learnclub.domain.errors import DomainError
 from learnclub.models import Cohort, LoginSession, Membership, User
 from learnclub.web.cohorts.forms import PlainForm

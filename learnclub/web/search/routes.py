@@ -4,7 +4,7 @@ from flask import render_template, request
 from flask_login import current_user
 
 from learnclub import clock
-from learnclub.domain.search import QUERY_MAX, search
+from learnclub.domain.search.queries import QUERY_MAX, search
 from learnclub.web.search import bp
 from learnclub.web.sharing.archive import readable_cohort
 

@@ -3,9 +3,13 @@ its transcript, recording and slides, and a guest's sessions. Public for public 
 from flask import abort, render_template, request, send_file
 from flask_login import current_user, login_required
 
-from learnclub.domain import access, guest_proposals, photos, sharing_review, talk_files
-from learnclub.domain.sharing_archive import archive as archive_entries
-from learnclub.domain.sharing_archive import guest_sessions
+from learnclub.domain.accounts import photos
+from learnclub.domain.cohorts import access
+from learnclub.domain.sharing import proposals as guest_proposals
+from learnclub.domain.sharing import review as sharing_review
+from learnclub.domain.sharing import slides as talk_files
+from learnclub.domain.sharing.archive import archive as archive_entries
+from learnclub.domain.sharing.archive import guest_sessions
 from learnclub.models import Membership, Talk, User
 from learnclub.web.common import cohort_or_404, tr
 from learnclub.web.sharing import bp

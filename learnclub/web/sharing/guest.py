@@ -5,8 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain import access, sharing, sharing_review
+from learnclub.domain.cohorts import access
 from learnclub.domain.errors import DomainError
+from learnclub.domain.sharing import review as sharing_review
+from learnclub.domain.sharing import talks as sharing
 from learnclub.models import Talk
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import base_url, cohort_for, show_error, tr

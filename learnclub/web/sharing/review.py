@@ -7,9 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain import guest_proposals, sharing, sharing_review, talk_files
 from learnclub.domain.errors import DomainError
-from learnclub.domain.sharing_archive import publish_transcript
+from learnclub.domain.sharing import proposals as guest_proposals
+from learnclub.domain.sharing import review as sharing_review
+from learnclub.domain.sharing import slides as talk_files
+from learnclub.domain.sharing import talks as sharing
+from learnclub.domain.sharing.archive import publish_transcript
 from learnclub.models import ShareSlot, Talk, TalkRevision
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import base_url, cohort_for, show_error, tr

@@ -5,8 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain import access, guest_proposals, sharing_review
+from learnclub.domain.cohorts import access
 from learnclub.domain.errors import DomainError
+from learnclub.domain.sharing import proposals as guest_proposals
+from learnclub.domain.sharing import review as sharing_review
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import base_url, cohort_or_404, show_error, tr
 from learnclub.web.i18n import local_time

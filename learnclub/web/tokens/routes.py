@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain import access_tokens
+from learnclub.domain.accounts import api_tokens as access_tokens
+from learnclub.domain.accounts.profiles import zones_of
 from learnclub.domain.errors import DomainError
-from learnclub.domain.profiles import zones_of
 from learnclub.models import AccessToken
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import show_error, tr

@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain import access, missing_list, tracking
+from learnclub.domain.cases.schedule import window_state
+from learnclub.domain.cohorts import access
 from learnclub.domain.errors import DomainError
-from learnclub.domain.schedule import window_state
+from learnclub.domain.participation import missing_list, tracking
 from learnclub.models import Case
 from learnclub.web.common import base_url, cohort_for, cohort_or_404, tr
 from learnclub.web.tracking import bp

@@ -1,0 +1,1 @@
+"""`learnclub demo`: a living community, made through the same domain rules."""

@@ -1,0 +1,1 @@
+"""Accounts: sign-up, sign-in and sessions, passwords, one-time and API tokens, profiles."""

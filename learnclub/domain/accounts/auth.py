@@ -1,0 +1,180 @@
+"""Accounts: first-host setup, sign-up by confirmed mail, sign-in, sessions, passwords.
+
+No message here tells whether an address is registered.
+"""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+
+from learnclub.db import db
+from learnclub.domain.accounts import throttle
+from learnclub.domain.accounts.passwords import check_password_rule, hash_password, verify_password
+from learnclub.domain.accounts.tokens import issue_token, use_token
+from learnclub.domain.errors import Conflict, DomainError, untranslated
+from learnclub.domain.reach import notices
+from learnclub.domain.text import check_text
+from learnclub.models import LoginSession, OneTimeToken, User
+
+
+def normalise_email(email, *, tr=untranslated):
+    """Lower-cased, syntax-checked address; raise DomainError on the `email` field otherwise."""
+    try:
+        result = validate_email((email or "").strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise DomainError(tr("This is not a valid email address."), field="email") from exc
+    return result.normalized.lower()
+
+
+def _check_new_account(email, display_name, password, tr):
+    email = normalise_email(email, tr=tr)
+    check_text(display_name, field="display_name", label=tr("Name"), required=True, tr=tr)
+    check_password_rule(password, tr=tr)
+    return email
+
+
+def setup_needed():
+    """True while no account exists: the first visitor with the printed link becomes host."""
+    return not User.select().exists()
+
+
+def issue_setup_token(*, now):
+    """A fresh first-host setup token (older unused ones stop working); None once set up."""
+    if not setup_needed():
+        return None
+    OneTimeToken.delete().where(OneTimeToken.purpose == "setup").execute()
+    return issue_token("setup", now=now, ttl=timedelta(days=7))
+
+
+def complete_setup(raw, *, email, display_name, password, now, tr=untranslated):
+    """Create the first host (admin) with the one-time setup token. Returns the user."""
+    email = _check_new_account(email, display_name, password, tr)
+    with db.atomic():
+        use_token("setup", raw, now=now, tr=tr)
+        if not setup_needed():
+            raise Conflict(tr("learnclub is already set up."))
+        return User.create(email=email, password_hash=hash_password(password),
+                           display_name=display_name, is_admin=True, can_host=True,
+                           created_at=now)
+
+
+def request_signup(email, display_name, password, *, now, base_url, locale, return_to="",
+                   tr=untranslated):
+    """Mail a confirmation link (or, for a known address, a notice to its owner). Same answer.
+
+    `return_to` is where the new account continues after confirming (e.g. the cohort's apply page).
+    """
+    email = _check_new_account(email, display_name, password, tr)
+    existing = User.get_or_none(User.email == email)
+    nonce = secrets.token_hex(8)
+    password_hash = hash_password(password)  # in both branches, so timing does not tell either
+    if existing is not None:
+        notices.mail_signup_existing(user=existing, login_link=f"{base_url}/login",
+                                     reset_link=f"{base_url}/password/forgot", now=now,
+                                     key=f"signup-existing:{existing.id}:{nonce}")
+        return
+    raw = issue_token("signup", now=now, ttl=timedelta(hours=24), payload={
+        "email": email, "display_name": display_name, "locale": locale,
+        "password_hash": password_hash, "return_to": return_to})
+    notices.mail_signup_confirm(email=email, link=f"{base_url}/signup/confirm/{raw}",
+                                locale=locale, now=now, key=f"signup:{email}:{nonce}")
+
+
+def confirm_signup(raw, *, now, tr=untranslated):
+    """Create the account a confirmation link stands for. Returns the new user, whose
+    `return_to` says where sign-up started."""
+    with db.atomic():
+        data = use_token("signup", raw, now=now, tr=tr).payload_data
+        if User.select().where(User.email == data["email"]).exists():
+            raise Conflict(tr("This account is already confirmed: sign in."))
+        user = User.create(email=data["email"], password_hash=data["password_hash"],
+                           display_name=data["display_name"], locale=data.get("locale"),
+                           created_at=now)
+    user.return_to = data.get("return_to", "")
+    return user
+
+
+def authenticate(email, password, *, ip, now, tr=untranslated):
+    """The user with these credentials; throttled per account and per address."""
+    throttle.check_login_allowed(email or "", ip, now=now, tr=tr)
+    user = User.get_or_none(User.email == (email or "").strip().lower())
+    if not verify_password(user.password_hash if user else None, password or ""):
+        throttle.record_failed_login(email or "", ip, now=now)
+        raise DomainError(tr("Email or password is not right."))
+    throttle.clear_failed_logins(email, now=now)
+    return user
+
+
+def _key_hash(key):
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def start_session(user, *, now, user_agent=""):
+    """Record a signed-in browser; returns the key its cookie carries."""
+    key = secrets.token_urlsafe(32)
+    LoginSession.create(key_hash=_key_hash(key), user=user, created_at=now,
+                        user_agent=(user_agent or "")[:300])
+    user.session_key = key
+    return key
+
+
+def load_session(key):
+    """The user a session key belongs to, or None once that session was ended."""
+    row = (LoginSession.select(LoginSession, User).join(User)
+           .where(LoginSession.key_hash == _key_hash(key or "")).first())
+    if row is None:
+        return None
+    row.user.session_key = key
+    return row.user
+
+
+def end_session(key):
+    """Sign one browser out; its cookie stops working even if copied."""
+    LoginSession.delete().where(LoginSession.key_hash == _key_hash(key or "")).execute()
+
+
+def end_other_sessions(user, *, keep_key=None):
+    """Sign every other browser of this user out. Returns how many were ended."""
+    query = LoginSession.delete().where(LoginSession.user == user)
+    if keep_key:
+        query = query.where(LoginSession.key_hash != _key_hash(keep_key))
+    return query.execute()
+
+
+def request_password_reset(email, *, now, base_url):
+    """Mail a one-time reset link if the address has an account; otherwise do nothing, quietly."""
+    try:
+        email = normalise_email(email)
+    except DomainError:
+        return
+    user = User.get_or_none(User.email == email)
+    if user is None:
+        return
+    raw = issue_token("reset", now=now, ttl=timedelta(hours=1), user=user)
+    notices.mail_password_reset(user=user, link=f"{base_url}/password/reset/{raw}", now=now,
+                                key=f"reset:{user.id}:{raw[:12]}")
+
+
+def reset_password(raw, password, *, now, tr=untranslated):
+    """Set a new password with a reset link; signs out every browser. Returns the user."""
+    check_password_rule(password, tr=tr)
+    with db.atomic():
+        user = use_token("reset", raw, now=now, tr=tr).user
+        user.password_hash = hash_password(password)
+        user.save()
+        end_other_sessions(user)
+        OneTimeToken.delete().where((OneTimeToken.user == user)
+                                    & (OneTimeToken.purpose == "reset")).execute()
+    return user
+
+
+def change_password(user, *, current, new, keep_key, now, tr=untranslated):
+    """Change the password; every other browser is signed out. Returns how many."""
+    if not verify_password(user.password_hash, current or ""):
+        raise DomainError(tr("Your current password is not right."), field="current")
+    check_password_rule(new, tr=tr, field="new")
+    with db.atomic():
+        user.password_hash = hash_password(new)
+        user.save(only=[User.password_hash])
+        return end_other_sessions(user, keep_key=keep_key)

@@ -1,0 +1,90 @@
+"""Profile photos: the upload is checked by its bytes, decoded and re-encoded as a small JPEG,
+so what we keep and serve is only pixels: no EXIF (location!), no script, no bomb."""
+import secrets
+from io import BytesIO
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from learnclub.domain.cases.images import sniff_image
+from learnclub.domain.errors import DomainError, untranslated
+from learnclub.models import User
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MAX_SIDE = 512
+#: the most pixels we decode: a 50-megapixel phone photo passes, a tiny file claiming
+#: 100 000 × 100 000 pixels (a decompression bomb) does not
+MAX_PIXELS = 50_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+#: what we take, by magic bytes (GIF is not a photo; SVG can carry script)
+PHOTO_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+
+
+def _decode(data, tr):
+    """The upload as an RGB image, upright; DomainError if it is not a photo we take."""
+    if len(data) > MAX_PHOTO_BYTES:
+        raise DomainError(tr("The photo is larger than 5 MB; make it smaller."), field="photo")
+    kind = sniff_image(data)
+    if kind is None or kind[0] not in PHOTO_TYPES:
+        raise DomainError(tr("Upload a JPEG, PNG or WebP photo."), field="photo")
+    try:
+        image = Image.open(BytesIO(data), formats=[PHOTO_TYPES[kind[0]]])
+        if image.width * image.height > MAX_PIXELS:
+            raise Image.DecompressionBombError(f"{image.width}×{image.height}")
+        image.load()
+        image = ImageOps.exif_transpose(image)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise DomainError(tr("The photo has too many pixels; use one of at most 50 "
+                             "megapixels."), field="photo") from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise DomainError(tr("This photo could not be read; try another file."),
+                          field="photo") from exc
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        image = image.convert("RGBA")
+        flat = Image.new("RGB", image.size, "white")
+        flat.paste(image, mask=image.getchannel("A"))
+        return flat
+    return image.convert("RGB")
+
+
+def reencode_photo(data, *, tr=untranslated):
+    """The upload as JPEG bytes at most MAX_SIDE pixels a side, without metadata."""
+    image = _decode(data, tr)
+    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    out = BytesIO()
+    image.save(out, "JPEG", quality=85, optimize=True)  # no exif=, no icc_profile=: none kept
+    return out.getvalue()
+
+
+def photo_file(user, uploads_dir):
+    """The path of the user's photo, or None if they have none (or it went missing)."""
+    if not user.photo:
+        return None
+    path = Path(uploads_dir) / user.photo
+    return path if path.is_file() else None
+
+
+def set_photo(user, data, *, uploads_dir, tr=untranslated):
+    """Re-encode and store the user's new photo, deleting the old file. Returns its path."""
+    jpeg = reencode_photo(data, tr=tr)
+    stored = Path("photos") / str(user.id) / f"{secrets.token_hex(16)}.jpg"
+    target = Path(uploads_dir) / stored
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(jpeg)
+    old = photo_file(user, uploads_dir)
+    user.photo = stored.as_posix()
+    user.save(only=[User.photo])
+    if old is not None:
+        old.unlink(missing_ok=True)
+    return target
+
+
+def remove_photo(user, *, uploads_dir):
+    """Forget the user's photo and delete its file. Returns True if there was one."""
+    old = photo_file(user, uploads_dir)
+    had = bool(user.photo)
+    user.photo = ""
+    user.save(only=[User.photo])
+    if old is not None:
+        old.unlink(missing_ok=True)
+    return had

@@ -1,0 +1,1 @@
+"""Cases (案例): writing them in the editor or as Markdown files, their images, the cadence."""

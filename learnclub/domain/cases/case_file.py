@@ -1,0 +1,171 @@
+"""Reading a case file: YAML front matter + Markdown (docs/rules.md "Cases from Markdown").
+
+Every problem names the file, the line or field, and what to do about it.
+"""
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from learnclub.domain.cases.schedule import DEFAULT_PUBLISH_TIME
+from learnclub.domain.errors import DomainError
+from learnclub.domain.text import LONG, SHORT
+
+MAX_BYTES = 1_000_000
+KNOWN_KEYS = {"title", "publish_at", "due_at", "homework", "tags"}
+
+
+class ContentProblem(DomainError):
+    """A case file that cannot be imported as it is."""
+
+    def __init__(self, file, where, message, hint):
+        super().__init__(f"{file}: {where}: {message} {hint}".strip())
+        self.file, self.where, self.problem, self.hint = file, where, message, hint
+
+
+@dataclass
+class CaseSource:
+    title: str
+    body_md: str
+    homework: str
+    tags: list
+    publish_at: datetime | None
+    due_at: datetime | None
+    digest: str
+    notes: list = field(default_factory=list)  #: problems that did not stop the import
+
+
+def _decode(raw, name):
+    if len(raw) > MAX_BYTES:
+        raise ContentProblem(name, "file", f"is {len(raw):,} bytes; the limit is "
+                             f"{MAX_BYTES:,}.", "Split the case or move material to a link.")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentProblem(name, f"byte {exc.start}", "is not UTF-8 text.",
+                             "Save the file as UTF-8.") from exc
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps an impossible date (2026-02-30) as text, so _when names its key."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_YAML = YAMLHandler()
+
+
+def _front_matter(text, name):
+    """(metadata, body) of a file that opens with a '---' block of 'key: value' lines."""
+    # split by hand, not frontmatter.loads(): that drops front matter that is not a mapping
+    opening = _YAML.FM_BOUNDARY.match(text)
+    if opening is None:
+        raise ContentProblem(name, "line 1", "has no front matter.",
+                             "Start the file with a '---' block holding at least 'title: …'.")
+    try:
+        fm, body = _YAML.split(text.strip())
+    except ValueError as exc:
+        raise ContentProblem(name, "line 1", "the front matter is never closed.",
+                             "End it with a line of three dashes: '---'.") from exc
+    try:
+        meta = _YAML.load(fm, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        # the YAML text starts on the line the opening '---' match ends on
+        first_line = text.count("\n", 0, opening.end()) + 1
+        where = f"line {mark.line + first_line}" if mark is not None else "front matter"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ContentProblem(name, where, f"the YAML front matter is broken ({problem}).",
+                             "Check indentation and quote values that contain ':' or '#'.") \
+            from exc
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ContentProblem(name, "front matter", "is not a list of 'key: value' lines.",
+                             "Write it as e.g. 'title: 小区生鲜团购'.")
+    return meta, body.strip()
+
+
+def _when(value, key, name, zone):
+    """A front-matter date: aware ISO, or local to the cohort's zone when it names none."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        instant = value
+    elif isinstance(value, date):
+        instant = datetime.combine(value, DEFAULT_PUBLISH_TIME)
+    else:
+        text = str(value).strip()
+        try:
+            instant = datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise ContentProblem(name, key, f"'{value}' is not a date and time.",
+                                 "Write it like 2026-12-03 20:00 (the cohort's time zone) "
+                                 "or 2026-12-03T20:00+08:00.") from exc
+        if len(text) == 10:  # a date alone: the usual evening publication time
+            instant = datetime.combine(instant.date(), DEFAULT_PUBLISH_TIME)
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=zone)
+    return instant.astimezone(UTC)
+
+
+def _text(meta, key, name, limit, required=False):
+    value = meta.get(key)
+    if value is None:
+        if required:
+            raise ContentProblem(name, key, "is missing.", f"Add '{key}: …' to the front matter.")
+        return ""
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise ContentProblem(name, key, "must be text.", "Quote it: key: \"…\".")
+    value = str(value)
+    if required and not value.strip():
+        raise ContentProblem(name, key, "is empty.", "Give the case a title.")
+    if len(value) > limit or "\x00" in value:
+        raise ContentProblem(name, key, f"is longer than {limit} characters.", "Shorten it.")
+    return value
+
+
+def _tags(value, name):
+    if value is None:
+        return []
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(t, str | int) for t in items):
+        raise ContentProblem(name, "tags", "must be a list of words.",
+                             "Write it as tags: [社群运营, 生鲜].")
+    tags = [str(t).strip().replace(",", " ") for t in items if str(t).strip()]
+    if len(", ".join(tags)) > 500:
+        raise ContentProblem(name, "tags", "are too long together.", "Use fewer or shorter tags.")
+    return tags
+
+
+def parse_case_file(raw, *, name, zone):
+    """Parse the bytes of a case file; raise ContentProblem naming what to fix."""
+    text = _decode(raw, name)
+    meta, body = _front_matter(text, name)
+    source = CaseSource(
+        title=_text(meta, "title", name, SHORT, required=True),
+        body_md=body,
+        homework=_text(meta, "homework", name, LONG),
+        tags=_tags(meta.get("tags"), name),
+        publish_at=_when(meta.get("publish_at"), "publish_at", name, zone),
+        due_at=_when(meta.get("due_at"), "due_at", name, zone),
+        digest=hashlib.sha256(raw).hexdigest(),
+    )
+    if len(source.body_md) > LONG * 10:
+        raise ContentProblem(name, "body", "is too long.", "Split the case.")
+    if source.due_at and source.publish_at and source.due_at <= source.publish_at:
+        raise ContentProblem(name, "due_at", "is not after publish_at.",
+                             "Give homework a due time after the case goes out.")
+    for key in sorted(set(meta) - KNOWN_KEYS):
+        source.notes.append(ContentProblem(
+            name, str(key), "is not a known field and was ignored.",
+            "Known fields: title, publish_at, due_at, homework, tags."))
+    return source

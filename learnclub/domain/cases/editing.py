@@ -1,0 +1,157 @@
+"""Cases: writing and editing them, keeping revisions, archiving, and keeping the queue's dates.
+
+Sync from files and the web editor both end here.
+"""
+from peewee import fn
+
+from learnclub.db import db
+from learnclub.domain.cases.schedule import Cadence, build_schedule, queued_times
+from learnclub.domain.errors import DomainError, untranslated
+from learnclub.domain.text import LONG, SHORT, check_text
+from learnclub.models import Case, CaseRevision
+
+TEXT_FIELDS = ("title", "body_md", "homework_prompt")
+
+
+def reschedule(cohort, *, now):
+    """Give every queued case not yet out its date from the cadence. Returns how many moved."""
+    cases = list(Case.live(cohort))
+    times = queued_times(cases, Cadence.of(cohort), now=now)
+    moved = 0
+    for case in cases:
+        if case.id in times and case.publish_at != times[case.id]:
+            Case.update(publish_at=times[case.id]).where(Case.id == case.id).execute()
+            moved += 1
+    return moved
+
+
+#: ids beyond this cannot exist (the databases' integers); looking one up would overflow
+MAX_ID = 2**63 - 1
+
+
+def schedule_of(cohort):
+    """Slots of the cohort's live cases with their dates, due times and warnings."""
+    return build_schedule(list(Case.live(cohort)), Cadence.of(cohort))
+
+
+def visible_slots(cohort, *, staff, now):
+    """The schedule as a reader may see it: members what is out, staff everything."""
+    slots = schedule_of(cohort)
+    return slots if staff else [s for s in slots if s.publish_at <= now]
+
+
+def readable_case(cohort, case_id, *, staff, now):
+    """The cohort's case with this id as a reader finds it, or None: staff find any, members
+    one that is out and not archived."""
+    case = Case.get_or_none((Case.id == case_id) & (Case.cohort == cohort)) \
+        if 0 < case_id <= MAX_ID else None
+    if case is None or staff:
+        return case
+    out = case.archived_at is None and case.publish_at is not None and case.publish_at <= now
+    return case if out else None
+
+
+def _check_fields(values, tr):
+    check_text(values["title"], field="title", label=tr("Title"), required=True, tr=tr)
+    check_text(values["body_md"], field="body_md", label=tr("Case text"),
+               max_length=LONG * 10, tr=tr)
+    check_text(values["homework_prompt"], field="homework_prompt", label=tr("Homework prompt"),
+               max_length=LONG, tr=tr)
+    check_text(values.get("tags", ""), field="tags", label=tr("Tags"), max_length=SHORT, tr=tr)
+    publish_at, due_at = values.get("publish_at"), values.get("due_at")
+    if publish_at and due_at and due_at <= publish_at:
+        raise DomainError(tr("The due time must come after the publication time."),
+                          field="due_at")
+
+
+def _next_position(cohort):
+    return (Case.select(fn.MAX(Case.queue_position)).where(Case.cohort == cohort).scalar()
+            or 0) + 1
+
+
+def create_case(cohort, values, *, actor, now, source_path=None, source_hash="", tr=untranslated):
+    """A new case; without a publish time it joins the end of the queue. Returns it."""
+    _check_fields(values, tr)
+    with db.atomic():
+        case = Case.create(
+            cohort=cohort, source_path=source_path, source_hash=source_hash,
+            title=values["title"], body_md=values["body_md"],
+            homework_prompt=values["homework_prompt"], tags=values.get("tags", ""),
+            publish_at=values.get("publish_at"), publish_fixed=bool(values.get("publish_at")),
+            due_at_fixed=values.get("due_at"), queue_position=_next_position(cohort),
+            created_at=now, updated_at=now)
+        reschedule(cohort, now=now)
+    return Case.get_by_id(case.id)
+
+
+def update_case(case, values, *, actor, now, source="editor", source_hash=None, tr=untranslated):
+    """Save new text and times; a published case keeps its old text as a revision.
+
+    Returns the names of the fields that changed.
+    """
+    _check_fields(values, tr)
+    changed = [k for k in (*TEXT_FIELDS, "tags") if k in values and getattr(case, k) != values[k]]
+    published = case.publish_at is not None and case.publish_at <= now
+    with db.atomic():
+        if published and any(k in TEXT_FIELDS for k in changed):
+            CaseRevision.create(case=case, title=case.title, body_md=case.body_md,
+                                homework_prompt=case.homework_prompt, source=source,
+                                actor=actor, created_at=now)
+        for key in changed:
+            setattr(case, key, values[key])
+        changed += _update_times(case, values, published)
+        if source_hash is not None:
+            case.source_hash = source_hash
+        case.updated_at = now
+        case.save()
+        reschedule(case.cohort, now=now)
+    return changed
+
+
+def _update_times(case, values, published):
+    """Apply publish/due times from `values`; a published case keeps its publication time."""
+    changed = []
+    wanted = values.get("publish_at")
+    if not published and (bool(wanted) != case.publish_fixed or
+                          (wanted and wanted != case.publish_at)):
+        case.publish_fixed, changed = bool(wanted), ["publish_at"]
+        case.publish_at = wanted or None
+    if "due_at" in values and values["due_at"] != case.due_at_fixed:
+        case.due_at_fixed, changed = values["due_at"], changed + ["due_at"]
+    return changed
+
+
+def archive_case(case, *, now):
+    """Take a case out of the schedule and the members' list; nothing is deleted."""
+    with db.atomic():
+        Case.update(archived_at=now).where(Case.id == case.id).execute()
+        reschedule(case.cohort, now=now)
+
+
+def restore_case(case, *, now):
+    """Bring an archived case back."""
+    with db.atomic():
+        Case.update(archived_at=None).where(Case.id == case.id).execute()
+        reschedule(case.cohort, now=now)
+
+
+def move_in_queue(case, direction, *, now):
+    """Swap a queued case with its neighbour in the queue (direction -1 up, +1 down)."""
+    queue = [c for c in Case.live(case.cohort).order_by(Case.queue_position, Case.id)
+             if not c.publish_fixed and (c.publish_at is None or c.publish_at > now)]
+    ids = [c.id for c in queue]
+    if case.id not in ids:
+        return False
+    i = ids.index(case.id)
+    j = i + direction
+    if not 0 <= j < len(queue):
+        return False
+    with db.atomic():
+        a, b = queue[i], queue[j]
+        Case.update(queue_position=b.queue_position).where(Case.id == a.id).execute()
+        Case.update(queue_position=a.queue_position).where(Case.id == b.id).execute()
+        if a.queue_position == b.queue_position:
+            Case.update(queue_position=a.queue_position + direction).where(
+                Case.id == a.id).execute()
+        reschedule(case.cohort, now=now)
+    return True

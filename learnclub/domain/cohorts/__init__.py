@@ -1,0 +1,1 @@
+"""Cohorts: their settings, who is in them in which role, admission, and who may do what."""

@@ -1,0 +1,149 @@
+"""How people get into a cohort: applications reviewed by the host, and invite links.
+
+The capacity (seats for learners) holds even when two hosts admit at the same moment: the
+cohort row is locked (or, on SQLite, the write lock taken) before seats are counted.
+"""
+import secrets
+from datetime import timedelta
+
+from peewee import IntegrityError
+
+from learnclub.db import lock_row, write_transaction
+from learnclub.domain.errors import Conflict, DomainError, NotAllowed, untranslated
+from learnclub.domain.reach import notices
+from learnclub.domain.text import LONG, check_text
+from learnclub.models import Application, Cohort, Invite, Membership, MembershipEvent
+
+#: decision -> the application states it may be taken from
+DECISIONS_FROM = {
+    "admitted": ("submitted", "waitlisted"),
+    "rejected": ("submitted", "waitlisted"),
+    "waitlisted": ("submitted",),
+}
+
+
+def seats_taken(cohort):
+    return Membership.active_learners(cohort).count()
+
+
+def _take_seat(cohort_id, user, *, role, action, actor, now, reason, tr):
+    """Inside a write transaction: add the membership if a seat is free."""
+    cohort = lock_row(Cohort.select().where(Cohort.id == cohort_id)).get()
+    existing = Membership.get_or_none((Membership.cohort == cohort) & (Membership.user == user))
+    if existing is not None and existing.status == "active":
+        raise Conflict(tr("%(name)s is already a member.") % {"name": user.display_name})
+    if role == "learner" and seats_taken(cohort) >= cohort.capacity:
+        raise Conflict(tr("The cohort is full (%(n)d seats). Put the applicant on the waitlist "
+                          "or raise the capacity.") % {"n": cohort.capacity})
+    if existing is not None:
+        existing.status, existing.role, existing.removed_at, existing.joined_at = (
+            "active", role, None, now)
+        existing.save()
+    else:
+        Membership.create(cohort=cohort, user=user, role=role, joined_at=now)
+    MembershipEvent.create(cohort=cohort, user=user, action=action, actor=actor, at=now,
+                           reason=reason)
+    return cohort
+
+
+def submit_application(cohort, user, *, motivation, background, now, tr=untranslated):
+    """Apply to join (or update a pending application). Returns the application."""
+    if cohort.admission != "application":
+        raise NotAllowed(tr("This cohort admits by invitation only."))
+    # check_text turns a missing (None) field into "": the columns are NOT NULL
+    motivation = check_text(motivation, field="motivation", label=tr("Why you want to join"),
+                            max_length=LONG, required=True, tr=tr)
+    background = check_text(background, field="background", label=tr("Your background"),
+                            max_length=LONG, tr=tr)
+    member = Membership.get_or_none((Membership.cohort == cohort) & (Membership.user == user))
+    if member is not None and member.status == "active":
+        raise Conflict(tr("You are already a member of this cohort."))
+    application = Application.get_or_none((Application.cohort == cohort)
+                                          & (Application.user == user))
+    if application is None:
+        try:
+            return Application.create(cohort=cohort, user=user, motivation=motivation,
+                                      background=background, created_at=now)
+        except IntegrityError as exc:
+            raise Conflict(tr("You have already applied.")) from exc
+    if application.status not in ("submitted", "waitlisted", "withdrawn", "rejected"):
+        raise Conflict(tr("Your application was already decided."))
+    application.motivation, application.background = motivation, background
+    if application.status in ("withdrawn", "rejected"):
+        application.status, application.created_at = "submitted", now
+    application.save()
+    return application
+
+
+def decide_application(application, decision, *, actor, now, message="", link="", tr=untranslated):
+    """Admit, reject or waitlist an application and tell the applicant. Returns it."""
+    if decision not in ("admitted", "rejected", "waitlisted"):
+        raise DomainError(tr("Unknown decision."))
+    check_text(message, field="message", label=tr("Message"), max_length=LONG, tr=tr)
+    allowed_from = DECISIONS_FROM[decision]
+    if application.status not in allowed_from:
+        raise Conflict(tr("This application is no longer waiting for a decision."))
+    with write_transaction():
+        if decision == "admitted":
+            _take_seat(application.cohort_id, application.user, role="learner",
+                       action="admitted", actor=actor, now=now, reason="", tr=tr)
+        fresh = (Application.update(status=decision, decided_by=actor, decided_at=now,
+                                    decision_message=message)
+                 .where((Application.id == application.id)
+                        & Application.status.in_(allowed_from)).execute())
+        if fresh != 1:
+            raise Conflict(tr("This application is no longer waiting for a decision."))
+    application = Application.get_by_id(application.id)
+    notices.mail_application_decided(application=application, link=link, now=now)
+    return application
+
+
+def create_invite(cohort, *, actor, now, days_valid=7, max_uses=None, role="learner",
+                  tr=untranslated):
+    """A new invite link that admits directly. Returns the invite."""
+    if role not in ("learner", "assistant", "guest"):
+        raise DomainError(tr("Unknown role."), field="role")
+    if not 1 <= days_valid <= 90:
+        raise DomainError(tr("An invite is valid for 1 to 90 days."), field="days_valid")
+    if max_uses is not None and not 1 <= max_uses <= 10_000:
+        raise DomainError(tr("Enter a number of uses from 1 to 10000, or leave it empty."),
+                          field="max_uses")
+    return Invite.create(cohort=cohort, token=secrets.token_urlsafe(24), role=role,
+                         max_uses=max_uses, expires_at=now + timedelta(days=days_valid),
+                         created_by=actor, created_at=now)
+
+
+def revoke_invite(invite, *, now):
+    """Stop an invite link from working."""
+    invite.revoked_at = now
+    invite.save(only=[Invite.revoked_at])
+    return invite
+
+
+def live_invite(token, *, now):
+    """The invite this token belongs to if it can still be used, else None."""
+    invite = Invite.get_or_none(Invite.token == (token or ""))
+    if invite is None or invite.revoked_at is not None or invite.expires_at <= now:
+        return None
+    if invite.max_uses is not None and invite.uses >= invite.max_uses:
+        return None
+    return invite
+
+
+def join_by_invite(token, user, *, now, tr=untranslated):
+    """Use an invite link: the user becomes a member in its role. Returns the cohort."""
+    with write_transaction():
+        invite = live_invite(token, now=now)
+        if invite is None:
+            raise Conflict(tr("This invite link has expired, was revoked or is used up."))
+        cohort = _take_seat(invite.cohort_id, user, role=invite.role, action="joined_by_invite",
+                            actor=None, now=now, reason=f"invite {invite.id}", tr=tr)
+        used = Invite.update(uses=Invite.uses + 1).where(
+            (Invite.id == invite.id)
+            & (Invite.max_uses.is_null() | (Invite.uses < Invite.max_uses))).execute()
+        if used != 1:
+            raise Conflict(tr("This invite link has expired, was revoked or is used up."))
+        Application.update(status="admitted", decided_at=now).where(
+            (Application.cohort == cohort) & (Application.user == user)
+            & (Application.status != "admitted")).execute()
+    return cohort

@@ -1,0 +1,58 @@
+"""A learner's own picture: every case with their homework, what is due next, their streak."""
+from dataclasses import dataclass
+
+from learnclub.domain.cases.editing import schedule_of
+from learnclub.domain.cases.schedule import window_state
+from learnclub.domain.participation.tracking import was_member
+from learnclub.models import Excuse, Membership, Submission
+
+
+@dataclass
+class Row:
+    slot: object
+    state: str  #: the case's window: open, grace, closed
+    submission: object | None
+    excused: bool
+    expected: bool = True  #: a member when it went out (tracking.was_member)
+
+    @property
+    def outcome(self):
+        """on_time, late, excused, not_member, missed, or todo (still writable)."""
+        if self.submission is not None:
+            return "late" if self.submission.is_late else "on_time"
+        if self.excused:
+            return "excused"
+        if not self.expected:
+            return "not_member"
+        return "missed" if self.state == "closed" else "todo"
+
+
+def learner_progress(cohort, user, *, now):
+    """(rows newest first, the next open case still to write or None, streak). Four queries."""
+    slots = [s for s in schedule_of(cohort) if s.publish_at <= now]
+    ids = [s.case.id for s in slots]
+    submissions = {s.case_id: s for s in Submission.select().where(
+        (Submission.user == user.id) & Submission.case.in_(ids))} if ids else {}
+    excused = {e.case_id for e in Excuse.select(Excuse.case).where(
+        (Excuse.user == user.id) & Excuse.case.in_(ids))} if ids else set()
+    membership = Membership.get_or_none((Membership.cohort == cohort)
+                                        & (Membership.user == user.id))
+    rows = [Row(s, window_state(s, now), submissions.get(s.case.id), s.case.id in excused,
+                expected=membership is not None and was_member(membership, s))
+            for s in reversed(slots)]
+    todo = [r for r in rows if r.outcome == "todo"]
+    upcoming = min(todo, key=lambda r: r.slot.due_at) if todo else None
+    return rows, upcoming, streak_of(rows)
+
+
+def streak_of(rows):
+    """Consecutive submissions, newest first; a case still open and unwritten does not break
+    it, an excused one is skipped, a miss ends it."""
+    streak = 0
+    for row in rows:
+        outcome = row.outcome
+        if outcome in ("on_time", "late"):
+            streak += 1
+        elif outcome == "missed":
+            break
+    return streak

@@ -1,0 +1,113 @@
+"""Submitting homework (docs/rules.md "Homework"): one per learner per case, editable until
+due, accepted and marked late during grace, closed after. Every edit keeps the earlier text."""
+import re
+
+from peewee import IntegrityError
+
+from learnclub.db import db
+from learnclub.domain.cases.editing import schedule_of
+from learnclub.domain.cases.schedule import window_state
+from learnclub.domain.cohorts import access
+from learnclub.domain.errors import Conflict, DomainError, NotAllowed, NotFound, untranslated
+from learnclub.domain.homework.points import award_points
+from learnclub.domain.participation.leave import extension_for
+from learnclub.domain.text import LONG, check_text
+from learnclub.models import Miss, Submission, SubmissionRevision
+
+#: a character a reader counts on its own: CJK ideographs, kana, hangul, full-width forms
+_CJK = (r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+        r"\U00020000-\U0002fa1f")
+_UNIT = re.compile(rf"[{_CJK}]|[^\s{_CJK}\W_]+(?:['’\-][^\s{_CJK}\W_]+)*", re.UNICODE)
+_URL = re.compile(r"https?://\S+|\]\([^)]*\)")
+
+
+def count_length(text):
+    """Length as a reader counts it: each CJK character is one, each word or number is one.
+
+    Markdown punctuation and link targets do not count; the editor's counter uses the same
+    rule (static/homework.js).
+    """
+    return len(_UNIT.findall(_URL.sub(" ", text or "")))
+
+
+def slot_of(case):
+    """The case's place on the calendar (its publish, due and grace times)."""
+    for slot in schedule_of(case.cohort):
+        if slot.case.id == case.id:
+            return slot
+    return None
+
+
+def _check_window(slot, now, tr):
+    state = "archived" if slot is None else window_state(slot, now)
+    if state in ("scheduled", "archived"):
+        raise NotFound(tr("This case is not open for homework."))
+    if state == "closed":
+        raise Conflict(tr("Homework for this case closed at the end of the grace period; "
+                          "it can no longer be submitted or changed."))
+    return state
+
+
+def _check_body(cohort, body, tr):
+    check_text(body, field="body_md", label=tr("Your homework"), max_length=LONG,
+               required=True, tr=tr)
+    length = count_length(body)
+    if length < cohort.homework_min_length:
+        raise DomainError(tr("Write at least %(min)d characters or words: %(missing)d more to go.")
+                          % {"min": cohort.homework_min_length,
+                             "missing": cohort.homework_min_length - length}, field="body_md")
+    return length
+
+
+def submit_homework(case, user, body, *, now, tr=untranslated):
+    """Create or update the learner's submission. Returns (submission, created).
+
+    Late work is judged on the first submission; points are awarded once per submission.
+    """
+    cohort = case.cohort
+    membership = access.membership_of(user, cohort)
+    if membership is None or membership.status != "active" or membership.role != "learner":
+        raise NotAllowed(tr("Homework is written by the cohort's active learners."))
+    slot = slot_of(case)
+    if extension_for(case, user, now=now) is None:
+        _check_window(slot, now, tr)
+    length = _check_body(cohort, body, tr)
+    try:
+        with db.atomic():
+            return _save(case, user, body, length, slot, now=now)
+    except IntegrityError:  # the same learner submitted twice at the same moment
+        return _save(case, user, body, length, slot, now=now)
+
+
+def _save(case, user, body, length, slot, *, now):
+    """(submission, created): a new submission, or the existing one with the new text."""
+    existing = Submission.get_or_none((Submission.case == case) & (Submission.user == user))
+    if existing is not None:
+        if existing.body_md != body:
+            SubmissionRevision.create(submission=existing, body_md=existing.body_md,
+                                      created_at=existing.updated_at)
+            existing.body_md, existing.length, existing.updated_at = body, length, now
+            existing.save()
+        return existing, False
+    late = max(0, int((now - slot.due_at).total_seconds()))
+    submission = Submission.create(case=case, user=user, body_md=body, length=length,
+                                   submitted_at=now, updated_at=now, late_seconds=late)
+    cohort = case.cohort
+    kind, points = ("late", cohort.points_late) if late else ("on_time", cohort.points_on_time)
+    award_points(cohort, user, key=f"submission:{submission.id}:submitted", kind=kind,
+                 points=points, now=now, case=case)
+    Miss.update(voided_at=now, void_reason="handed in during an extension").where(
+        (Miss.case == case) & (Miss.user == user) & Miss.voided_at.is_null()).execute()
+    return submission, True
+
+
+def may_read_peers(case, *, slot, own, staff, now):
+    """Whether a member may read other learners' homework on this case (cohort setting)."""
+    if staff:
+        return True
+    rule = case.cohort.peer_visibility
+    if rule == "always":
+        return True
+    if rule == "after_due":
+        return slot is not None and now >= slot.due_at
+    return own is not None

@@ -1,0 +1,1 @@
+"""Participation: misses, removal, leave, extensions, readmission, tracking."""

@@ -1,0 +1,1 @@
+"""Reaching people: who gets which mail or chat-group post, and the once-only outbox."""

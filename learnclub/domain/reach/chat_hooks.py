@@ -1,0 +1,133 @@
+"""A cohort's chat-group robots (企业微信 / 飞书 / 钉钉 group robots, or any JSON endpoint): which
+groups hear which events. The posts themselves go through the outbox (see domain.chat_posts).
+
+The contract with the web pages is docs CHAT_API.md: these names and signatures stay as they are.
+"""
+import unicodedata
+import uuid
+
+from learnclub.db import db
+from learnclub.domain.cohorts.access import require
+from learnclub.domain.errors import DomainError, untranslated
+from learnclub.domain.reach import chat_messages
+from learnclub.domain.reach.outbox import MAX_ATTEMPTS, enqueue_post
+from learnclub.domain.text import check_text, is_web_address
+from learnclub.models import ChatHook, OutboxMessage
+
+KINDS = ("wecom", "feishu", "dingtalk", "generic")
+EVENTS = ("case_published", "homework_due", "removals", "guest_week", "archive_entry")
+SIGNED_KINDS = ("feishu", "dingtalk", "generic")  #: kinds that take an optional secret
+LABEL_MAX = 100
+URL_MAX = 2000
+SECRET_MAX = 200
+
+
+def _unprintable(text):
+    """True if the text holds whitespace, control or invisible format characters."""
+    return any(c.isspace() or unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")
+               for c in text)
+
+
+def _check_url(url, tr):
+    url = check_text(url, field="url", label=tr("Webhook address"), max_length=URL_MAX,
+                     required=True, tr=tr).strip()
+    message = tr("Enter the robot's webhook address: it starts with https:// or http://.")
+    if _unprintable(url):
+        raise DomainError(tr("The webhook address must not contain spaces or control "
+                             "characters."), field="url")
+    if not is_web_address(url):
+        raise DomainError(message, field="url")
+    return url
+
+
+def _check_secret(secret, kind, tr):
+    secret = check_text(secret, field="secret", label=tr("Signing secret"),
+                        max_length=SECRET_MAX, tr=tr).strip()
+    if secret and kind not in SIGNED_KINDS:
+        raise DomainError(tr("This kind of robot takes no signing secret: leave it empty."),
+                          field="secret")
+    if _unprintable(secret):
+        raise DomainError(tr("The signing secret must not contain spaces or control "
+                             "characters."), field="secret")
+    return secret
+
+
+def _check(kind, label, url, secret, events, tr):
+    """The hook's fields as stored, or DomainError naming the first field at fault."""
+    if kind not in KINDS:
+        raise DomainError(tr("Choose the kind of chat robot from the list."), field="kind")
+    check_text(label, field="label", label=tr("Group name"), max_length=LABEL_MAX,
+               required=True, tr=tr)
+    url = _check_url(url, tr)
+    secret = None if secret is None else _check_secret(secret, kind, tr)
+    events = list(events or ())
+    if any(not isinstance(e, str) or e not in EVENTS for e in events):
+        raise DomainError(tr("Choose the events from the list."), field="events")
+    picked = ",".join(e for e in EVENTS if e in events)
+    return {"kind": kind, "label": label, "url": url, "secret": secret, "events": picked}
+
+
+def add_hook(cohort, *, actor, kind, label, url, secret, events, now, tr=untranslated):
+    """Add a chat-group robot to the cohort (staff only). Saves the ChatHook; returns it."""
+    require(actor, "edit_cohort", cohort, tr=tr)
+    values = _check(kind, label, url, secret or "", events, tr)
+    return ChatHook.create(cohort=cohort, created_by=actor, created_at=now, **values)
+
+
+def update_hook(hook, *, actor, kind, label, url, secret, events, tr=untranslated):
+    """Change a robot: secret None keeps the stored one, "" clears it. Saves the hook; a new
+    kind drops its unsent posts (written in the old format), as does an event no longer
+    picked. Returns the hook."""
+    require(actor, "edit_cohort", hook.cohort, tr=tr)
+    values = _check(kind, label, url, secret, events, tr)
+    if values["secret"] is None:
+        values["secret"] = hook.secret if kind in SIGNED_KINDS else ""
+    unsent = (OutboxMessage.hook == hook.id) & OutboxMessage.sent_at.is_null()
+    if kind == hook.kind:  # same format: only the posts of events no longer picked go
+        unsent &= OutboxMessage.kind.not_in(values["events"].split(",") + ["test"])
+    with db.atomic():
+        OutboxMessage.delete().where(unsent).execute()
+        ChatHook.update(**values).where(ChatHook.id == hook.id).execute()
+    for name, value in values.items():
+        setattr(hook, name, value)
+    return hook
+
+
+def delete_hook(hook, *, actor, tr=untranslated):
+    """Remove a robot; its posts, sent or not, go with it (the database cascades)."""
+    require(actor, "edit_cohort", hook.cohort, tr=tr)
+    ChatHook.delete().where(ChatHook.id == hook.id).execute()
+
+
+def hooks_of(cohort):
+    """The cohort's robots, oldest first."""
+    return list(ChatHook.select().where(ChatHook.cohort == cohort).order_by(ChatHook.id))
+
+
+def deliveries_of(cohort, *, limit=50):
+    """Posts to the cohort's robots, newest first, each with its hook: one query."""
+    return list(OutboxMessage.select(OutboxMessage, ChatHook)
+                .join(ChatHook, on=(OutboxMessage.hook == ChatHook.id))
+                .where(ChatHook.cohort == cohort)
+                .order_by(OutboxMessage.id.desc()).limit(limit))
+
+
+def delivery_state(message):
+    """"sent", "pending", "retrying" (tried, not sent yet) or "failed" (given up)."""
+    if message.sent_at is not None:
+        return "sent"
+    if message.attempts >= MAX_ATTEMPTS:
+        return "failed"
+    return "retrying" if message.attempts > 0 else "pending"
+
+
+def send_test_post(hook, *, actor, now, base_url, tr=untranslated):
+    """Queue a short test post to the robot (a new key per press); the job sends it within
+    seconds. Returns the OutboxMessage."""
+    cohort = hook.cohort
+    require(actor, "edit_cohort", cohort, tr=tr)
+    message = chat_messages.trial_post(cohort, base_url=base_url)
+    key = f"post:hook:{hook.id}:test:{uuid.uuid4().hex}"
+    enqueue_post(key, hook=hook, event="test", subject=message.title,
+                 body=chat_messages.render(hook.kind, message), now=now)
+    return OutboxMessage.get(OutboxMessage.key == key)

@@ -1,0 +1,117 @@
+"""The archive of guest sharing (往期分享): a session is held, its transcript is published and
+it takes the cohort's next number (第N期).
+
+Numbers come from a counter per cohort, taken under the cohort's lock: never reused (deleting
+a talk does not free its number), never given to a cancelled week, given once per talk.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from peewee import JOIN
+
+from learnclub.db import lock_row, write_transaction
+from learnclub.domain.errors import Conflict, DomainError, untranslated
+from learnclub.domain.homework.points import award_points
+from learnclub.domain.reach.chat_posts import post_archive_entry
+from learnclub.domain.sharing.talks import change_status
+from learnclub.domain.text import SHORT, check_text, is_web_address
+from learnclub.models import ArchiveCounter, Cohort, ShareSlot, Talk, TalkRevision, User
+
+#: a one-hour talk written out runs to some 20 000 Chinese characters; leave room
+TRANSCRIPT_MAX = 200_000
+
+
+def mark_held(talk, *, now, actor=None, tr=untranslated):
+    """Record that an accepted or confirmed talk took place (once its start has come).
+
+    `actor` None means by rule. Returns the talk."""
+    with write_transaction():
+        talk = Talk.get_by_id(talk.id)
+        if talk.slot_id is not None and talk.slot.starts_at > now:
+            raise DomainError(tr("The session has not started yet."))
+        return change_status(talk, "held", ("accepted", "confirmed"), now=now,
+                             message=tr("Only an accepted or confirmed talk can be held."))
+
+
+def _check_url(url, tr):
+    url = check_text(url, field="recording_url", label=tr("Recording link"), max_length=SHORT,
+                     tr=tr).strip()
+    if url and not is_web_address(url):
+        raise DomainError(tr("Enter a link that starts with http:// or https://."),
+                          field="recording_url")
+    return url
+
+
+def _next_number(cohort_id):
+    """Inside the cohort's lock: count the cohort's counter up by one and return it."""
+    ArchiveCounter.insert(cohort=cohort_id, last_number=0).on_conflict_ignore().execute()
+    ArchiveCounter.update(last_number=ArchiveCounter.last_number + 1).where(
+        ArchiveCounter.cohort == cohort_id).execute()
+    return (ArchiveCounter.select(ArchiveCounter.last_number)
+            .where(ArchiveCounter.cohort == cohort_id).scalar())
+
+
+def publish_transcript(talk, transcript_md, *, actor, now, recording_url="", base_url="",
+                       tr=untranslated):
+    """Put a held talk's transcript in the archive: on first publication it takes the next
+    number (第N期), the guest gets the guest_share points and the chat groups that want it
+    hear of it (links from `base_url`); later edits keep the previous text as a
+    TalkRevision. A talk whose start has come is marked held first. Returns it."""
+    transcript_md = check_text(transcript_md, field="transcript_md", label=tr("Transcript"),
+                               max_length=TRANSCRIPT_MAX, required=True, tr=tr)
+    recording_url = _check_url(recording_url, tr)
+    with write_transaction():
+        cohort = lock_row(Cohort.select().where(Cohort.id == talk.cohort_id)).get()
+        talk = Talk.get_by_id(talk.id)
+        if talk.status in ("accepted", "confirmed"):
+            talk = mark_held(talk, now=now, actor=actor, tr=tr)
+        if talk.status != "held":
+            raise Conflict(tr("Only a talk that was held can go into the archive."))
+        values = {"transcript_md": transcript_md, "recording_url": recording_url,
+                  "updated_at": now}
+        first = talk.number is None
+        if first:
+            values.update(number=_next_number(cohort.id), published_at=now)
+        elif talk.transcript_md != transcript_md:
+            TalkRevision.create(talk=talk, transcript_md=talk.transcript_md, created_at=now)
+        Talk.update(**values).where(Talk.id == talk.id).execute()
+        award_points(cohort, talk.guest_id, key=f"talk:{talk.id}:shared", kind="guest_share",
+                     points=cohort.points_guest_share, now=now)
+        if first:
+            post_archive_entry(Talk.get_by_id(talk.id), now=now, base_url=base_url)
+    return Talk.get_by_id(talk.id)
+
+
+@dataclass
+class ArchiveEntry:
+    number: int  #: 第N期
+    topic: str
+    guest: User
+    title_then: str  #: the guest's title when they proposed the talk
+    held_at: datetime | None  #: the session's start; None if its slot was deleted
+    talk: Talk
+
+
+def archive(cohort):
+    """The cohort's numbered talks, newest first, with guest, title then and date."""
+    talks = (Talk.select(Talk, User, ShareSlot)
+             .join(User, on=(Talk.guest == User.id))
+             .switch(Talk).join(ShareSlot, JOIN.LEFT_OUTER, on=(Talk.slot == ShareSlot.id))
+             .where((Talk.cohort == cohort) & Talk.number.is_null(False))
+             .order_by(Talk.number.desc()))
+    return [ArchiveEntry(t.number, t.topic, t.guest, t.title_snapshot,
+                         t.slot.starts_at if t.slot_id is not None else None, t)
+            for t in talks]
+
+
+def guest_sessions(guest, *, viewer_cohorts):
+    """The guest's numbered sessions in public cohorts and in `viewer_cohorts` (ids),
+    newest first, with their cohort: what a profile reader may see."""
+    talks = (Talk.select(Talk, Cohort, ShareSlot).join(Cohort, on=(Talk.cohort == Cohort.id))
+             .switch(Talk).join(ShareSlot, JOIN.LEFT_OUTER, on=(Talk.slot == ShareSlot.id))
+             .where((Talk.guest == guest) & Talk.number.is_null(False)
+                    & (Cohort.is_public | Cohort.id.in_(list(viewer_cohorts) or [0])))
+             .order_by(Talk.published_at.desc()))
+    return [ArchiveEntry(t.number, t.topic, guest, t.title_snapshot,
+                         t.slot.starts_at if t.slot_id is not None else None, t)
+            for t in talks]

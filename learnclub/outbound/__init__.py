@@ -1,0 +1,1 @@
+"""Outbound adapters: sending mail over SMTP and posts to chat-group robots."""
