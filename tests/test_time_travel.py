@@ -1,22 +1,19 @@
 """Acceptance point 8: six weeks of a cohort of 40 learners, lived through the scheduler.
 
 The host writes eleven cases as Markdown files in content/lab/, each with its publish_at
-(20:00 in Shanghai, 3 to 5 days apart). Nothing else moves time: `learnclub jobs run-due
---now …` runs every 6 hours (04:00, 10:00, 16:00 and 22:00 UTC, so runs fall 20 h and 2 h
+(20:00 in Shanghai, 3 to 5 days apart). `learnclub jobs run-due` runs every 6 hours (04:00, 10:00, 16:00 and 22:00 UTC, so runs fall 20 h and 2 h
 before every due time, 4 h after every grace end), importing the files, announcing each
 case, reminding, sweeping and sending: 177 runs from two days before the first case to the
 sweep after the last one.
 
-The six weeks end at the real present: the last case went out yesterday at 20:00 (Shanghai),
-so it is open now. The web asks the real clock (`clock.now()`) and cannot be told another
-instant, so
-- what learners do at the present goes through the web client: the last case's homework, one
-  leave request (POST /c/lab/cases/<id>/leave) and the host approving it;
-- what they do at earlier simulated instants (homework on the other cases, two leave requests
-  and their approval, the host readmitting the removed learner) calls the domain functions the
-  web views call (submit_homework, request_leave, decide_leave, readmit) with `now=` that
-  instant. Some homework of the last case is written after the present, in the simulated
-  future: that goes through the domain too.
+Every test starts at an instant the clock fixture chooses; the six weeks begin two days
+after it. The clock then moves through them: at each instant something happens, the test puts
+the app's clock there (`clock.travel_to`) and it happens as it would in life:
+- what people do goes through the web client at that instant: every homework, the leave
+  requests (by case, by day) and the host approving them, the host readmitting the removed
+  learner;
+- the scheduler's work is `learnclub jobs run-due` through the CLI runner, which reads the
+  same clock. Time stands still at each instant, so what it stamps is exact.
 
 The cast (strike limit 1, the cohort's defaults otherwise):
 - 28 punctual learners write 2 to 46 hours after each case goes out (no reminder reaches them);
@@ -24,8 +21,8 @@ The cast (strike limit 1, the cohort's defaults otherwise):
 - 4 write late, 6 hours into the grace (both reminders, late points);
 - one misses case 5 and is asked to leave; the host readmits them (misses reset) the day after
   case 6 went out: nothing is expected of them for case 6, they write from case 7 on;
-- three take leave: one for case 3, one for the day case 7 is due, one for the last case
-  (through the web). An approved leave means no reminder and no miss.
+- three take leave: one for case 3, one for the day case 7 is due, one for the last case.
+  An approved leave means no reminder and no miss.
 """
 from collections import Counter
 from dataclasses import dataclass
@@ -34,10 +31,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from learnclub import clock
-from learnclub.domain.homework.submission import submit_homework
-from learnclub.domain.participation.leave import decide_leave, request_leave
-from learnclub.domain.participation.readmission import readmit
 from learnclub.models import (
     Case,
     Excuse,
@@ -68,13 +61,12 @@ class Timeline:
     publish: tuple  #: when each case goes out: 12:00 UTC, 20:00 in Shanghai
 
     @classmethod
-    def ending_now(cls):
-        """The last case went out yesterday (UTC) at 12:00: 12 to 36 hours ago, so its
-        homework is open now and its first reminder (52 h after) is still to come."""
-        today = clock.now().date()
-        publish = [datetime.combine(today - timedelta(days=1), time(12), tzinfo=UTC)]
-        for gap in reversed(GAPS):
-            publish.insert(0, publish[0] - timedelta(days=gap))
+    def starting_after(cls, instant):
+        """The first case goes out at 12:00 UTC two days after `instant`, the others at the
+        GAPS after it."""
+        publish = [datetime.combine(instant.date() + timedelta(days=2), time(12), tzinfo=UTC)]
+        for gap in GAPS:
+            publish.append(publish[-1] + timedelta(days=gap))
         return cls(tuple(publish))
 
     def due(self, k):
@@ -94,20 +86,18 @@ class Timeline:
 
 
 def written_at(tl, i, k):
-    """When learner i writes case k: an instant, "web" (at the present), or None."""
+    """When learner i writes case k, or None."""
     if LEAVE.get(i) == k or (i == MISSER and k in (MISSED, MISSED + 1)):
         return None
     if i in LAST_MINUTE:
         return tl.due(k) - timedelta(hours=5)
     if i in LATE:
         return tl.due(k) + timedelta(hours=6)
-    if k == len(TITLES) - 1:
-        return "web"
     return tl.publish[k] + timedelta(hours=2 + (7 * i + 5 * k) % 45, minutes=30)
 
 
 def expected_points(tl, i):
-    return sum(5 if at != "web" and at > tl.due(k) else 10
+    return sum(5 if at > tl.due(k) else 10
                for k in range(len(TITLES)) if (at := written_at(tl, i, k)) is not None)
 
 
@@ -124,9 +114,9 @@ def write_case_files(folder, tl):
 
 
 @pytest.fixture
-def world(app):
+def world(app, clock):
     """The cohort "lab", its host, 40 learners admitted before the first case, and the files."""
-    tl = Timeline.ending_now()
+    tl = Timeline.starting_after(clock.now())
     host = make_user(can_host=True, locale="en", display_name="群主", email="host@example.org")
     cohort = make_cohort(host=host, slug="lab")
     learners = [make_user(display_name=f"学员{i:02d}", email=f"learner{i:02d}@example.org",
@@ -148,73 +138,65 @@ def browser(app, user):
 
 # Living the six weeks -----------------------------------------------------------------------
 
-def simulated_actions(tl, cohort, host, learners):
-    """(instant, action) for everything done at a simulated instant, through the domain."""
-    cases = list(Case.select().order_by(Case.publish_at))
+def web_actions(tl, cases, host, learners, clients):
+    """(instant, what a person does on the web then), in time order; each returns a response."""
     actions = []
     for i, user in enumerate(learners):
         for k, case in enumerate(cases):
-            at = written_at(tl, i, k)
-            if isinstance(at, datetime):
-                actions.append((at, lambda c=case, u=user, at=at: submit_homework(
-                    c, u, f"{u.display_name}的作业：先建群，再定规则。", now=at)))
+            if (at := written_at(tl, i, k)) is not None:
+                actions.append((at, lambda c=case, u=user: clients[u.id].post(
+                    f"/c/lab/cases/{c.id}/homework",
+                    data={"body_md": f"{u.display_name}的作业：先建群，再定规则。"})))
 
-    def approve(user, at):
-        decide_leave(LeaveRequest.get(LeaveRequest.user == user), True, actor=host, now=at)
+    def approve(user):
+        request = LeaveRequest.get(LeaveRequest.user == user)
+        return clients[host.id].post(f"/c/lab/leave/{request.id}/approve")
 
-    for i, asked_at, what in (
-            (LEAVE_BY_CASE, tl.publish[LEAVE[LEAVE_BY_CASE]] + timedelta(hours=10, minutes=30),
-             {"case": cases[LEAVE[LEAVE_BY_CASE]]}),
-            # the local day its case is due, asked as the case before it goes out
-            (LEAVE_BY_DAY, tl.publish[LEAVE[LEAVE_BY_DAY] - 1] + timedelta(hours=1, minutes=30),
-             dict.fromkeys(("starts_on", "ends_on"),
-                           tl.due(LEAVE[LEAVE_BY_DAY]).astimezone(SHANGHAI).date()))):
-        actions.append((asked_at, lambda u=learners[i], at=asked_at, what=what: request_leave(
-            cohort, u, reason="出差", now=at, **what)))
-        decided_at = asked_at + timedelta(hours=2)
-        actions.append((decided_at, lambda u=learners[i], at=decided_at: approve(u, at)))
-    actions.append((tl.readmitted_at, lambda: readmit(
-        Membership.get(Membership.user == learners[MISSER]), actor=host,
-        reason="家里有事，已经沟通过", reset_misses=True, now=tl.readmitted_at)))
+    by_case, by_day = LEAVE[LEAVE_BY_CASE], LEAVE[LEAVE_BY_DAY]
+    day = tl.due(by_day).astimezone(SHANGHAI).date().isoformat()  # the local day it is due
+    for i, asked_at, path, form in (
+            (LEAVE_BY_CASE, tl.publish[by_case] + timedelta(hours=10, minutes=30),
+             f"/c/lab/cases/{cases[by_case].id}/leave", {}),
+            # asked while the case before it is out, for the day the case is due
+            (LEAVE_BY_DAY, tl.publish[by_day - 1] + timedelta(hours=1, minutes=30),
+             "/c/lab/leave", {"starts_on": day, "ends_on": day}),
+            (LEAVE_ON_WEB, tl.publish[LEAVE[LEAVE_ON_WEB]] + timedelta(hours=3),
+             f"/c/lab/cases/{cases[LEAVE[LEAVE_ON_WEB]].id}/leave", {})):
+        form = {"reason": "出差", **form}
+        actions.append((asked_at, lambda u=learners[i], p=path, f=form: clients[u.id].post(
+            p, data=f)))
+        actions.append((asked_at + timedelta(hours=2), lambda u=learners[i]: approve(u)))
+    misser = learners[MISSER]
+    actions.append((tl.readmitted_at, lambda: clients[host.id].post(
+        f"/c/lab/members/{misser.id}/readmit",
+        data={"reason": "家里有事，已经沟通过", "reset_misses": "y"})))
     return sorted(actions, key=lambda a: a[0])
 
 
-def at_the_present(app, tl, host, learners):
-    """The last case is open now: leave and homework through the web client."""
-    case = Case.select().order_by(Case.publish_at.desc()).get()
-    page = f"/c/lab/cases/{case.id}"
-    asked = browser(app, learners[LEAVE_ON_WEB]).post(f"{page}/leave", data={"reason": "住院"})
-    request = LeaveRequest.get(LeaveRequest.user == learners[LEAVE_ON_WEB])
-    approved = browser(app, host).post(f"/c/lab/leave/{request.id}/approve")
-    written = [browser(app, user).post(f"{page}/homework", data={"body_md": "现在就写。"})
-               for i, user in enumerate(learners) if written_at(tl, i, len(TITLES) - 1) == "web"]
-    return Counter(r.status_code for r in (asked, approved, *written))
-
-
-def run_due(runner, at):
-    result = runner.invoke(args=["jobs", "run-due", "--now", at.isoformat()])
+def run_due(runner):
+    result = runner.invoke(args=["jobs", "run-due"])  # at the clock's instant
     return result.exit_code, result.exception
 
 
 @pytest.fixture
-def lived(app, runner, world):
-    """Run the six weeks; returns the world, the runs' outcomes and the web's answers."""
+def lived(app, runner, world, clock):
+    """Live the six weeks; returns the world, the runs' outcomes and the web's answers."""
     tl, cohort, host, learners = world
     first, *later = tl.runs()
-    outcomes = [run_due(runner, first)]  # imports the case files: the plans need the cases
-    actions, on_web = simulated_actions(tl, cohort, host, learners), None
-
-    def act_until(instant):
-        while actions and actions[0][0] <= instant:
-            actions.pop(0)[1]()
-
+    clock.travel_to(first, frozen=True)
+    outcomes = [run_due(runner)]  # imports the case files: the actions need the cases
+    cases = list(Case.select().order_by(Case.publish_at))
+    clients = {u.id: browser(app, u) for u in [host, *learners]}
+    actions, answers = web_actions(tl, cases, host, learners, clients), Counter()
     for at in later:
-        if on_web is None and at > clock.now():
-            act_until(clock.now())
-            on_web = at_the_present(app, tl, host, learners)
-        act_until(at)
-        outcomes.append(run_due(runner, at))
-    return world, outcomes, on_web
+        while actions and actions[0][0] <= at:
+            when, act = actions.pop(0)
+            clock.travel_to(when, frozen=True)
+            answers[act().status_code] += 1
+        clock.travel_to(at, frozen=True)
+        outcomes.append(run_due(runner))
+    assert actions == []
+    return world, outcomes, answers
 
 
 # What six weeks leave behind ----------------------------------------------------------------
@@ -245,7 +227,7 @@ def expected_reminders(tl, learners):
                 at = written_at(tl, i, k)
                 if LEAVE.get(i) == k or (i == MISSER and k == MISSED + 1):
                     continue
-                if at is None or (at != "web" and at > tl.due(k) - before):
+                if at is None or at > tl.due(k) - before:
                     expected.add((title, hours, user.id))
     return expected
 
@@ -258,12 +240,13 @@ def points_by_learner():
 
 
 def test_six_weeks_driven_by_run_due_leave_the_right_traces(lived):
-    (tl, cohort, host, learners), outcomes, on_web = lived
+    (tl, cohort, host, learners), outcomes, answers = lived
     misser, removed_at = learners[MISSER], tl.publish[MISSED] + DUE + GRACE + timedelta(hours=4)
 
     # every run and every web step went through
     assert outcomes == [(0, None)] * 177
-    assert on_web == Counter({302: 2 + len(PUNCTUAL) + 3})  # punctual, the misser, two leavers
+    written = sum(written_at(tl, i, k) is not None for i in range(40) for k in range(11))
+    assert answers == Counter({302: written + 3 * 2 + 1})  # homework, leave + approval, readmit
     assert [(c.title, c.publish_at, c.announced_at) for c in Case.select().order_by(
         Case.publish_at)] == [(title, at, at + timedelta(hours=4))
                               for title, at in zip(TITLES, tl.publish, strict=True)]

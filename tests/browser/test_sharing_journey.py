@@ -6,10 +6,9 @@ and a two-character Chinese search (真人, a word only its transcript has) find
 
 The guest is always on the phone, the host on the parametrized viewport. The host, the cohort,
 its weeks and the invite are arranged through the domain in the live server's database;
-everything else goes through the pages. The live server uses the real clock, so "after the
-session" cannot come by waiting a week: once the talk is confirmed, the test moves the week's
-start to two hours ago in the database (as the week having come) and runs the jobs for the
-real current instant, as `learnclub run-due` would.
+everything else goes through the pages. The live server reads the test's clock, so "after
+the session" comes as it would in a real week: once the talk is confirmed, the clock moves to
+two hours after the session began and the jobs run for that instant, as the scheduler would.
 """
 import re
 from datetime import timedelta
@@ -17,11 +16,11 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from learnclub import clock, jobs
+from learnclub import jobs
 from learnclub.db import connection
 from learnclub.domain.cohorts import admission
 from learnclub.domain.sharing import talks as sharing
-from learnclub.models import Membership, OutboxMessage, PointEvent, ShareSlot, Talk, User
+from learnclub.models import Membership, OutboxMessage, PointEvent, Talk, User
 from tests.factories import PASSWORD, make_cohort, make_user
 
 pytestmark = pytest.mark.browser
@@ -140,12 +139,11 @@ def host_sees_calendar(host, first):
     host.screenshot("sharing-calendar-host")
 
 
-def the_session_comes(live_app, first, talk_id):
-    """The live server's clock is real: the week comes by moving its start to two hours ago
-    (its row, as a host moving it would), then the jobs run for the real current instant."""
+def the_session_comes(live_app, first, talk_id, clock):
+    """The week comes: the clock moves to two hours after the session began (the live
+    server reads the same clock), then the jobs run for that instant."""
+    clock.travel_to(first.starts_at + timedelta(hours=2))
     with connection():
-        ShareSlot.update(starts_at=clock.now() - timedelta(hours=2)).where(
-            ShareSlot.id == first.id).execute()
         results = jobs.run_due(dict(live_app.config), now=clock.now())
         assert results["generate_share_slots"] >= 0
         assert Talk.get_by_id(talk_id).status == "confirmed"  # held only when published
@@ -194,7 +192,7 @@ def search_finds_it(tab):
     tab.wait_for(f"/c/{SLUG}/archive/1")
 
 
-def test_guest_talk_from_invite_to_archive(open_tab, live_app, viewport):
+def test_guest_talk_from_invite_to_archive(open_tab, live_app, viewport, clock):
     now = clock.now()
     with connection():
         host_user = make_user(can_host=True, display_name="周明远", email="mingyuan@example.org")
@@ -213,7 +211,7 @@ def test_guest_talk_from_invite_to_archive(open_tab, live_app, viewport):
     guest_confirms_and_sees_calendar(guest, talk, first)
     host_sees_calendar(host, first)
 
-    the_session_comes(live_app, first, talk.id)
+    the_session_comes(live_app, first, talk.id, clock)
     host_publishes(host, talk)
     archive_shows_first_session(host)
     archive_shows_first_session(guest)
