@@ -1,10 +1,10 @@
 """Acceptance point 8: six weeks of a cohort of 40 learners, lived through the scheduler.
 
 The host writes eleven cases as Markdown files in content/lab/, each with its publish_at
-(20:00 in Shanghai, 3 to 5 days apart). `learnclub jobs run-due` runs every 6 hours (04:00, 10:00, 16:00 and 22:00 UTC, so runs fall 20 h and 2 h
-before every due time, 4 h after every grace end), importing the files, announcing each
-case, reminding, sweeping and sending: 177 runs from two days before the first case to the
-sweep after the last one.
+(20:00 in Shanghai, 3 to 5 days apart). `learnclub jobs run-due` runs every 6 hours (04:00,
+10:00, 16:00 and 22:00 UTC, so runs fall 20 h and 2 h before every due time, 4 h after every
+grace end), importing the files, announcing each case, reminding, sweeping and sending: 177
+runs from two days before the first case to the sweep after the last one.
 
 Every test starts at an instant the clock fixture chooses; the six weeks begin two days
 after it. The clock then moves through them: at each instant something happens, the test puts
