@@ -225,10 +225,9 @@ def user_group():
 @with_appcontext
 def grant_host(email):
     """Let an existing account create cohorts of its own."""
-    from learnclub.models import User
     with connection():
-        updated = User.update(can_host=True).where(User.email == email.strip().lower()).execute()
-    if not updated:
+        granted = accounts.grant_host(email)
+    if not granted:
         raise click.ClickException(f"No account with the address {email}.")
     click.echo(f"{email} may now create cohorts.")
 

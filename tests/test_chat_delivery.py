@@ -14,7 +14,7 @@ import pytest
 from learnclub import jobs
 from learnclub.config import Config
 from learnclub.domain.cases.editing import schedule_of
-from learnclub.domain.reach import chat_hooks, chat_posts
+from learnclub.domain.reach import chat_hooks, chat_posts, queries
 from learnclub.models import OutboxMessage
 from tests.factories import make_case, make_cohort, make_user
 from tests.test_concurrency import run_together
@@ -159,7 +159,7 @@ def test_send_posts_refused_is_retried_later_with_backoff(cohort, receiver, kind
     assert after_early == (1, None, None, error, retry_at)
     assert state(post) == (2, None, None, error, retry_at + timedelta(minutes=2))
     assert len(receiver.to(path)) == 2
-    assert chat_hooks.delivery_state(OutboxMessage.get_by_id(post.id)) == "retrying"
+    assert queries.delivery_state(OutboxMessage.get_by_id(post.id)) == "retrying"
 
 
 def _closed_port():
@@ -199,7 +199,7 @@ def test_send_posts_hanging_endpoint_holds_up_nobody(cohort, receiver):
 def test_send_posts_hook_deleted_after_queueing_sends_nothing(cohort, receiver):
     h = hook(cohort, receiver.url("/ok"))
     test_post(h)
-    chat_hooks.delete_hook(h, actor=cohort.created_by)
+    chat_hooks.delete_hook(h, actor=cohort.created_by, now=NOW)
 
     assert jobs.send_posts(SETTINGS, now=NOW) == (0, 0)
     assert receiver.requests == []

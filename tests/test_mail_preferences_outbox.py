@@ -38,7 +38,8 @@ def _mail(envelope):
 
 
 def _body(mail):
-    return mail.get_content().replace("\r\n", "\n")
+    """The text of a mail: the whole of a text-only one, the text part of text + HTML."""
+    return mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
 
 
 def _queue(user, key, kind, *, subject=None, body="正文", at=NOW):

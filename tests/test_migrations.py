@@ -1,4 +1,5 @@
 """The schema over time: migrations build exactly the models' schema, keep data, and undo."""
+import json
 import uuid
 from datetime import UTC, datetime
 
@@ -271,3 +272,116 @@ def test_upgrade_to_0009_marks_mail_already_sent_as_sent(empty_database):
             "SELECT key, outcome, kind, hook_id FROM outbox_message").fetchall())
 
     assert rows == [("old:pending", "", "", None), ("old:sent", "sent", "", None)]
+
+
+def test_upgrade_to_0012_keeps_mails_without_html_and_down_drops_it(empty_database):
+    from learnclub.models import OutboxMessage
+    from learnclub.outbound.mail import build_message
+
+    database = empty_database()
+    names = _migration_names()
+    with database.connection_context():
+        schema.runner().up(target=names[names.index("0012_mail_html") - 1])
+        p = database.param
+        database.execute_sql(
+            "INSERT INTO outbox_message (key, to_addr, subject, body, created_at, attempts, "
+            f"last_error, next_attempt_at, kind, outcome) VALUES ({', '.join([p] * 10)})",
+            ("old:pending", "a@example.org", "主题", "正文", T0.replace(tzinfo=None), 0, "",
+             T0.replace(tzinfo=None), "", ""))
+
+        schema.upgrade()
+        upgraded = database.execute_sql("SELECT key, body, html_body FROM outbox_message"
+                                        ).fetchall()
+        sent_as = build_message(OutboxMessage.get(), "learnclub <noreply@example.org>")
+        schema.runner().down(target="0012_mail_html")
+        columns = {c.name for c in database.get_columns("outbox_message")}
+        kept = database.execute_sql("SELECT key, body FROM outbox_message").fetchall()
+
+    assert upgraded == [("old:pending", "正文", None)]
+    assert (sent_as.get_content_type(), sent_as.get_content()) == ("text/plain", "正文\n")
+    assert ("html_body" in columns, kept) == (False, [("old:pending", "正文")])
+
+
+def test_upgrade_to_0011_adds_the_cohort_log_and_down_drops_it_keeping_the_rest(empty_database):
+    database = empty_database()
+    names = _migration_names()
+    with database.connection_context():
+        schema.runner().up(target=FIRST)
+        _insert_initial_rows(database)
+        schema.runner().up(target=names[names.index("0011_cohort_events") - 1])
+        p = database.param
+        cohort_id, host_id = database.execute_sql(
+            "SELECT id, created_by_id FROM cohort WHERE slug = 'lab-2026'").fetchone()
+
+        schema.runner().up(target="0011_cohort_events")
+        database.execute_sql(
+            "INSERT INTO cohort_event (cohort_id, actor_id, at, action, user_id, subject_kind, "
+            f"subject_id, subject_label, changes) VALUES ({', '.join([p] * 9)})",
+            (cohort_id, host_id, T0.replace(tzinfo=None), "removals_paused", None, "", None, "",
+             '{"paused": true}'))
+        logged = database.execute_sql(
+            "SELECT action, actor_id, changes FROM cohort_event").fetchall()
+        indexes = sorted(tuple(i.columns) for i in database.get_indexes("cohort_event")
+                         if i.columns != ["id"])  # PostgreSQL lists the primary key
+        schema.runner().down(target="0011_cohort_events")
+        tables = database.get_tables()
+        kept = database.execute_sql("SELECT COUNT(*) FROM membership_event").fetchone()[0] + \
+            database.execute_sql("SELECT COUNT(*) FROM membership").fetchone()[0]
+
+    assert logged == [("removals_paused", host_id, '{"paused": true}')]
+    assert indexes == [("actor_id",), ("cohort_id",), ("cohort_id", "at"), ("user_id",)]
+    assert ("cohort_event" in tables, "membership_event" in tables, kept) == (False, True, 1)
+
+
+def _insert_case(database, cohort_id, title):
+    """A case_study row in the 0009 schema; returns its id."""
+    at = T0.replace(tzinfo=None)
+    database.execute_sql(
+        "INSERT INTO case_study (cohort_id, source_hash, title, body_md, homework_prompt, tags, "
+        "publish_fixed, queue_position, created_at, updated_at, removals_paused) "
+        f"VALUES ({', '.join([database.param] * 11)})",
+        (cohort_id, "", title, "", "", "", True, 0, at, at, False))
+    return database.execute_sql("SELECT MAX(id) FROM case_study").fetchone()[0]
+
+
+def test_upgrade_to_0010_gives_strikes_removals_their_kind_and_cases(empty_database):
+    database = empty_database()
+    words = "strikes: 开店, 选品, 案例一, 已删除的案例"
+    with database.connection_context():
+        schema.runner().up(target=FIRST)
+        _insert_initial_rows(database)
+        schema.runner().up(target="0009_reach")
+        p, at = database.param, T0.replace(tzinfo=None)
+        cohort_id, host_id = database.execute_sql(
+            "SELECT id, created_by_id FROM cohort").fetchone()
+        learner_id = database.execute_sql("SELECT user_id FROM membership").fetchone()[0]
+        _first, shop, again = (_insert_case(database, cohort_id, title)
+                               for title in ("案例一", "开店, 选品", "案例一"))
+        database.execute_sql(  # of the two 案例一, the learner missed the second
+            "INSERT INTO miss (cohort_id, user_id, case_id, created_at, void_reason) "
+            f"VALUES ({', '.join([p] * 5)})", (cohort_id, learner_id, again, at, ""))
+        database.execute_sql("UPDATE membership SET status = 'removed', "
+                             f"removed_at = {p}, removed_reason = {p}", (at, words))
+        for action, reason, actor in (("removed", words, None), ("removed", "strikes", None),
+                                      ("readmitted", "strikes: 这是群主写的", host_id)):
+            database.execute_sql(
+                "INSERT INTO membership_event (cohort_id, user_id, action, reason, actor_id, at) "
+                f"VALUES ({', '.join([p] * 6)})",
+                (cohort_id, learner_id, action, reason, actor, at))
+
+        schema.runner().up(target="0010_removal_reasons")
+        member = database.execute_sql(
+            "SELECT removed_kind, removed_case_ids, removed_reason FROM membership").fetchall()
+        events = database.execute_sql("SELECT action, reason_kind, case_ids, reason "
+                                      "FROM membership_event ORDER BY id").fetchall()
+        schema.runner().down(target="0010_removal_reasons")
+        columns = {c.name for c in database.get_columns("membership")}
+        kept = database.execute_sql("SELECT removed_reason FROM membership").fetchall()
+
+    assert [(kind, json.loads(ids), reason) for kind, ids, reason in member] == [
+        ("strikes", [shop, again], words)]
+    assert [(action, kind, json.loads(ids), reason) for action, kind, ids, reason in events] == [
+        ("removed", "strikes", [shop, again], words),
+        ("removed", "strikes", [], "strikes"),
+        ("readmitted", "", [], "strikes: 这是群主写的")]
+    assert ("removed_kind" in columns, kept) == (False, [(words,)])

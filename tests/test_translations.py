@@ -14,7 +14,9 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
 def _source_messages():
-    method_map = [("learnclub/**.py", "python"), ("learnclub/web/templates/**.html", "jinja2")]
+    method_map = [("learnclub/**.py", "python"), ("learnclub/web/templates/**.html", "jinja2"),
+                  ("learnclub/domain/reach/templates/**.txt", "jinja2"),
+                  ("learnclub/domain/reach/templates/**.html", "jinja2")]
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
             str(ROOT), method_map=method_map, keywords=KEYWORDS):

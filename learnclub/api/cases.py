@@ -7,10 +7,8 @@ from learnclub.api import bp, serialise
 from learnclub.api.auth import current_user, query
 from learnclub.api.pagination import listing, page_of_list, page_request, time_key
 from learnclub.api.visibility import case_in, cohort_for
-from learnclub.domain.cases.editing import visible_slots
+from learnclub.domain.cases.queries import slot_of, visible_slots
 from learnclub.domain.cases.schedule import window_state
-from learnclub.domain.cohorts import access
-from learnclub.domain.homework.submission import slot_of
 
 
 def _key(slot):
@@ -24,10 +22,9 @@ def cases(slug):
     one too for staff. Archived cases are not listed."""
     user = current_user()
     cohort, membership = cohort_for(slug, user, "view_cohort_pages")
-    staff = access.can(user, "manage_cases", cohort, membership)
     page = page_request(parts=2)
     now = clock.now()
-    slots = visible_slots(cohort, staff=staff, now=now)
+    slots = visible_slots(cohort, user, now=now, membership=membership)
     items, cursor = page_of_list(slots, page, key=_key)
     return jsonify(listing(items, cursor, lambda s: serialise.case_summary(
         s, window_state(s, now), cohort.slug)))
@@ -39,8 +36,7 @@ def case(slug, case_id):
     user = current_user()
     cohort, membership = cohort_for(slug, user, "view_cohort_pages")
     now = clock.now()
-    found = case_in(cohort, case_id, staff=access.can(user, "manage_cases", cohort, membership),
-                    now=now)
+    found = case_in(cohort, case_id, user, now=now, membership=membership)
     slot = slot_of(found)
     state = window_state(slot, now) if slot else "archived"
     return jsonify(serialise.case_detail(found, slot, state, cohort.slug))

@@ -1,13 +1,17 @@
 """The caller, their cohorts, a cohort, and its members with their participation (staff)."""
 from flask import g, jsonify
-from peewee import fn
 
 from learnclub.api import bp, serialise
 from learnclub.api.auth import current_user, query
-from learnclub.api.pagination import keyset, listing, page_of_rows, page_request
+from learnclub.api.pagination import listing, page_of_rows, page_request
 from learnclub.api.visibility import cohort_for, readable_cohort
+from learnclub.domain.cohorts import queries as cohort_queries
 from learnclub.domain.participation.sweep import standing_of
-from learnclub.models import Case, Cohort, Membership, Submission, User
+
+
+def _after(page):
+    """The id the page starts after, or None for the first page."""
+    return page.after[0] if page.after is not None else None
 
 
 @bp.get("/me")
@@ -22,9 +26,8 @@ def cohorts():
     """The cohorts the caller is an active member of, with their role (oldest membership
     first)."""
     page = page_request()
-    rows = keyset(Membership.select(Membership, Cohort).join(Cohort).where(
-        (Membership.user == current_user().id) & (Membership.status == "active")),
-        Membership.id, page)
+    rows = cohort_queries.my_cohorts_page(current_user(), after=_after(page),
+                                          limit=page.limit + 1)
     items, cursor = page_of_rows(rows, page, key=lambda m: (m.id,))
     return jsonify(listing(items, cursor, serialise.my_cohort))
 
@@ -44,13 +47,9 @@ def members(slug):
     a page, however many members."""
     cohort, _membership = cohort_for(slug, current_user(), "track_homework")
     page = page_request()
-    rows = keyset(Membership.select(Membership, User).join(User)
-                  .where(Membership.cohort == cohort), Membership.id, page)
+    rows = cohort_queries.members_page(cohort, after=_after(page), limit=page.limit + 1)
     items, cursor = page_of_rows(rows, page, key=lambda m: (m.id,))
     standing = standing_of(cohort, items)
-    submitted = dict(Submission.select(Submission.user, fn.COUNT(Submission.id))
-                     .join(Case).where((Case.cohort == cohort) & Case.archived_at.is_null()
-                                       & Submission.user.in_([m.user_id for m in items]))
-                     .group_by(Submission.user).tuples())
+    submitted = cohort_queries.homework_counts(cohort, [m.user_id for m in items])
     return jsonify(listing(items, cursor, lambda m: serialise.member(
         m, *standing[m.user_id], submitted.get(m.user_id, 0))))

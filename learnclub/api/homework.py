@@ -9,17 +9,13 @@ from learnclub.api import bp, serialise
 from learnclub.api.auth import current_user, query, writes
 from learnclub.api.errors import ApiError
 from learnclub.api.language import tr
-from learnclub.api.pagination import keyset, listing, page_of_rows, page_request
+from learnclub.api.pagination import listing, page_of_rows, page_request
 from learnclub.api.visibility import case_in, cohort_for, not_found, visible_cohort
 from learnclub.domain.cases.editing import MAX_ID
 from learnclub.domain.cohorts import access
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed, NotFound
+from learnclub.domain.homework.queries import homework_list, submission_of
 from learnclub.domain.homework.submission import submit_homework
-from learnclub.models import Case, Submission, User
-
-
-def _submissions():
-    return Submission.select(Submission, Case, User).join(Case).switch(Submission).join(User)
 
 
 def _case_filter():
@@ -38,15 +34,11 @@ def homework(slug):
     their own (removed learners included, as on the web's My homework)."""
     user = current_user()
     cohort, _ = visible_cohort(slug, user)
-    membership = access.require_own_work(user, cohort, tr=tr)
+    access.require_own_work(user, cohort, tr=tr)
     case_id, page = _case_filter(), page_request()
-    query = _submissions().where(Case.cohort == cohort)
-    if not access.can(user, "track_homework", cohort, membership):
-        query = query.where(Submission.user == user.id)
-    if case_id is not None:
-        query = query.where(Submission.case == case_id)
-    items, cursor = page_of_rows(keyset(query, Submission.id, page), page,
-                                 key=lambda s: (s.id,))
+    rows = homework_list(cohort, user, now=clock.now(), case_id=case_id,
+                         after=page.after[0] if page.after else None, limit=page.limit + 1)
+    items, cursor = page_of_rows(rows, page, key=lambda s: (s.id,))
     return jsonify(listing(items, cursor, serialise.submission))
 
 
@@ -55,13 +47,7 @@ def _own_case(slug, case_id, user):
     the case page shows them; a removed learner on a case out before they left."""
     cohort, _ = visible_cohort(slug, user)
     membership = access.require_own_work(user, cohort, tr=tr)
-    now = clock.now()
-    if membership.status == "removed":
-        case = case_in(cohort, case_id, staff=False, now=membership.removed_at or now)
-    else:
-        case = case_in(cohort, case_id, now=now,
-                       staff=access.can(user, "manage_cases", cohort, membership))
-    return cohort, case
+    return cohort, case_in(cohort, case_id, user, now=clock.now(), membership=membership)
 
 
 @bp.get("/cohorts/<slug>/cases/<int:case_id>/homework/mine")
@@ -69,7 +55,7 @@ def my_homework(slug, case_id):
     """The caller's homework on one case; 404 if they have not written any."""
     user = current_user()
     _cohort, case = _own_case(slug, case_id, user)
-    own = _submissions().where((Submission.case == case) & (Submission.user == user.id)).first()
+    own = submission_of(case, user)
     if own is None:
         raise not_found()
     return jsonify(serialise.submission(own))
@@ -100,8 +86,7 @@ def write_my_homework(slug, case_id):
     user = current_user()
     cohort, membership = cohort_for(slug, user, "view_cohort_pages")
     now = clock.now()
-    case = case_in(cohort, case_id, now=now,
-                   staff=access.can(user, "manage_cases", cohort, membership))
+    case = case_in(cohort, case_id, user, now=now, membership=membership)
     body = _body()
     try:
         submission, created = submit_homework(case, user, body, now=now, tr=tr)
@@ -111,5 +96,4 @@ def write_my_homework(slug, case_id):
         raise  # 403 (not an active learner) and 404, as the handlers answer them
     except DomainError as exc:  # the text: empty, too long, too short, a NUL character
         raise ApiError(422, exc.message, field="body") from exc
-    own = _submissions().where(Submission.id == submission.id).get()
-    return jsonify(serialise.submission(own)), 201 if created else 200
+    return jsonify(serialise.submission(submission_of(case, user))), 201 if created else 200

@@ -54,17 +54,24 @@ def _op(summary, body, *errors, parameters=(), status=200, extra=None, tag="coho
 
 
 def _paths():
+    """Every path of the API, by area, in the order the API's reference lists them."""
     page, page2 = _page_parameters(), _page_parameters(parts=2)
-    case_filter = {"name": "case_id", "in": "query", "required": False,
-                   "description": "only homework on this case",
-                   "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
-    mine = "/cohorts/{slug}/cases/{case_id}/homework/mine"
+    return {**_meta_paths(), **_cohort_paths(page), **_case_paths(page2),
+            **_homework_paths(page), **_sharing_paths(page, page2)}
+
+
+def _meta_paths():
     return {
         "/openapi.json": {"get": {
             "summary": "This document", "tags": ["meta"], "security": [],
             "responses": {"200": {"description": "OK", "content": {
                 "application/json": {"schema": {"type": "object"}}}}, "400": _error(400)}}},
         "/me": {"get": _op("The token's owner", "Me", tag="me")},
+    }
+
+
+def _cohort_paths(page):
+    return {
         "/cohorts": {"get": _op("Cohorts I am an active member of, with my role",
                                 "MyCohortPage", parameters=page)},
         "/cohorts/{slug}": {"get": _op("A public cohort, or one I belong to", "Cohort", 403,
@@ -72,26 +79,47 @@ def _paths():
         "/cohorts/{slug}/members": {"get": _op(
             "Members with misses, removal pending and homework counts (staff)", "MemberPage",
             403, 404, parameters=[SLUG, *page])},
+    }
+
+
+def _case_paths(page2):
+    return {
         "/cohorts/{slug}/cases": {"get": _op(
             "Published cases; staff who manage cases also see scheduled ones",
             "CaseSummaryPage", 403, 404, parameters=[SLUG, *page2], tag="cases")},
         "/cohorts/{slug}/cases/{case_id}": {"get": _op(
             "A case with its text and homework window", "Case", 403, 404,
             parameters=[SLUG, CASE_ID], tag="cases")},
+    }
+
+
+def _homework_paths(page):
+    case_filter = {"name": "case_id", "in": "query", "required": False,
+                   "description": "only homework on this case",
+                   "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
+    return {
         "/cohorts/{slug}/homework": {"get": _op(
             "My homework; everyone's for staff who track homework", "HomeworkPage", 403,
             404, parameters=[SLUG, case_filter, *page], tag="homework")},
-        mine: {
+        "/cohorts/{slug}/cases/{case_id}/homework/mine": {
             "get": _op("My homework on this case", "Homework", 403, 404,
                        parameters=[SLUG, CASE_ID], tag="homework"),
-            "put": {**_op(
-                "Write or edit my homework (a token that may write)", "Homework", 403,
-                404, 413, 422, parameters=[SLUG, CASE_ID], tag="homework",
-                extra={"201": {"description": "Created", "content": {
-                    "application/json": {"schema": ref("Homework")}}}}),
-                "requestBody": {"required": True, "content": {
-                    "application/json": {"schema": ref("HomeworkInput")}}}},
+            "put": _write_my_homework(),
         },
+    }
+
+
+def _write_my_homework():
+    return {**_op("Write or edit my homework (a token that may write)", "Homework", 403, 404,
+                  413, 422, parameters=[SLUG, CASE_ID], tag="homework",
+                  extra={"201": {"description": "Created", "content": {
+                      "application/json": {"schema": ref("Homework")}}}}),
+            "requestBody": {"required": True, "content": {
+                "application/json": {"schema": ref("HomeworkInput")}}}}
+
+
+def _sharing_paths(page, page2):
+    return {
         "/cohorts/{slug}/share-slots": {"get": _op(
             "Guest-sharing sessions ahead, with their talk", "ShareSlotPage", 403, 404,
             parameters=[SLUG, *page2], tag="sharing")},

@@ -3,8 +3,8 @@ api/serialise.py, plus the error shape. Kept beside the code they describe; the
 schemathesis test checks every answer against them."""
 from learnclub.api.errors import CODES
 from learnclub.api.pagination import CURSOR_PATTERNS
-from learnclub.models.cohorts import ROLES
-from learnclub.models.sharing import TAKING_STATES
+from learnclub.domain.cohorts.settings import ROLES  # the roles a membership may have
+from learnclub.domain.sharing.talks import TAKING_STATES  # the talk states that hold a week
 
 STRING = {"type": "string"}
 INTEGER = {"type": "integer"}

@@ -1,13 +1,11 @@
 """Weekly guest sharing: the sessions ahead with the talk that holds each, and the numbered
 archive (第N期). Anyone with a token reads a public cohort's, members a private one's."""
 from flask import jsonify
-from peewee import JOIN
 
 from learnclub import clock
 from learnclub.api import bp, serialise
 from learnclub.api.auth import current_user, query
 from learnclub.api.pagination import (
-    keyset,
     listing,
     page_of_list,
     page_of_rows,
@@ -16,7 +14,7 @@ from learnclub.api.pagination import (
 )
 from learnclub.api.visibility import readable_cohort
 from learnclub.domain.sharing.calendar import calendar_weeks
-from learnclub.models import ShareSlot, Talk, User
+from learnclub.domain.sharing.queries import archive_page
 
 
 @bp.get("/cohorts/<slug>/share-slots")
@@ -38,12 +36,7 @@ def archive(slug):
     """The numbered sessions, 第1期 first: topic, guest, the guest's title then, date."""
     cohort, _membership = readable_cohort(slug, current_user())
     page = page_request()
-    talks = (Talk.select(Talk.id, Talk.number, Talk.topic, Talk.title_snapshot,
-                         Talk.published_at, Talk.recording_url, Talk.slot, Talk.guest,
-                         User, ShareSlot)
-             .join(User, on=(Talk.guest == User.id))
-             .switch(Talk).join(ShareSlot, JOIN.LEFT_OUTER, on=(Talk.slot == ShareSlot.id))
-             .where((Talk.cohort == cohort) & Talk.number.is_null(False)))
-    items, cursor = page_of_rows(keyset(talks, Talk.number, page), page,
-                                 key=lambda t: (t.number,))
+    talks = archive_page(cohort, after=page.after[0] if page.after is not None else None,
+                         limit=page.limit + 1)
+    items, cursor = page_of_rows(talks, page, key=lambda t: (t.number,))
     return jsonify(listing(items, cursor, lambda t: serialise.archive_entry(t, cohort.slug)))

@@ -3,9 +3,9 @@ not found by outsiders (its existence is not revealed), a public one is; then th
 `access.require` as the web page; a case as the case page finds it."""
 from learnclub.api.errors import ApiError
 from learnclub.api.language import tr
-from learnclub.domain.cases.editing import readable_case
+from learnclub.domain.cases.queries import find_case
 from learnclub.domain.cohorts import access
-from learnclub.models import Cohort
+from learnclub.domain.cohorts.queries import cohort_by_slug
 
 
 def not_found():
@@ -14,7 +14,7 @@ def not_found():
 
 def visible_cohort(slug, user):
     """(cohort, membership or None) if the cohort is public or the user was ever admitted."""
-    cohort = Cohort.get_or_none(Cohort.slug == slug)
+    cohort = cohort_by_slug(slug)
     membership = access.membership_of(user, cohort) if cohort is not None else None
     if cohort is None or (not cohort.is_public and membership is None):
         raise not_found()
@@ -36,9 +36,11 @@ def readable_cohort(slug, user):
     return cohort, membership
 
 
-def case_in(cohort, case_id, *, staff, now):
-    """The case as the web's case page finds it (domain.cases.readable_case); 404 if not."""
-    case = readable_case(cohort, case_id, staff=staff, now=now)
+def case_in(cohort, case_id, user, *, now, membership=None):
+    """The case as the web's case page finds it for the user (domain.cases.queries.find_case:
+    staff any, members one that is out, a removed learner one out before they left); 404
+    if not."""
+    case = find_case(cohort, case_id, user, now=now, membership=membership)
     if case is None:
         raise not_found()
     return case

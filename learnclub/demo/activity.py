@@ -6,10 +6,11 @@ domain functions as the web (submissions, comments, likes, featured picks, a lea
 from datetime import timedelta
 
 from learnclub.domain.cases.editing import schedule_of
+from learnclub.domain.cases.queries import is_out_at
+from learnclub.domain.cohorts.queries import active_learners
 from learnclub.domain.homework import feedback
 from learnclub.domain.homework.submission import submit_homework
 from learnclub.domain.participation import leave
-from learnclub.models import Membership, User
 
 OPENINGS = (
     "我在{industry}做了几年，读完这个案例最有感触的是：规则要先于规模。",
@@ -30,11 +31,9 @@ COMMENTS = ("写得很具体，第二点我准备直接抄作业。", "同感！
 
 def write_demo_homework(cohort, host, *, now):
     """Learners write on every case that is out; one takes leave, one misses. Returns count."""
-    learners = list(User.select().join(Membership).where(
-        (Membership.cohort == cohort) & (Membership.role == "learner")
-        & (Membership.status == "active")).order_by(User.id))
+    learners = active_learners(cohort)
     written = 0
-    for n, slot in enumerate(s for s in schedule_of(cohort) if s.publish_at <= now):
+    for n, slot in enumerate(s for s in schedule_of(cohort) if is_out_at(s, now)):
         submissions = []
         for i, learner in enumerate(learners):
             if i == len(learners) - 1:  # the one who never writes: the sweep will show why

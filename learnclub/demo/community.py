@@ -11,11 +11,11 @@ from learnclub.db import db
 from learnclub.demo.activity import write_demo_homework
 from learnclub.demo.sharing import PAST_GUESTS, UPCOMING_GUEST, write_demo_sharing
 from learnclub.domain.accounts import profiles
+from learnclub.domain.accounts.auth import add_account
 from learnclub.domain.accounts.passwords import hash_password
 from learnclub.domain.cases import sync as content_sync
 from learnclub.domain.cohorts import admission
 from learnclub.domain.cohorts import settings as cohorts
-from learnclub.models import Cohort, User
 
 SLUG = "community-lab"
 #: a reserved name email-validator still accepts (it refuses ".local" and ".test")
@@ -169,17 +169,16 @@ def _email(login):
 
 
 def _settings():
-    """Every cohort setting at the model's default, plus the demo's name and description."""
-    fields = Cohort._meta.fields
-    settings = {key: fields[key].default for key in cohorts.SETTING_FIELDS}
+    """Every cohort setting at its default, plus the demo's name and description."""
+    settings = cohorts.default_settings()
     settings.update(name=NAME, description_md=DESCRIPTION)
     return settings
 
 
 def _make_user(login, name, profile, password_hash, *, at, admin=False):
     """An account with its profile filled in through the profile rules."""
-    user = User.create(email=_email(login), password_hash=password_hash, display_name=name,
-                       is_admin=admin, can_host=admin, created_at=at)
+    user = add_account(_email(login), password_hash=password_hash, display_name=name, now=at,
+                       admin=admin)
     profiles.update_profile(user, profile)
     return user
 

@@ -10,11 +10,11 @@ cohort's rule, generated as the host would have when the cohort opened, then at 
 from datetime import timedelta
 
 from learnclub.domain.accounts import profiles
+from learnclub.domain.accounts.auth import add_account
 from learnclub.domain.cohorts import admission
 from learnclub.domain.sharing import review as sharing_review
 from learnclub.domain.sharing import talks as sharing
 from learnclub.domain.sharing.archive import publish_transcript
-from learnclub.models import User
 
 #: login, name, city, industry, company_title, intro, topic, abstract, transcript paragraphs
 PAST_GUESTS = (
@@ -71,8 +71,7 @@ UPCOMING_GUEST = (
 def _guest(row, password_hash, invite, *, at, email):
     """A guest account with its profile, joined by the cohort's guest invite link."""
     login, name, city, industry, title, intro = row[:6]
-    user = User.create(email=email(login), password_hash=password_hash, display_name=name,
-                       created_at=at)
+    user = add_account(email(login), password_hash=password_hash, display_name=name, now=at)
     profiles.update_profile(user, {"city": city, "industry": industry,
                                    "company_title": title, "intro_md": intro})
     admission.join_by_invite(invite.token, user, now=at)

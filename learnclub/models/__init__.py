@@ -1,4 +1,5 @@
 """peewee models, one module per aggregate. ALL lists them in dependency order."""
+from learnclub.models.activity import CohortEvent
 from learnclub.models.cases import Case, CaseFile, CaseRevision
 from learnclub.models.chat import ChatHook
 from learnclub.models.cohorts import Application, Cohort, Invite, Membership, MembershipEvent
@@ -31,6 +32,7 @@ ALL = [
     Submission, SubmissionRevision, Like, Comment, Excuse, PointEvent, Notification,
     Miss, LeaveRequest, Extension, SeatOffer,
     ShareSlot, Talk, TalkPreference, TalkRevision, ArchiveCounter, CalendarToken,
+    CohortEvent,
 ]
 
 __all__ = [m.__name__ for m in ALL] + ["ALL"]

@@ -1,5 +1,6 @@
 """Case studies (案例): their text, where they came from, when they go out, their revisions."""
 from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextField
+from playhouse.hybrid import hybrid_method
 
 from learnclub.db import BaseModel
 from learnclub.models.cohorts import Cohort
@@ -42,10 +43,22 @@ class Case(BaseModel):
         return (cls.select().where((cls.cohort == cohort) & cls.archived_at.is_null())
                 .order_by(cls.publish_at.asc(nulls="LAST"), cls.queue_position, cls.id))
 
+    @hybrid_method
+    def is_out(self, now):
+        """Whether members may read the case at `now`: not archived, and its publication time
+        has come. The one definition, on a row (`case.is_out(now)`) and in a query
+        (`.where(Case.is_out(now))`); domain.cases.queries.is_out takes schedule slots too."""
+        return (self.archived_at is None and self.publish_at is not None
+                and self.publish_at <= now)
+
+    @is_out.expression
+    def is_out(cls, now):  # noqa: N805 - the class, as a query condition
+        return cls.archived_at.is_null() & cls.publish_at.is_null(False) & (cls.publish_at <= now)
+
     @classmethod
     def published(cls, cohort, now):
         """What members may read at `now`: live cases whose publication time has come."""
-        return cls.live(cohort).where(cls.publish_at <= now)
+        return cls.live(cohort).where(cls.is_out(now))
 
 
 class CaseRevision(BaseModel):

@@ -1,4 +1,7 @@
 """A cohort (学习社群), who belongs to it in which role, and how people get in."""
+import json
+from enum import StrEnum
+
 from peewee import (
     BooleanField,
     CharField,
@@ -13,8 +16,44 @@ from learnclub.db import BaseModel
 from learnclub.models.fields import UTCDateTimeField
 from learnclub.models.people import User
 
-ROLES = ("host", "assistant", "learner", "guest")
-STAFF_ROLES = ("host", "assistant")
+
+class Role(StrEnum):
+    """A membership's role; stored as its value."""
+
+    HOST = "host"
+    ASSISTANT = "assistant"
+    LEARNER = "learner"
+    GUEST = "guest"
+
+
+class MembershipStatus(StrEnum):
+    ACTIVE = "active"
+    REMOVED = "removed"
+
+
+class RemovalKind(StrEnum):
+    """Why a membership ended, as a rule records it (docs/rules.md "Participation and
+    removal"); "" (no kind) means the reason is only what a person typed."""
+
+    STRIKES = "strikes"  #: the sweep: misses reached the strike limit; the cases are kept
+    BY_HOST = "by_host"  #: staff ended it (no path does yet: docs/rules.md "Known gaps")
+    LEFT = "left"  #: the member left (no path does yet)
+
+
+ROLES = tuple(role.value for role in Role)
+STAFF_ROLES = (Role.HOST.value, Role.ASSISTANT.value)
+
+
+class IdListField(TextField):
+    """A list of ids (e.g. the cases of a removal), stored as JSON text: "[3, 5]"."""
+
+    def db_value(self, value):
+        if isinstance(value, str):  # already stored form
+            return value
+        return json.dumps([int(i) for i in value or []])
+
+    def python_value(self, value):
+        return json.loads(value) if value else []
 
 
 class Cohort(BaseModel):
@@ -66,19 +105,28 @@ class Cohort(BaseModel):
 class Membership(BaseModel):
     cohort = ForeignKeyField(Cohort, backref="memberships", on_delete="CASCADE")
     user = ForeignKeyField(User, backref="memberships", on_delete="CASCADE")
-    role = CharField(max_length=16)
-    status = CharField(max_length=16, default="active")  #: "active" or "removed"
+    role = CharField(max_length=16)  #: a Role
+    status = CharField(max_length=16, default=MembershipStatus.ACTIVE)  #: a MembershipStatus
     joined_at = UTCDateTimeField()
     removed_at = UTCDateTimeField(null=True)
-    removed_reason = TextField(default="")
+    removed_reason = TextField(default="")  #: in words, as written at the (last) removal
+    removed_kind = CharField(max_length=16, default="")  #: a RemovalKind, or "" (typed only)
+    removed_case_ids = IdListField(default=list)  #: the cases missed, for RemovalKind.STRIKES
 
     class Meta:
         indexes = ((("cohort", "user"), True),)
 
     @classmethod
     def active_learners(cls, cohort):
+        """The one active-learner filter (domain.participation.queries.active_learners)."""
         return cls.select().where(
-            (cls.cohort == cohort) & (cls.role == "learner") & (cls.status == "active"))
+            (cls.cohort == cohort) & (cls.role == Role.LEARNER)
+            & (cls.status == MembershipStatus.ACTIVE))
+
+    @property
+    def is_active_learner(self):
+        """The filter of `active_learners`, for a membership already loaded."""
+        return self.role == Role.LEARNER and self.status == MembershipStatus.ACTIVE
 
 
 class MembershipEvent(BaseModel):
@@ -87,7 +135,9 @@ class MembershipEvent(BaseModel):
     cohort = ForeignKeyField(Cohort, on_delete="CASCADE")
     user = ForeignKeyField(User, on_delete="CASCADE")
     action = CharField(max_length=32)  #: admitted, joined_by_invite, role_changed, removed, …
-    reason = TextField(default="")
+    reason = TextField(default="")  #: in words: what a person typed, or what a rule wrote
+    reason_kind = CharField(max_length=16, default="")  #: of a removal: a RemovalKind, or ""
+    case_ids = IdListField(default=list)  #: of a removal for RemovalKind.STRIKES: the cases
     actor = ForeignKeyField(User, null=True, on_delete="SET NULL")  #: None = by rule
     at = UTCDateTimeField(index=True)
 
@@ -113,7 +163,7 @@ class Invite(BaseModel):
 
     cohort = ForeignKeyField(Cohort, backref="invites", on_delete="CASCADE")
     token = CharField(max_length=64, unique=True)
-    role = CharField(max_length=16, default="learner")
+    role = CharField(max_length=16, default=Role.LEARNER)  #: a Role
     max_uses = IntegerField(null=True)
     uses = IntegerField(default=0)
     expires_at = UTCDateTimeField()

@@ -18,6 +18,9 @@ class OutboxMessage(BaseModel):
     to_addr = CharField(max_length=320)
     subject = CharField(max_length=500)
     body = TextField()
+    #: the same mail as HTML, sent as the alternative to `body`; None: text only (posts, and
+    #: mails queued before migration 0012)
+    html_body = TextField(null=True)
     created_at = UTCDateTimeField()
     attempts = IntegerField(default=0)
     last_error = TextField(default="")

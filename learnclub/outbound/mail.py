@@ -3,6 +3,7 @@
 LEARNCLUB_MAIL_URL forms: smtp://user:pass@host:25 (STARTTLS when offered),
 smtps://user:pass@host:465 (TLS), smtp+plain://host:1025 (no TLS, for local relays).
 """
+import html
 import logging
 import smtplib
 import ssl
@@ -14,7 +15,12 @@ log = logging.getLogger("learnclub.mail")
 
 
 def build_message(message, sender, *, footer="", headers=None):
-    """The mail for an outbox row; `footer` and `headers` are added at send time only."""
+    """The mail for an outbox row; `footer` and `headers` are added at send time only.
+
+    A row with an HTML body becomes multipart/alternative: the text first, then the HTML,
+    each with the footer (its HTML form is `footer.__html__()` when it has one). A row
+    without (chat posts, mails queued before HTML existed) stays plain text.
+    """
     mail = EmailMessage()
     mail["From"] = sender
     mail["To"] = message.to_addr
@@ -26,7 +32,21 @@ def build_message(message, sender, *, footer="", headers=None):
     for name, value in (headers or {}).items():
         mail[name] = value
     mail.set_content(message.body + (f"\n\n{footer}" if footer else ""))
+    if getattr(message, "html_body", None):
+        mail.add_alternative(_with_footer(message.html_body, footer), subtype="html")
     return mail
+
+
+def _with_footer(document, footer):
+    """The HTML document with the footer's HTML just before its </body> (or at its end)."""
+    if not footer:
+        return document
+    if hasattr(footer, "__html__"):
+        part = footer.__html__()
+    else:  # a footer given as plain text only
+        part = "<p>" + html.escape(footer).replace("\n", "<br>\n") + "</p>"
+    head, end, tail = document.rpartition("</body>")
+    return f"{head}{part}\n{end}{tail}" if end else f"{document}\n{part}"
 
 
 def deliver(message, *, mail_url, sender, timeout=20, footer="", headers=None):

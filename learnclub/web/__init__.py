@@ -18,6 +18,32 @@ def _load_user(session_key):
 
 def init_app(app):
     """Wire sign-in, CSRF, languages, headers, errors and every blueprint into the app."""
+    _init_sign_in(app)
+    csrf.init_app(app)
+    _init_every_page(app)
+    _register_areas(app)
+    _add_template_filters(app)
+    _add_favicon(app)
+
+
+def _init_sign_in(app):
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+
+
+def _init_every_page(app):
+    """The reader's language, the security headers and the error pages."""
+    from learnclub.web import errors, i18n, security
+
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+
+def _register_areas(app):
+    """Every area's pages: one blueprint each."""
     from learnclub.web import (
         admin,
         admission,
@@ -25,33 +51,28 @@ def init_app(app):
         calendar,
         cases,
         cohorts,
-        errors,
         homework,
-        i18n,
         integrations,
         notifications,
         participation,
         profiles,
         search,
-        security,
         sharing,
         tokens,
         tracking,
     )
 
-    login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = None
-    login_manager.session_protection = "basic"
-    csrf.init_app(app)
-    i18n.init_app(app)
-    security.init_app(app)
-    errors.init_app(app)
     for area in (auth, cohorts, admission, profiles, cases, homework, tracking, participation,
                  admin, calendar, sharing, search, notifications, integrations, tokens):
         app.register_blueprint(area.bp)
+
+
+def _add_template_filters(app):
     app.jinja_env.filters["markdown"] = _markdown_filter
     app.jinja_env.filters["case_markdown"] = _case_markdown_filter
+
+
+def _add_favicon(app):
     app.add_url_rule("/favicon.ico", "favicon",
                      lambda: redirect(url_for("static", filename="favicon.svg"), 301))
 

@@ -2,8 +2,8 @@
 from flask import abort, current_app, request
 from flask_babel import gettext
 
+from learnclub.domain.cohorts import queries as cohort_queries
 from learnclub.domain.errors import DomainError
-from learnclub.models import Cohort
 
 
 def tr(message):
@@ -21,7 +21,7 @@ def show_error(form, exc: DomainError):
 
 
 def cohort_or_404(slug):
-    cohort = Cohort.get_or_none(Cohort.slug == slug)
+    cohort = cohort_queries.cohort_by_slug(slug)
     if cohort is None:
         abort(404)
     return cohort

@@ -32,45 +32,59 @@ def _sent_from():
 
 
 def init_app(app):
-    @app.errorhandler(CSRFError)
-    def _csrf(exc):
-        back = _sent_from()
-        if back and not current_user.is_authenticated and request.blueprint != "auth" \
-                and not _wants_json():
-            # the session ended while the form was open: sign in, then back to the page,
-            # where the editor restores what was typed
-            return redirect(url_for("auth.login", next=back))
-        return _page(400, _("The form expired"),
-                     _("This form was open too long or your session changed. Go back, reload "
-                       "the page and send it again; what you typed is kept in the browser."))
+    """Answer errors with a page in the reader's language, or JSON (the API's own shape under
+    /api/ when no API view saw the request)."""
+    app.register_error_handler(CSRFError, _form_expired)
+    app.register_error_handler(NotAllowed, _not_allowed)
+    app.register_error_handler(NotFound, _not_found)
+    app.register_error_handler(HTTPException, _http)
+    app.register_error_handler(InternalServerError, _server_error)
 
-    @app.errorhandler(NotAllowed)
-    def _not_allowed(exc):
-        return _page(403, _("Not for you, sorry"), exc.message)
 
-    @app.errorhandler(NotFound)
-    def _not_found(exc):
-        return _page(404, _("Not found"), exc.message)
+def _form_expired(exc):
+    back = _sent_from()
+    if back and not current_user.is_authenticated and request.blueprint != "auth" \
+            and not _wants_json():
+        # the session ended while the form was open: sign in, then back to the page,
+        # where the editor restores what was typed
+        return redirect(url_for("auth.login", next=back))
+    return _page(400, _("The form expired"),
+                 _("This form was open too long or your session changed. Go back, reload "
+                   "the page and send it again; what you typed is kept in the browser."))
 
-    @app.errorhandler(HTTPException)
-    def _http(exc):
-        if is_api_request():  # no API view saw it (unknown address or method): API's shape
-            return api_http_error(exc)
-        titles = {400: _("Bad request"), 403: _("Not for you, sorry"), 404: _("Not found"),
-                  405: _("Not allowed here"), 413: _("Too large"),
-                  429: _("Too many requests")}
-        messages = {
-            400: _("The request was not understood."),
-            403: _("You do not have access to this page."),
-            404: _("There is nothing at this address. Check the link, or start from the home "
-                   "page."),
-            413: _("The upload is larger than allowed."),
-        }
-        return _page(exc.code, titles.get(exc.code, exc.name),
-                     messages.get(exc.code, exc.description))
 
-    @app.errorhandler(InternalServerError)
-    def _server_error(exc):
-        return _page(500, _("Something broke on our side"),
-                     _("Nothing you sent was lost by the browser: go back and try again in a "
-                       "minute. The error has been logged."))
+def _not_allowed(exc):
+    return _page(403, _("Not for you, sorry"), exc.message)
+
+
+def _not_found(exc):
+    return _page(404, _("Not found"), exc.message)
+
+
+def _http_title(code):
+    return {400: _("Bad request"), 403: _("Not for you, sorry"), 404: _("Not found"),
+            405: _("Not allowed here"), 413: _("Too large"),
+            429: _("Too many requests")}.get(code)
+
+
+def _http_message(code):
+    return {
+        400: _("The request was not understood."),
+        403: _("You do not have access to this page."),
+        404: _("There is nothing at this address. Check the link, or start from the home "
+               "page."),
+        413: _("The upload is larger than allowed."),
+    }.get(code)
+
+
+def _http(exc):
+    if is_api_request():  # no API view saw it (unknown address or method): API's shape
+        return api_http_error(exc)
+    return _page(exc.code, _http_title(exc.code) or exc.name,
+                 _http_message(exc.code) or exc.description)
+
+
+def _server_error(exc):
+    return _page(500, _("Something broke on our side"),
+                 _("Nothing you sent was lost by the browser: go back and try again in a "
+                   "minute. The error has been logged."))

@@ -21,7 +21,7 @@ from learnclub.domain.homework import feedback
 from learnclub.domain.homework import submission as homework
 from learnclub.domain.reach import chat_hooks
 from learnclub.domain.reach.mail_footer import unsubscribe_url
-from learnclub.domain.reach.outbox import claim_message, mark_failed, mark_sent
+from learnclub.domain.reach.outbox import MAX_ATTEMPTS, claim_message, mark_failed, mark_sent
 from learnclub.domain.sharing import talks as sharing
 from learnclub.domain.sharing.archive import publish_transcript
 from learnclub.models import Membership, OutboxMessage, Submission
@@ -124,7 +124,7 @@ def _robot(cohort, host, now):
     sent = chat_hooks.send_test_post(hook, actor=host, now=now, base_url="http://127.0.0.1")
     mark_sent(sent, now=now)
     failed = chat_hooks.send_test_post(hook, actor=host, now=now, base_url="http://127.0.0.1")
-    for _ in range(chat_hooks.MAX_ATTEMPTS):
+    for _ in range(MAX_ATTEMPTS):
         failed = OutboxMessage.get_by_id(failed.id)
         claim_message(failed, now=now)
         mark_failed(failed, "HTTP 500 from the robot", now=now)

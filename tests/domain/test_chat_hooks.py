@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from learnclub.domain.errors import DomainError, NotAllowed
-from learnclub.domain.reach import chat_hooks
+from learnclub.domain.reach import chat_hooks, queries
 from learnclub.domain.reach.outbox import MAX_ATTEMPTS, enqueue_post
 from learnclub.models import ChatHook, OutboxMessage
 from tests import corpora
@@ -39,7 +39,7 @@ def test_add_hook_stores_it_with_events_in_list_order(cohort):
                events=["guest_week", "case_published", "guest_week"])
 
     assert stored(hook) == ("feishu", "一期学员群", FEISHU, "s3cret", "case_published,guest_week")
-    assert (hook.created_by.id, chat_hooks.hooks_of(cohort)) == (cohort.created_by.id, [hook])
+    assert (hook.created_by.id, queries.hooks_of(cohort)) == (cohort.created_by.id, [hook])
 
 
 @pytest.mark.parametrize(("fields", "field"), [
@@ -95,7 +95,7 @@ def test_add_hook_labels_from_blns_are_stored_exactly(cohort):
 def test_update_hook_secret_none_keeps_empty_clears(cohort):
     hook = add(cohort, kind="dingtalk", secret="SECabc")
     fields = {"actor": cohort.created_by, "kind": "dingtalk", "label": "二群", "url": WECOM,
-              "events": []}
+              "events": [], "now": NOW}
 
     chat_hooks.update_hook(hook, secret=None, **fields)
     kept = stored(hook)
@@ -109,7 +109,7 @@ def test_update_hook_to_a_kind_without_secret_drops_it(cohort):
     hook = add(cohort, kind="feishu", secret="s3cret")
 
     chat_hooks.update_hook(hook, actor=cohort.created_by, kind="wecom", label="一期学员群",
-                           url=WECOM, secret=None, events=["case_published"])
+                           url=WECOM, secret=None, events=["case_published"], now=NOW)
 
     assert stored(hook) == ("wecom", "一期学员群", WECOM, "", "case_published")
 
@@ -119,7 +119,7 @@ def test_update_hook_bad_input_changes_nothing(cohort):
 
     with pytest.raises(DomainError) as error:
         chat_hooks.update_hook(hook, actor=cohort.created_by, kind="wecom", label="新名字",
-                               url="not a url", secret=None, events=[])
+                               url="not a url", secret=None, events=[], now=NOW)
 
     assert error.value.field == "url"
     assert stored(hook) == ("wecom", "一期学员群", WECOM, "", "case_published")
@@ -141,7 +141,7 @@ def test_update_hook_new_kind_drops_unsent_posts_in_the_old_format(cohort):
     queue(hook, "a:sent", sent=True)
 
     chat_hooks.update_hook(hook, actor=cohort.created_by, kind="dingtalk", label="群", url=WECOM,
-                           secret=None, events=["case_published"])
+                           secret=None, events=["case_published"], now=NOW)
 
     assert keys() == ["a:sent"]
 
@@ -153,7 +153,7 @@ def test_update_hook_unpicked_event_drops_its_unsent_posts(cohort):
     queue(hook, "test:unsent", event="test")
 
     chat_hooks.update_hook(hook, actor=cohort.created_by, kind="wecom", label="群", url=WECOM,
-                           secret=None, events=["case_published"])
+                           secret=None, events=["case_published"], now=NOW)
 
     assert keys() == ["case:unsent", "test:unsent"]
 
@@ -164,18 +164,18 @@ def test_delete_hook_takes_its_posts_along(cohort):
     queue(hook, "mine:2", sent=True)
     queue(other, "other:1")
 
-    chat_hooks.delete_hook(hook, actor=cohort.created_by)
+    chat_hooks.delete_hook(hook, actor=cohort.created_by, now=NOW)
 
-    assert (keys(), chat_hooks.hooks_of(cohort)) == (["other:1"], [other])
+    assert (keys(), queries.hooks_of(cohort)) == (["other:1"], [other])
 
 
 def test_delete_hook_by_a_learner_is_not_allowed(cohort):
     hook = add(cohort)
 
     with pytest.raises(NotAllowed):
-        chat_hooks.delete_hook(hook, actor=make_member(cohort))
+        chat_hooks.delete_hook(hook, actor=make_member(cohort), now=NOW)
 
-    assert chat_hooks.hooks_of(cohort) == [hook]
+    assert queries.hooks_of(cohort) == [hook]
 
 
 def test_deliveries_of_newest_first_with_states_for_this_cohort_only(cohort):
@@ -188,12 +188,22 @@ def test_deliveries_of_newest_first_with_states_for_this_cohort_only(cohort):
     OutboxMessage.update(attempts=MAX_ATTEMPTS).where(OutboxMessage.key == "p:failed").execute()
     OutboxMessage.update(attempts=1, sent_at=NOW).where(OutboxMessage.key == "p:sent").execute()
 
-    shown = chat_hooks.deliveries_of(cohort)
+    shown = queries.deliveries_of(cohort)
 
-    assert [(m.key, chat_hooks.delivery_state(m), m.hook.label) for m in shown] == [
+    assert [(m.key, queries.delivery_state(m), m.hook.label) for m in shown] == [
         ("p:sent", "sent", "一期学员群"), ("p:failed", "failed", "一期学员群"),
         ("p:retrying", "retrying", "一期学员群"), ("p:pending", "pending", "一期学员群")]
-    assert [m.key for m in chat_hooks.deliveries_of(cohort, limit=2)] == ["p:sent", "p:failed"]
+    assert [m.key for m in queries.deliveries_of(cohort, limit=2)] == ["p:sent", "p:failed"]
+
+
+def test_hook_of_finds_this_cohorts_robot_only(cohort):
+    hook = add(cohort)
+    elsewhere = add(make_cohort(slug="elsewhere"))
+
+    found = [queries.hook_of(cohort, hook.id), queries.hook_of(cohort, elsewhere.id),
+             queries.hook_of(cohort, elsewhere.id + 1)]
+
+    assert found == [hook, None, None]
 
 
 def test_send_test_post_queues_a_new_post_per_press_in_the_cohort_language(cohort):

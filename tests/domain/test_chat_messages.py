@@ -13,6 +13,7 @@ from learnclub.domain.reach import chat_messages
 from learnclub.domain.reach.chat_hooks import KINDS
 from learnclub.i18n import translations_for
 from learnclub.models import Case, Cohort, ShareSlot, Talk, User
+from learnclub.outbound import chat_formats
 from tests import corpora
 
 BASE = "https://learn.example.org"
@@ -38,7 +39,7 @@ def talk(lab, topic="从一个群到一张网", number=9):
 
 
 def body(kind, message):
-    return json.loads(chat_messages.render(kind, message))
+    return json.loads(chat_formats.render(kind, message))
 
 
 def test_case_published_wecom_zh_is_markdown_with_prompt_due_and_link():
@@ -205,6 +206,26 @@ def test_feishu_post_is_in_the_cohort_language(language, key):
     assert list(result["content"]["post"]) == [key]
 
 
+def test_render_takes_a_message_of_plain_values():
+    message = chat_formats.Message(
+        event="test", title="Hello *group*", url=f"{BASE}/c/lab/", language="en",
+        cohort_slug="lab", cohort_name="Lab",
+        paragraphs=[("quote", [chat_formats.Span("Note:", bold=True), chat_formats.Span(" hi")]),
+                    ("text", [chat_formats.Span(names=("@a", "@b"))]),
+                    ("text", [chat_formats.Span("Open", href=f"{BASE}/c/lab/")])])
+
+    bodies = {kind: body(kind, message) for kind in ("wecom", "feishu")}
+
+    assert bodies == {
+        "wecom": {"msgtype": "markdown", "markdown": {"content": "\n".join([
+            "## Hello \\*group\\*", "> **Note:** hi", "@a @b", f"[Open]({BASE}/c/lab/)"])}},
+        "feishu": {"msg_type": "post", "content": {"post": {"en_us": {
+            "title": "Hello *group*", "content": [
+                [{"tag": "text", "text": "Note:"}, {"tag": "text", "text": " hi"}],
+                [{"tag": "text", "text": "@a @b"}],
+                [{"tag": "a", "text": "Open", "href": f"{BASE}/c/lab/"}]]}}}}}
+
+
 # Limits ---------------------------------------------------------------------------------------
 
 def many(n, name="学员"):
@@ -231,12 +252,12 @@ def test_long_name_list_is_shortened_to_4096_bytes(kind):
 def test_long_name_list_feishu_stays_under_its_body_limit():
     case, slot = case_and_slot(cohort("en"))
 
-    raw = chat_messages.render("feishu", chat_messages.homework_due(
+    raw = chat_formats.render("feishu", chat_messages.homework_due(
         case, slot, many(3000, name="a-rather-long-group-nickname-"), base_url=BASE))
 
     names = json.loads(raw)["content"]["post"]["en_us"]["content"][1][1]["text"]
     shown = names.count("@")
-    assert len(raw.encode()) <= chat_messages.LIMITS["feishu"]
+    assert len(raw.encode()) <= chat_formats.LIMITS["feishu"]
     assert names.endswith(f" … and {3000 - shown} more")
     assert 0 < shown < 3000
 
@@ -301,7 +322,7 @@ def unescape(text):
 
 
 def test_md_link_escapes_text_and_address():
-    assert chat_messages.md_link("a](http://evil.example) [b", f"{BASE}/c/a b(1)") == \
+    assert chat_formats.md_link("a](http://evil.example) [b", f"{BASE}/c/a b(1)") == \
         f"[a\\]\\(http://evil.example\\) \\[b]({BASE}/c/a%20b%281%29)"
 
 
@@ -340,10 +361,10 @@ def test_corpora_as_titles_prompts_and_names_give_valid_bodies_for_every_kind():
         for message in (chat_messages.case_published(case, slot, base_url=BASE),
                         chat_messages.homework_due(case, slot, names, base_url=BASE)):
             for kind in KINDS:
-                raw = chat_messages.render(kind, message)
+                raw = chat_formats.render(kind, message)
                 if sorted(json.loads(raw.encode())) != TOP_KEYS[kind]:
                     broken.append((kind, payload))
-            heading = json.loads(chat_messages.render("wecom", message))[
+            heading = json.loads(chat_formats.render("wecom", message))[
                 "markdown"]["content"].split("\n")[0][len("## "):]
             if not heading_is_literal(heading, message.title):
                 broken.append(("heading", payload))

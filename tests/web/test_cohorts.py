@@ -1,6 +1,7 @@
 """Cohorts, admission and roles through the test client."""
 from learnclub.models import Application, Cohort, Invite, Membership, MembershipEvent, OutboxMessage
 from tests.factories import default_settings, make_application, make_cohort, make_member, make_user
+from tests.query_count import count_queries
 
 
 def _settings_form(**overrides):
@@ -267,3 +268,41 @@ def test_delete_cohort_needs_typed_slug_and_host_role(client, login_as):
     client.post("/c/to-delete/delete", data={"confirm_slug": "to-delete"})
 
     assert Cohort.select().count() == 0
+
+
+def test_new_cohort_form_starts_with_the_default_settings(client, login_as):
+    login_as(make_user(can_host=True))
+
+    page = client.get("/new").get_data(as_text=True)
+
+    assert [field in page for field in (
+        '<input id="capacity" name="capacity" required type="number" value="40">',
+        '<input id="reminder_hours" name="reminder_hours" type="text" value="24,2">',
+        '<input checked id="is_public" name="is_public" type="checkbox" value="y">',
+        '<option selected value="Asia/Shanghai">', '<option selected value="6">')] == [True] * 5
+
+
+def test_application_review_query_count_does_not_grow_with_applicants(client, login_as):
+    cohort = make_cohort()
+    login_as(cohort.created_by)
+    make_application(cohort)
+    with count_queries() as few:
+        client.get(f"/c/{cohort.slug}/applications")
+    for _ in range(12):
+        make_application(cohort)
+
+    with count_queries() as many:
+        page = client.get(f"/c/{cohort.slug}/applications").get_data(as_text=True)
+
+    assert (len(many), page.count('class="card application"')) == (len(few), 13)
+
+
+def test_changing_the_role_of_someone_outside_the_cohort_is_not_found(client, login_as):
+    cohort = make_cohort()
+    login_as(cohort.created_by)
+    outsider = make_member(make_cohort())
+
+    response = client.post(f"/c/{cohort.slug}/members/{outsider.id}/role",
+                           data={"role": "assistant"})
+
+    assert response.status_code == 404

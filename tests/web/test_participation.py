@@ -677,3 +677,46 @@ def test_an_answered_seat_offer_says_so(app, waitlist):
 
     assert "You declined this seat." in page
     assert "<button" not in page.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+# ---- removal reasons, read from their fields ---------------------------------------------
+
+def test_participation_page_gives_each_removal_its_reason(club):
+    cohort, _case, zhang, host = club
+    participation.apply_sweep(cohort, now=clock.now(), base_url=BASE)
+    wang = learner(cohort, "王五")
+    participation.remove_member(Membership.get(Membership.user == wang), kind="by_host",
+                                actor=cohort.created_by, now=clock.now() + timedelta(minutes=1),
+                                reason="多次发广告")
+
+    removed = section(html_of(host.get(f"/c/{cohort.slug}/participation")), "removed")
+
+    assert re.findall(r"<strong>(\w+)</strong>.*?</p>\s*<p class=\"muted\">([^<]*)</p>",
+                      removed, re.S) == [  # the latest removed first
+        ("王五", "asked to leave by a host: 多次发广告"), ("张三", "missed homework: 案例一")]
+
+
+def test_my_homework_names_the_missed_case_by_its_title_now(app):
+    cohort = make_cohort()
+    case = closed_case(cohort)
+    zhao = learner(cohort, "赵六")
+    participation.apply_sweep(cohort, now=clock.now(), base_url=BASE)
+    Case.update(title="案例一（修订版）").where(Case.id == case.id).execute()
+
+    page = html_of(signed_in(app, zhao).get(f"/c/{cohort.slug}/homework/mine"))
+
+    assert "<strong>Reason:</strong> missed homework: 案例一（修订版）" in page
+
+
+def test_readmitted_with_misses_kept_is_told_the_next_miss_counts(app):
+    cohort = make_cohort()
+    closed_case(cohort)
+    zhao = learner(cohort, "赵六")
+    participation.apply_sweep(cohort, now=clock.now(), base_url=BASE)
+    seats.readmit(Membership.get(Membership.user == zhao), actor=cohort.created_by,
+                  reason="给一次机会", reset_misses=False, now=clock.now())
+
+    page = html_of(signed_in(app, zhao).get(f"/c/{cohort.slug}/"))
+
+    assert ('<p class="flash warn misses">You have 1 miss; 1 more and you will be asked to '
+            'leave.</p>') in page

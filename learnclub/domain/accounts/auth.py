@@ -59,6 +59,18 @@ def complete_setup(raw, *, email, display_name, password, now, tr=untranslated):
                            created_at=now)
 
 
+def add_account(email, *, password_hash, display_name, now, admin=False):
+    """An account made directly, without a confirmation mail (the demo's people); the
+    password comes already hashed. Returns the user."""
+    return User.create(email=email, password_hash=password_hash, display_name=display_name,
+                       is_admin=admin, can_host=admin, created_at=now)
+
+
+def grant_host(email):
+    """Let the account with this address create cohorts. False if there is no such account."""
+    return bool(User.update(can_host=True).where(User.email == email.strip().lower()).execute())
+
+
 def request_signup(email, display_name, password, *, now, base_url, locale, return_to="",
                    tr=untranslated):
     """Mail a confirmation link (or, for a known address, a notice to its owner). Same answer.

@@ -1,6 +1,6 @@
 """What the scheduler tells people about cases: new cases, and a queue running dry.
 
-State comes from times (a case is out because publish_at <= now); these only send mail and
+State comes from times (a case is out once its time has come: Case.is_out); these only send mail and
 record that they did, so running them twice or late changes nothing.
 """
 from datetime import timedelta
@@ -19,7 +19,7 @@ def _members(cohort):
 def announce_cases(*, now, base_url):
     """Mail every active member about each case that is out and still open. Returns count."""
     pending = list(Case.select(Case, Cohort).join(Cohort).where(
-        Case.announced_at.is_null() & Case.archived_at.is_null() & (Case.publish_at <= now)))
+        Case.announced_at.is_null() & Case.is_out(now)))
     announced = 0
     for case in pending:
         slot = next(s for s in schedule_of(case.cohort) if s.case.id == case.id)

@@ -5,7 +5,8 @@ Sync from files and the web editor both end here.
 from peewee import fn
 
 from learnclub.db import db
-from learnclub.domain.cases.schedule import Cadence, build_schedule, queued_times
+from learnclub.domain.cases.schedule import Cadence, build_schedule, queued_times, time_has_come
+from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.errors import DomainError, untranslated
 from learnclub.domain.text import LONG, SHORT, check_text
 from learnclub.models import Case, CaseRevision
@@ -34,21 +35,14 @@ def schedule_of(cohort):
     return build_schedule(list(Case.live(cohort)), Cadence.of(cohort))
 
 
-def visible_slots(cohort, *, staff, now):
-    """The schedule as a reader may see it: members what is out, staff everything."""
-    slots = schedule_of(cohort)
-    return slots if staff else [s for s in slots if s.publish_at <= now]
-
-
 def readable_case(cohort, case_id, *, staff, now):
     """The cohort's case with this id as a reader finds it, or None: staff find any, members
-    one that is out and not archived."""
+    one that is out (Case.is_out). Readers are told apart in domain.cases.queries.find_case."""
     case = Case.get_or_none((Case.id == case_id) & (Case.cohort == cohort)) \
         if 0 < case_id <= MAX_ID else None
     if case is None or staff:
         return case
-    out = case.archived_at is None and case.publish_at is not None and case.publish_at <= now
-    return case if out else None
+    return case if case.is_out(now) else None
 
 
 def _check_fields(values, tr):
@@ -81,7 +75,10 @@ def create_case(cohort, values, *, actor, now, source_path=None, source_hash="",
             due_at_fixed=values.get("due_at"), queue_position=_next_position(cohort),
             created_at=now, updated_at=now)
         reschedule(cohort, now=now)
-    return Case.get_by_id(case.id)
+        case = Case.get_by_id(case.id)
+        record(cohort, Action.CASE_CREATED, actor=actor, now=now, subject=case,
+               changes={"publish_at": case.publish_at})
+    return case
 
 
 def update_case(case, values, *, actor, now, source="editor", source_hash=None, tr=untranslated):
@@ -90,8 +87,9 @@ def update_case(case, values, *, actor, now, source="editor", source_hash=None, 
     Returns the names of the fields that changed.
     """
     _check_fields(values, tr)
+    old = _loggable(case)
     changed = [k for k in (*TEXT_FIELDS, "tags") if k in values and getattr(case, k) != values[k]]
-    published = case.publish_at is not None and case.publish_at <= now
+    published = time_has_come(case.publish_at, now)
     with db.atomic():
         if published and any(k in TEXT_FIELDS for k in changed):
             CaseRevision.create(case=case, title=case.title, body_md=case.body_md,
@@ -105,7 +103,28 @@ def update_case(case, values, *, actor, now, source="editor", source_hash=None, 
         case.updated_at = now
         case.save()
         reschedule(case.cohort, now=now)
+        _log_edit(case, changed, old, actor=actor, now=now)
     return changed
+
+
+def _loggable(case):
+    """The fields an edit logs as old → new (the longer texts are only named)."""
+    return {"title": case.title, "tags": case.tags, "publish_at": case.publish_at,
+            "due_at": case.due_at_fixed}
+
+
+def _log_edit(case, changed, old, *, actor, now):
+    """One log entry for an edit that changed something; a new publication time already
+    come means the edit published the case."""
+    if not changed:
+        return
+    new = _loggable(case)
+    action = Action.CASE_EDITED
+    if "publish_at" in changed:
+        action = Action.CASE_PUBLISHED if time_has_come(case.publish_at, now) \
+            else Action.PUBLISH_TIME_CHANGED
+    record(case.cohort_id, action, actor=actor, now=now, subject=case,
+           changes={k: [old[k], new[k]] if k in new else None for k in changed})
 
 
 def _update_times(case, values, published):
@@ -121,24 +140,27 @@ def _update_times(case, values, published):
     return changed
 
 
-def archive_case(case, *, now):
-    """Take a case out of the schedule and the members' list; nothing is deleted."""
+def archive_case(case, *, now, actor=None):
+    """Take a case out of the schedule and the members' list; nothing is deleted. `actor`
+    None: by rule (its file disappeared)."""
     with db.atomic():
         Case.update(archived_at=now).where(Case.id == case.id).execute()
+        record(case.cohort_id, Action.CASE_ARCHIVED, actor=actor, now=now, subject=case)
         reschedule(case.cohort, now=now)
 
 
-def restore_case(case, *, now):
-    """Bring an archived case back."""
+def restore_case(case, *, now, actor=None):
+    """Bring an archived case back (`actor` None: by rule, its file came back)."""
     with db.atomic():
         Case.update(archived_at=None).where(Case.id == case.id).execute()
+        record(case.cohort_id, Action.CASE_RESTORED, actor=actor, now=now, subject=case)
         reschedule(case.cohort, now=now)
 
 
-def move_in_queue(case, direction, *, now):
+def move_in_queue(case, direction, *, now, actor=None):
     """Swap a queued case with its neighbour in the queue (direction -1 up, +1 down)."""
     queue = [c for c in Case.live(case.cohort).order_by(Case.queue_position, Case.id)
-             if not c.publish_fixed and (c.publish_at is None or c.publish_at > now)]
+             if not c.publish_fixed and not time_has_come(c.publish_at, now)]
     ids = [c.id for c in queue]
     if case.id not in ids:
         return False
@@ -154,4 +176,6 @@ def move_in_queue(case, direction, *, now):
             Case.update(queue_position=a.queue_position + direction).where(
                 Case.id == a.id).execute()
         reschedule(case.cohort, now=now)
+        record(case.cohort_id, Action.CASE_MOVED, actor=actor, now=now, subject=case, changes={
+            "publish_at": [case.publish_at, Case.get_by_id(case.id).publish_at]})
     return True

@@ -34,6 +34,13 @@ def next_wall_time(after, wall, zone):
     return candidate.astimezone(UTC)
 
 
+def time_has_come(publish_at, now):
+    """Whether a publication time has come at `now`: from then on the queue never moves the
+    case again. Schedule arithmetic, not "may members read it" (that is Case.is_out, through
+    domain.cases.queries, which also leaves archived cases out)."""
+    return publish_at is not None and publish_at <= now
+
+
 @dataclass
 class Cadence:
     zone: ZoneInfo
@@ -68,12 +75,12 @@ def queued_times(cases, cadence, *, now):
     `cases` are the live cases; fixed ones (`publish_fixed`) and queued ones already out keep
     their times, and the rest are placed after them in `queue_position` order.
     """
-    out = sorted(c.publish_at for c in cases
-                 if c.publish_at is not None and c.publish_at <= now)
+    out = sorted(c.publish_at for c in cases if time_has_come(c.publish_at, now))
     fixed_ahead = sorted(c.publish_at for c in cases
-                         if c.publish_fixed and c.publish_at is not None and c.publish_at > now)
+                         if c.publish_fixed and c.publish_at is not None
+                         and not time_has_come(c.publish_at, now))
     waiting = sorted((c for c in cases if not c.publish_fixed
-                      and (c.publish_at is None or c.publish_at > now)),
+                      and not time_has_come(c.publish_at, now)),
                      key=lambda c: (c.queue_position, c.id))
     prev = out[-1] if out else None
     times = {}

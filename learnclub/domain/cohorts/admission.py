@@ -9,6 +9,7 @@ from datetime import timedelta
 from peewee import IntegrityError
 
 from learnclub.db import lock_row, write_transaction
+from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed, untranslated
 from learnclub.domain.reach import notices
 from learnclub.domain.text import LONG, check_text
@@ -93,6 +94,9 @@ def decide_application(application, decision, *, actor, now, message="", link=""
                         & Application.status.in_(allowed_from)).execute())
         if fresh != 1:
             raise Conflict(tr("This application is no longer waiting for a decision."))
+        if decision != "admitted":  # an admission is in the membership log
+            record(application.cohort_id, Action(f"application_{decision}"), actor=actor,
+                   now=now, subject=application.user_id)
     application = Application.get_by_id(application.id)
     notices.mail_application_decided(application=application, link=link, now=now)
     return application
@@ -108,15 +112,19 @@ def create_invite(cohort, *, actor, now, days_valid=7, max_uses=None, role="lear
     if max_uses is not None and not 1 <= max_uses <= 10_000:
         raise DomainError(tr("Enter a number of uses from 1 to 10000, or leave it empty."),
                           field="max_uses")
-    return Invite.create(cohort=cohort, token=secrets.token_urlsafe(24), role=role,
-                         max_uses=max_uses, expires_at=now + timedelta(days=days_valid),
-                         created_by=actor, created_at=now)
+    invite = Invite.create(cohort=cohort, token=secrets.token_urlsafe(24), role=role,
+                           max_uses=max_uses, expires_at=now + timedelta(days=days_valid),
+                           created_by=actor, created_at=now)
+    record(cohort, Action.INVITE_CREATED, actor=actor, now=now, subject=invite,
+           changes={"expires_at": invite.expires_at, "max_uses": max_uses})
+    return invite
 
 
-def revoke_invite(invite, *, now):
+def revoke_invite(invite, *, now, actor=None):
     """Stop an invite link from working."""
     invite.revoked_at = now
     invite.save(only=[Invite.revoked_at])
+    record(invite.cohort_id, Action.INVITE_REVOKED, actor=actor, now=now, subject=invite)
     return invite
 
 

@@ -7,6 +7,7 @@ from peewee import IntegrityError
 
 from learnclub.db import db, lock_row, write_transaction
 from learnclub.domain.cases.editing import reschedule
+from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed, untranslated
 from learnclub.domain.sharing.talks import generate_slots
 from learnclub.domain.text import LONG, check_text
@@ -27,6 +28,12 @@ SETTING_FIELDS = (
 )
 
 
+def default_settings():
+    """{setting: its default} for every cohort setting (a new cohort's form starts here)."""
+    fields = Cohort._meta.fields
+    return {key: fields[key].default for key in SETTING_FIELDS}
+
+
 #: settings that move the dates of queued cases
 RHYTHM_FIELDS = {"timezone", "cadence_min_days", "cadence_target_days", "cadence_max_days"}
 #: settings of the weekly sharing rule: weeks newly in reach get their slots at once
@@ -41,30 +48,49 @@ def _in_range(settings, field, low, high, tr):
                           % {"low": low, "high": high}, field=field)
 
 
+#: (setting, lowest, highest) for the whole-number settings
+NUMBER_RANGES = (("capacity", 1, 10_000), ("cadence_min_days", 1, 60),
+                 ("cadence_target_days", 1, 60), ("cadence_max_days", 1, 60),
+                 ("homework_due_hours", 1, 24 * 60), ("homework_grace_hours", 0, 24 * 14),
+                 ("strike_limit", 1, 100), ("excused_per_learner", 0, 100),
+                 ("sharing_weekday", 0, 6), ("sharing_minutes", 15, 600),
+                 ("sharing_weeks_ahead", 1, 52), ("homework_min_length", 0, 5000),
+                 ("points_on_time", 0, 1000), ("points_late", 0, 1000),
+                 ("points_featured", 0, 1000), ("points_comment", 0, 1000),
+                 ("points_comment_cap", 0, 1000), ("points_guest_share", 0, 1000))
+
+
 def validate_settings(settings, *, tr=untranslated):
     """Check every cohort setting and how they fit together; returns them, with the reminder
-    hours put in one canonical form ("2, 24" -> "24,2")."""
+    hours put in one canonical form ("2, 24" -> "24,2"). Raises DomainError naming the first
+    setting found at fault."""
+    _check_texts(settings, tr)
+    _check_timezone(settings["timezone"], tr)
+    for field, low, high in NUMBER_RANGES:
+        _in_range(settings, field, low, high, tr)
+    _check_choices(settings, tr)
+    settings["reminder_hours"] = _canonical_reminder_hours(settings["reminder_hours"], tr)
+    return settings
+
+
+def _check_texts(settings, tr):
     check_text(settings["name"], field="name", label=tr("Cohort name"), required=True, tr=tr)
     check_text(settings["description_md"], field="description_md", label=tr("Description"),
                max_length=LONG, tr=tr)
+
+
+def _check_timezone(name, tr):
     try:
-        if settings["timezone"] not in available_timezones():
-            raise ZoneInfoNotFoundError(settings["timezone"])
-        ZoneInfo(settings["timezone"])
+        if name not in available_timezones():
+            raise ZoneInfoNotFoundError(name)
+        ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise DomainError(tr("Choose a time zone from the list, e.g. Asia/Shanghai."),
                           field="timezone") from exc
-    for field, low, high in (("capacity", 1, 10_000), ("cadence_min_days", 1, 60),
-                             ("cadence_target_days", 1, 60), ("cadence_max_days", 1, 60),
-                             ("homework_due_hours", 1, 24 * 60),
-                             ("homework_grace_hours", 0, 24 * 14),
-                             ("strike_limit", 1, 100), ("excused_per_learner", 0, 100),
-                             ("sharing_weekday", 0, 6), ("sharing_minutes", 15, 600),
-                             ("sharing_weeks_ahead", 1, 52), ("homework_min_length", 0, 5000),
-                             ("points_on_time", 0, 1000), ("points_late", 0, 1000),
-                             ("points_featured", 0, 1000), ("points_comment", 0, 1000),
-                             ("points_comment_cap", 0, 1000), ("points_guest_share", 0, 1000)):
-        _in_range(settings, field, low, high, tr)
+
+
+def _check_choices(settings, tr):
+    """The cadence's order, the settings picked from a list, and how they fit together."""
     if not (settings["cadence_min_days"] <= settings["cadence_target_days"]
             <= settings["cadence_max_days"]):
         raise DomainError(tr("The cadence needs minimum ≤ target ≤ maximum days."),
@@ -81,13 +107,15 @@ def validate_settings(settings, *, tr=untranslated):
     if settings["language"] not in LOCALES:
         raise DomainError(tr("Choose the language of chat-group posts from the list."),
                           field="language")
-    parts = [p.strip() for p in (settings["reminder_hours"] or "").split(",") if p.strip()]
+
+
+def _canonical_reminder_hours(text, tr):
+    """"2, 24" -> "24,2": up to five whole hours before due, largest first, each once."""
+    parts = [p.strip() for p in (text or "").split(",") if p.strip()]
     if not all(p.isdigit() and 0 < int(p) <= 24 * 14 for p in parts) or len(parts) > 5:
         raise DomainError(tr("List up to five whole hours before the due time, e.g. 24,2."),
                           field="reminder_hours")
-    settings["reminder_hours"] = ",".join(str(n) for n in sorted({int(p) for p in parts},
-                                                                 reverse=True))
-    return settings
+    return ",".join(str(n) for n in sorted({int(p) for p in parts}, reverse=True))
 
 
 def create_cohort(slug, settings, *, actor, now, tr=untranslated):
@@ -114,11 +142,14 @@ def update_cohort(cohort, settings, *, actor, now, tr=untranslated):
     """Save new settings (the caller has checked the actor may edit). Returns changed fields."""
     validate_settings(settings, tr=tr)
     changed = [k for k in SETTING_FIELDS if getattr(cohort, k) != settings[k]]
+    logged = {k: None if k == "description_md" else [getattr(cohort, k), settings[k]]
+              for k in changed}  # the description is named, not copied
     for key in changed:
         setattr(cohort, key, settings[key])
     if changed:
         with db.atomic():
             cohort.save()
+            record(cohort, Action.SETTINGS_CHANGED, actor=actor, now=now, changes=logged)
             if set(changed) & RHYTHM_FIELDS:
                 reschedule(cohort, now=now)
         if set(changed) & SHARING_FIELDS:

@@ -6,6 +6,7 @@ from peewee import IntegrityError, fn
 
 from learnclub.db import db
 from learnclub.domain.cohorts import access
+from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.errors import NotAllowed, NotFound, untranslated
 from learnclub.domain.homework.points import award_points, revoke_points
 from learnclub.domain.text import LONG, check_text
@@ -79,6 +80,8 @@ def toggle_featured(submission, *, actor, now, tr=untranslated):
         raise NotAllowed(tr("Only hosts and assistants pick featured homework."))
     key = f"submission:{submission.id}:featured"
     with db.atomic():
+        record(cohort, Action.UNFEATURED if submission.featured_at else Action.FEATURED,
+               actor=actor, now=now, subject=(submission.user_id, submission.case))
         if submission.featured_at is not None:
             Submission.update(featured_at=None, featured_by=None).where(
                 Submission.id == submission.id).execute()

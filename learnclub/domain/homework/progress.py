@@ -1,7 +1,7 @@
 """A learner's own picture: every case with their homework, what is due next, their streak."""
 from dataclasses import dataclass
 
-from learnclub.domain.cases.editing import schedule_of
+from learnclub.domain.cases.queries import out_slots
 from learnclub.domain.cases.schedule import window_state
 from learnclub.domain.participation.tracking import was_member
 from learnclub.models import Excuse, Membership, Submission
@@ -28,15 +28,18 @@ class Row:
 
 
 def learner_progress(cohort, user, *, now):
-    """(rows newest first, the next open case still to write or None, streak). Four queries."""
-    slots = [s for s in schedule_of(cohort) if s.publish_at <= now]
+    """(rows newest first, the next open case still to write or None, streak). Four queries.
+
+    The rows are the published cases the user sees (cases.queries.out_slots): a removed
+    learner's stop at their removal; cases that went out later are not even named."""
+    membership = Membership.get_or_none((Membership.cohort == cohort)
+                                        & (Membership.user == user.id))
+    slots = out_slots(cohort, user, now=now, membership=membership)
     ids = [s.case.id for s in slots]
     submissions = {s.case_id: s for s in Submission.select().where(
         (Submission.user == user.id) & Submission.case.in_(ids))} if ids else {}
     excused = {e.case_id for e in Excuse.select(Excuse.case).where(
         (Excuse.user == user.id) & Excuse.case.in_(ids))} if ids else set()
-    membership = Membership.get_or_none((Membership.cohort == cohort)
-                                        & (Membership.user == user.id))
     rows = [Row(s, window_state(s, now), submissions.get(s.case.id), s.case.id in excused,
                 expected=membership is not None and was_member(membership, s))
             for s in reversed(slots)]

@@ -5,12 +5,11 @@ import re
 from peewee import IntegrityError
 
 from learnclub.db import db
-from learnclub.domain.cases.editing import schedule_of
-from learnclub.domain.cases.schedule import window_state
+from learnclub.domain.cases.queries import slot_of
 from learnclub.domain.cohorts import access
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed, NotFound, untranslated
 from learnclub.domain.homework.points import award_points
-from learnclub.domain.participation.leave import extension_for
+from learnclub.domain.homework.queries import write_window
 from learnclub.domain.text import LONG, check_text
 from learnclub.models import Miss, Submission, SubmissionRevision
 
@@ -30,22 +29,15 @@ def count_length(text):
     return len(_UNIT.findall(_URL.sub(" ", text or "")))
 
 
-def slot_of(case):
-    """The case's place on the calendar (its publish, due and grace times)."""
-    for slot in schedule_of(case.cohort):
-        if slot.case.id == case.id:
-            return slot
-    return None
-
-
-def _check_window(slot, now, tr):
-    state = "archived" if slot is None else window_state(slot, now)
-    if state in ("scheduled", "archived"):
+def _check_window(window, tr):
+    """Refuse unless `window` (homework.queries.write_window) lets the learner write."""
+    if window == "not_learner":
+        raise NotAllowed(tr("Homework is written by the cohort's active learners."))
+    if window in ("scheduled", "archived"):
         raise NotFound(tr("This case is not open for homework."))
-    if state == "closed":
+    if window == "closed":
         raise Conflict(tr("Homework for this case closed at the end of the grace period; "
                           "it can no longer be submitted or changed."))
-    return state
 
 
 def _check_body(cohort, body, tr):
@@ -65,12 +57,9 @@ def submit_homework(case, user, body, *, now, tr=untranslated):
     Late work is judged on the first submission; points are awarded once per submission.
     """
     cohort = case.cohort
-    membership = access.membership_of(user, cohort)
-    if membership is None or membership.status != "active" or membership.role != "learner":
-        raise NotAllowed(tr("Homework is written by the cohort's active learners."))
-    slot = slot_of(case)
-    if extension_for(case, user, now=now) is None:
-        _check_window(slot, now, tr)
+    slot = slot_of(case)  # the window, and lateness on the first submission
+    _check_window(write_window(case, user, now=now, slot=slot,
+                               membership=access.membership_of(user, cohort)), tr)
     length = _check_body(cohort, body, tr)
     try:
         with db.atomic():
@@ -99,15 +88,3 @@ def _save(case, user, body, length, slot, *, now):
     Miss.update(voided_at=now, void_reason="handed in during an extension").where(
         (Miss.case == case) & (Miss.user == user) & Miss.voided_at.is_null()).execute()
     return submission, True
-
-
-def may_read_peers(case, *, slot, own, staff, now):
-    """Whether a member may read other learners' homework on this case (cohort setting)."""
-    if staff:
-        return True
-    rule = case.cohort.peer_visibility
-    if rule == "always":
-        return True
-    if rule == "after_due":
-        return slot is not None and now >= slot.due_at
-    return own is not None

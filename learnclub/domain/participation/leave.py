@@ -10,6 +10,7 @@ from peewee import IntegrityError
 from learnclub.db import db
 from learnclub.domain.cases.editing import schedule_of
 from learnclub.domain.cohorts import access
+from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed, untranslated
 from learnclub.domain.text import LONG, check_text
 from learnclub.models import Case, Excuse, Extension, LeaveRequest, Miss
@@ -24,7 +25,7 @@ def request_leave(cohort, user, *, reason, now, case=None, starts_on=None, ends_
                   tr=untranslated):
     """A learner asks to be excused. Returns the LeaveRequest (waiting for a host)."""
     membership = access.membership_of(user, cohort)
-    if membership is None or membership.status != "active" or membership.role != "learner":
+    if membership is None or not membership.is_active_learner:
         raise NotAllowed(tr("Leave is asked by the cohort's active learners."))
     check_text(reason, field="reason", label=tr("Reason"), max_length=LONG, required=True,
                tr=tr)
@@ -77,6 +78,10 @@ def decide_leave(request, approve, *, actor, now, tr=untranslated):
         request.status = "approved" if approve else "declined"
         request.decided_by, request.decided_at = actor, now
         request.save()
+        record(request.cohort_id, Action.LEAVE_APPROVED if approve else Action.LEAVE_DECLINED,
+               actor=actor, now=now, subject=(request.user_id, request.case) if request.case_id
+               else request, changes=None if request.case_id else {
+                   "starts_on": request.starts_on, "ends_on": request.ends_on})
         for case in cases:
             excuse_learner(case, request.user, actor=actor, reason=request.reason, now=now,
                            tr=tr)
@@ -89,6 +94,8 @@ def excuse_learner(case, user, *, actor, reason, now, tr=untranslated):
     try:
         with db.atomic():
             Excuse.create(case=case, user=user, reason=reason, granted_by=actor, created_at=now)
+            record(case.cohort_id, Action.EXCUSED, actor=actor, now=now, subject=(user, case),
+                   changes={"reason": reason} if reason else None)
     except IntegrityError:
         return False  # already excused
     Miss.update(voided_at=now, void_reason="excused").where(
@@ -100,9 +107,12 @@ def grant_extension(case, user, *, until, actor, now, tr=untranslated):
     """Give one learner until `until` for a case; homework then voids their miss."""
     if until <= now:
         raise DomainError(tr("An extension must end in the future."), field="until")
+    before = extension_for(case, user, now=now)
     Extension.insert(case=case, user=user, until=until, granted_by=actor, created_at=now) \
         .on_conflict(conflict_target=[Extension.case, Extension.user],
                      update={Extension.until: until, Extension.granted_by: actor}).execute()
+    record(case.cohort_id, Action.EXTENSION_GRANTED, actor=actor, now=now, subject=(user, case),
+           changes={"until": [before, until]})
 
 
 def extension_for(case, user, *, now):

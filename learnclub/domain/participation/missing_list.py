@@ -1,8 +1,9 @@
 """Who has not written yet on a case (未交名单), and the text a host pastes into the group."""
+from learnclub.domain.participation.queries import active_learners
 from learnclub.domain.participation.tracking import was_member
 from learnclub.domain.reach.notices import local_when
 from learnclub.i18n import translations_for
-from learnclub.models import Excuse, Membership, Submission, User
+from learnclub.models import Excuse, Membership, Submission
 
 
 def still_to_write(cohort, slot):
@@ -10,10 +11,8 @@ def still_to_write(cohort, slot):
     nor been excused, by name. Memberships with their users: one query."""
     written = Submission.select(Submission.user).where(Submission.case == slot.case.id)
     excused = Excuse.select(Excuse.user).where(Excuse.case == slot.case.id)
-    members = (Membership.select(Membership, User).join(User)
-               .where((Membership.cohort == cohort) & (Membership.role == "learner")
-                      & (Membership.status == "active") & Membership.user.not_in(written)
-                      & Membership.user.not_in(excused)))
+    members = active_learners(cohort, with_users=True).where(
+        Membership.user.not_in(written) & Membership.user.not_in(excused))
     return sorted((m for m in members if was_member(m, slot)),
                   key=lambda m: (group_name(m.user), m.id))
 

@@ -12,13 +12,14 @@ from learnclub.domain.errors import Conflict, NotFound, untranslated
 from learnclub.domain.reach import notices
 from learnclub.domain.text import LONG, check_text
 from learnclub.models import Application, Cohort, Miss, SeatOffer
+from learnclub.models.cohorts import MembershipStatus, Role
 
 
 def readmit(membership, *, actor, reason, reset_misses, now, tr=untranslated):
     """Bring a removed learner back, with the reason logged; misses reset or kept."""
     check_text(reason, field="reason", label=tr("Reason"), max_length=LONG, required=True,
                tr=tr)
-    if membership.status != "removed":
+    if membership.status != MembershipStatus.REMOVED:
         raise Conflict(tr("%(name)s is an active member.") % {"name": membership.user.display_name})
     with write_transaction():
         _take_seat(membership.cohort_id, membership.user, role=membership.role,
@@ -82,7 +83,7 @@ def answer_seat_offer(token, user, accept, *, now, base_url, tr=untranslated):
             raise Conflict(tr("This offer has expired or was already answered."))
         if accept:
             # the offer itself held the seat, so count it as free again while taking it
-            _take_seat(offer.cohort_id, user, role="learner", action="admitted_from_waitlist",
+            _take_seat(offer.cohort_id, user, role=Role.LEARNER, action="admitted_from_waitlist",
                        actor=None, now=now, reason=f"seat offer {offer.id}", tr=tr)
             Application.update(status="admitted", decided_at=now).where(
                 Application.id == offer.application_id).execute()

@@ -3,6 +3,7 @@ not written and are not excused, once per case and offset (the outbox key)."""
 from datetime import timedelta
 
 from learnclub.domain.cases.editing import schedule_of
+from learnclub.domain.cases.queries import is_out_at
 from learnclub.domain.participation.missing_list import still_to_write
 from learnclub.domain.reach import notices
 from learnclub.models import Case, Cohort
@@ -11,7 +12,7 @@ from learnclub.models import Case, Cohort
 def _due_reminders(cohort, now):
     """(slot, hours) pairs whose reminder time has come and whose due time has not."""
     for slot in schedule_of(cohort):
-        if not slot.publish_at <= now < slot.due_at:
+        if not (is_out_at(slot, now) and now < slot.due_at):
             continue
         for hours in sorted(cohort.reminder_offsets):  # the latest offset that has come
             if slot.due_at - timedelta(hours=hours) <= now:
@@ -22,7 +23,7 @@ def _due_reminders(cohort, now):
 def send_reminders(*, now, base_url):
     """Queue every reminder due at `now`. Returns how many mails were queued."""
     open_cohorts = Cohort.select().where(Cohort.id.in_(
-        Case.select(Case.cohort).where(Case.archived_at.is_null() & (Case.publish_at <= now)
+        Case.select(Case.cohort).where(Case.is_out(now)
                                        & (Case.publish_at > now - timedelta(days=30)))))
     queued = 0
     for cohort in open_cohorts:

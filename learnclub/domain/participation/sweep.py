@@ -9,6 +9,13 @@ from dataclasses import dataclass, field
 
 from learnclub.db import lock_row, write_transaction
 from learnclub.domain.cases.editing import schedule_of
+from learnclub.domain.cohorts.activity import Action, record
+from learnclub.domain.participation.queries import (  # noqa: F401 (asked here before)
+    active_learners,
+    misses_of,
+    removal_pending,
+    standing_of,
+)
 from learnclub.domain.participation.tracking import was_member
 from learnclub.domain.reach import chat_posts, notices
 from learnclub.models import (
@@ -22,7 +29,7 @@ from learnclub.models import (
     Submission,
     User,
 )
-from learnclub.models.cohorts import STAFF_ROLES
+from learnclub.models.cohorts import STAFF_ROLES, MembershipStatus, RemovalKind
 
 
 @dataclass
@@ -31,6 +38,8 @@ class Plan:
     new_misses: list = field(default_factory=list)  #: (membership, slot)
     removals: list = field(default_factory=list)  #: (membership, [case titles missed])
     paused: bool = False
+    #: membership id -> ids of the cases missed, for each of the removals
+    missed_cases: dict = field(default_factory=dict)
 
 
 def _closed_slots(cohort, now):
@@ -38,20 +47,26 @@ def _closed_slots(cohort, now):
             if s.grace_until <= now and not s.case.removals_paused]
 
 
+def _no_miss_due(ids, now):
+    """(case_id, user_id) pairs on these cases with homework, an excuse or a running
+    extension: three queries."""
+    if not ids:
+        return set()
+    done = {(r.case_id, r.user_id) for r in Submission.select(Submission.case, Submission.user)
+            .where(Submission.case.in_(ids))}
+    excused = {(r.case_id, r.user_id) for r in Excuse.select(Excuse.case, Excuse.user)
+               .where(Excuse.case.in_(ids))}
+    extended = {(r.case_id, r.user_id) for r in Extension.select(Extension.case, Extension.user)
+                .where(Extension.case.in_(ids) & (Extension.until > now))}
+    return done | excused | extended
+
+
 def plan_sweep(cohort, *, now):
     """What the sweep would do at `now`: new misses and removals. Changes nothing."""
     plan = Plan(cohort, paused=cohort.removals_paused)
     slots = _closed_slots(cohort, now)
-    ids = [s.case.id for s in slots]
-    learners = list(Membership.select(Membership, User).join(User).where(
-        (Membership.cohort == cohort) & (Membership.role == "learner")
-        & (Membership.status == "active")))
-    done = {(r.case_id, r.user_id) for r in Submission.select(Submission.case, Submission.user)
-            .where(Submission.case.in_(ids))} if ids else set()
-    excused = {(r.case_id, r.user_id) for r in Excuse.select(Excuse.case, Excuse.user)
-               .where(Excuse.case.in_(ids))} if ids else set()
-    extended = {(r.case_id, r.user_id) for r in Extension.select(Extension.case, Extension.user)
-                .where(Extension.case.in_(ids) & (Extension.until > now))} if ids else set()
+    learners = list(active_learners(cohort, with_users=True))
+    no_miss_due = _no_miss_due([s.case.id for s in slots], now)
     misses, settled = {}, set()  # settled: a voided miss is not recorded again
     for m in Miss.select().where(Miss.cohort == cohort):
         if m.voided_at is None:
@@ -67,7 +82,7 @@ def plan_sweep(cohort, *, now):
         fresh = any(at >= membership.joined_at for _case_id, at in kept)
         for slot in slots:
             key = (slot.case.id, membership.user_id)
-            if key in done or key in excused or key in extended or key in settled \
+            if key in no_miss_due or key in settled \
                     or slot.case.id in counted or not was_member(membership, slot):
                 continue
             plan.new_misses.append((membership, slot))
@@ -75,6 +90,7 @@ def plan_sweep(cohort, *, now):
             fresh = True
         if fresh and len(counted) >= cohort.strike_limit and not plan.paused:
             plan.removals.append((membership, [titles.get(c, "") for c in counted]))
+            plan.missed_cases[membership.id] = counted
     return plan
 
 
@@ -89,8 +105,9 @@ def apply_sweep(cohort, *, now, base_url):
         removed = []
         for membership, titles in plan.removals:
             # the notice is queued in the same transaction: nobody is removed untold
-            if remove_member(membership, reason="strikes", actor=None, now=now,
-                             detail=", ".join(titles)):
+            if remove_member(membership, kind=RemovalKind.STRIKES, actor=None, now=now,
+                             case_ids=plan.missed_cases[membership.id],
+                             reason=strikes_words(titles)):
                 notices.mail_removed(membership=membership, titles=titles, now=now,
                                      link=f"{base_url}/c/{cohort.slug}/")
                 removed.append((membership, titles))
@@ -104,29 +121,41 @@ def _tell_staff(cohort, removed, *, now, base_url):
     if not removed:
         return
     staff = (User.select().join(Membership, on=(Membership.user == User.id))
-             .where((Membership.cohort == cohort) & (Membership.status == "active")
+             .where((Membership.cohort == cohort)
+                    & (Membership.status == MembershipStatus.ACTIVE)
                     & Membership.role.in_(STAFF_ROLES)))
     for person in staff:
         notices.mail_removals_to_staff(cohort=cohort, staff=person, removed=removed, now=now,
                                        link=f"{base_url}/c/{cohort.slug}/audit")
 
 
-def remove_member(membership, *, reason, actor, now, detail=""):
-    """End a membership (data kept) and log who did it and why. Returns True if it changed."""
-    changed = Membership.update(status="removed", removed_at=now,
-                                removed_reason=reason if not detail else f"{reason}: {detail}") \
-        .where((Membership.id == membership.id) & (Membership.status == "active")).execute()
+def remove_member(membership, *, kind, actor, now, case_ids=(), reason=""):
+    """End a membership (data kept) and log who did it and why: `kind` a RemovalKind, the
+    cases missed (for RemovalKind.STRIKES) and the reason in words are stored on the
+    membership and its log entry alike. Returns True if it changed."""
+    kind, case_ids = RemovalKind(kind), list(case_ids)
+    changed = Membership.update(status=MembershipStatus.REMOVED, removed_at=now,
+                                removed_reason=reason, removed_kind=kind,
+                                removed_case_ids=case_ids) \
+        .where((Membership.id == membership.id)
+               & (Membership.status == MembershipStatus.ACTIVE)).execute()
     if changed:
         MembershipEvent.create(cohort=membership.cohort_id, user=membership.user_id,
-                               action="removed", actor=actor, at=now,
-                               reason=f"{reason}: {detail}" if detail else reason)
+                               action="removed", actor=actor, at=now, reason=reason,
+                               reason_kind=kind, case_ids=case_ids)
     return bool(changed)
+
+
+def strikes_words(titles):
+    """A strikes removal's reason in words, as the sweep has always written it (the pages
+    read the kind and the cases instead): "strikes: 案例一, 案例二"."""
+    return f"{RemovalKind.STRIKES}: {', '.join(titles)}" if titles else RemovalKind.STRIKES.value
 
 
 def cohorts_to_sweep(*, now):
     """Cohorts with a case whose grace ended (the only ones a sweep can change)."""
     return list(Cohort.select().where(Cohort.id.in_(
-        Case.select(Case.cohort).where(Case.archived_at.is_null() & (Case.publish_at <= now)))))
+        Case.select(Case.cohort).where(Case.is_out(now)))))
 
 
 def sweep_all(*, now, base_url, dry_run=False):
@@ -146,47 +175,16 @@ def sweep_all(*, now, base_url, dry_run=False):
     return plans
 
 
-def removal_pending(cohort, membership):
-    """Whether the next sweep removes this active learner: at the limit with a miss since
-    (re)joining (the rule of plan_sweep), and removals not paused."""
-    kept = [m.created_at for m in Miss.select(Miss.created_at).where(
-        (Miss.cohort == cohort) & (Miss.user == membership.user_id) & Miss.voided_at.is_null())]
-    return _pending(cohort, membership, kept)
-
-
-def _pending(cohort, membership, miss_times):
-    fresh = any(at >= membership.joined_at for at in miss_times)
-    return fresh and len(miss_times) >= cohort.strike_limit and not cohort.removals_paused
-
-
-def standing_of(cohort, memberships):
-    """{user_id: (misses that count, removal pending)} for these memberships, in one query;
-    only an active learner can be pending removal (the rule of `removal_pending`)."""
-    times = {}
-    ids = [m.user_id for m in memberships]
-    for miss in Miss.select(Miss.user, Miss.created_at).where(
-            (Miss.cohort == cohort) & Miss.user.in_(ids) & Miss.voided_at.is_null()):
-        times.setdefault(miss.user_id, []).append(miss.created_at)
-    return {m.user_id: (len(times.get(m.user_id, [])),
-                        m.status == "active" and m.role == "learner"
-                        and _pending(cohort, m, times.get(m.user_id, [])))
-            for m in memberships}
-
-
-def misses_of(cohort, user):
-    """How many misses count against the learner in the cohort now (voided ones do not)."""
-    return Miss.select().where((Miss.cohort == cohort) & (Miss.user == user)
-                               & Miss.voided_at.is_null()).count()
-
-
 def set_removals_paused(cohort, paused, *, actor, now):
     """Pause (holidays) or resume removals in the whole cohort; misses are still recorded.
 
-    Saves the cohort's flag only (the membership log is about people). Returns True if it
-    changed."""
+    Saves the cohort's flag and logs who did it. Returns True if it changed."""
     changed = Cohort.update(removals_paused=bool(paused)).where(
         (Cohort.id == cohort.id) & (Cohort.removals_paused != bool(paused))).execute()
     cohort.removals_paused = bool(paused)
+    if changed:
+        record(cohort, Action.REMOVALS_PAUSED if paused else Action.REMOVALS_RESUMED,
+               actor=actor, now=now, changes={"paused": bool(paused)})
     return bool(changed)
 
 
@@ -196,4 +194,8 @@ def set_case_removals_paused(case, paused, *, actor, now):
     changed = Case.update(removals_paused=bool(paused)).where(
         (Case.id == case.id) & (Case.removals_paused != bool(paused))).execute()
     case.removals_paused = bool(paused)
+    if changed:
+        record(case.cohort_id, Action.CASE_REMOVALS_PAUSED if paused else
+               Action.CASE_REMOVALS_RESUMED, actor=actor, now=now, subject=case,
+               changes={"paused": bool(paused)})
     return bool(changed)

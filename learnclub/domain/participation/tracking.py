@@ -15,14 +15,18 @@ from datetime import datetime
 
 from peewee import JOIN, fn
 
+from learnclub.domain.cases import queries as case_queries
 from learnclub.domain.cases.editing import schedule_of
 from learnclub.domain.cohorts import access
 from learnclub.domain.errors import DomainError, NotFound, untranslated
+from learnclub.domain.homework import queries as homework_queries
+from learnclub.domain.participation.queries import active_learners
 from learnclub.models import Case, Excuse, Membership, PointEvent, Submission, User
+from learnclub.models.cohorts import MembershipStatus, Role
 
 SORTS = ("name", "joined", "missed")
 STATES = ("on_time", "late", "missed", "excused", "open", "not_member")
-RANKED_ROLES = ("learner", "guest")  #: staff hand out points; they are not ranked
+RANKED_ROLES = (Role.LEARNER, Role.GUEST)  #: staff hand out points; they are not ranked
 
 
 @dataclass
@@ -52,7 +56,7 @@ class Row:
 
     @property
     def removed(self):
-        return self.membership.status == "removed"
+        return self.membership.status == MembershipStatus.REMOVED
 
     @property
     def submitted(self):
@@ -95,14 +99,13 @@ class Standing:
 
 def published_slots(cohort, *, now):
     """The schedule's slots whose case is out at `now`, oldest first (one query)."""
-    return [s for s in schedule_of(cohort) if s.publish_at <= now]
+    return [s for s in schedule_of(cohort) if case_queries.is_out_at(s, now)]
 
 
 def _learners(cohort, *, include_removed, user=None):
-    query = (Membership.select(Membership, User).join(User)
-             .where((Membership.cohort == cohort) & (Membership.role == "learner")))
-    if not include_removed:
-        query = query.where(Membership.status == "active")
+    query = active_learners(cohort, with_users=True) if not include_removed else (
+        Membership.select(Membership, User).join(User)
+        .where((Membership.cohort == cohort) & (Membership.role == Role.LEARNER)))
     if user is not None:
         query = query.where(Membership.user == user)
     return list(query)
@@ -128,7 +131,7 @@ def was_member(membership, slot):
     out, and not removed before its grace ended. The one rule for tracking and progress."""
     if membership.joined_at > slot.publish_at:
         return False
-    removed = membership.status == "removed" and membership.removed_at is not None
+    removed = membership.status == MembershipStatus.REMOVED and membership.removed_at is not None
     return not (removed and membership.removed_at < slot.grace_until)
 
 
@@ -212,12 +215,16 @@ def case_report(cohort, case, *, now, tr=untranslated):
                       by_state["missed"] + by_state["open"], by_state["excused"])
 
 
-def learner_history(cohort, user, *, now, tr=untranslated):
-    """A learner's Row over every published case (removed learners too); NotFound if none."""
+def learner_history(cohort, user, *, now, reader=None, tr=untranslated):
+    """A learner's Row over every published case (removed learners too); NotFound if none.
+
+    With `reader`, over the published cases that reader sees (cases.queries.out_slots):
+    staff every one, a removed learner reading their own those out before their removal."""
     memberships = _learners(cohort, include_removed=True, user=user)
     if not memberships:
         raise NotFound(tr("This person is not a learner of this cohort."))
-    slots = published_slots(cohort, now=now)
+    slots = published_slots(cohort, now=now) if reader is None else \
+        case_queries.out_slots(cohort, reader, now=now)
     return _rows(slots, memberships, now=now, user=user)[0]
 
 
@@ -228,28 +235,14 @@ def require_history_reader(actor, cohort, user_id, *, tr=untranslated):
     return access.require(actor, "track_homework", cohort, tr=tr)
 
 
-def _released(slot, cohort, now):
-    """Whether peers may read homework of the slot's case (the cohort's peer visibility)."""
-    if cohort.peer_visibility == "always":
-        return True
-    return now >= (slot.due_at if cohort.peer_visibility == "after_due" else slot.grace_until)
-
-
-def featured_submissions(cohort, *, now, everything=False):
-    """Featured homework of published cases, newest case first: [(slot, [submission])].
-
-    An open case's picks wait until peers may read its homework, unless `everything`
-    (for staff). Two queries; each submission has .user loaded.
-    """
-    slots = [s for s in published_slots(cohort, now=now)
-             if everything or _released(s, cohort, now)]
-    query = (Submission.select(Submission, User).join(User)
-             .where(Submission.case.in_([s.case.id for s in slots])
-                    & Submission.featured_at.is_null(False))
-             .order_by(Submission.featured_at, Submission.id))
-    picks = {}
-    for sub in query:
-        picks.setdefault(sub.case_id, []).append(sub)
+def featured_submissions(cohort, *, now, reader=None, everything=False):
+    """Featured homework of published cases, newest case first: [(slot, [submission])],
+    as the reader may read it (homework.queries.featured_picks; without a reader, as a
+    member who has written nothing, or staff if `everything`). Each has .user loaded."""
+    slots = published_slots(cohort, now=now) if reader is None else \
+        case_queries.out_slots(cohort, reader, now=now)
+    picks = homework_queries.featured_picks(cohort, slots, reader, now=now,
+                                            everything=everything)
     return [(s, picks[s.case.id]) for s in reversed(slots) if s.case.id in picks]
 
 
@@ -265,7 +258,8 @@ def leaderboard(cohort, *, tr=untranslated):
     """
     _require_points(cohort, tr)
     members = (Membership.select(Membership, User).join(User)
-               .where((Membership.cohort == cohort) & (Membership.status == "active")
+               .where((Membership.cohort == cohort)
+                      & (Membership.status == MembershipStatus.ACTIVE)
                       & Membership.role.in_(RANKED_ROLES)))
     totals = dict(PointEvent.select(PointEvent.user, fn.SUM(PointEvent.points))
                   .where(PointEvent.cohort == cohort).group_by(PointEvent.user).tuples())

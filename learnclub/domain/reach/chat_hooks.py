@@ -1,18 +1,20 @@
 """A cohort's chat-group robots (企业微信 / 飞书 / 钉钉 group robots, or any JSON endpoint): which
-groups hear which events. The posts themselves go through the outbox (see domain.chat_posts).
-
-The contract with the web pages is docs CHAT_API.md: these names and signatures stay as they are.
+groups hear which events. The posts themselves go through the outbox (see reach/chat_posts.py),
+in each platform's format (outbound/chat_formats.py). The robots and their deliveries as pages
+show them: reach/queries.py.
 """
 import unicodedata
 import uuid
 
 from learnclub.db import db
 from learnclub.domain.cohorts.access import require
+from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.errors import DomainError, untranslated
 from learnclub.domain.reach import chat_messages
-from learnclub.domain.reach.outbox import MAX_ATTEMPTS, enqueue_post
+from learnclub.domain.reach.outbox import enqueue_post
 from learnclub.domain.text import check_text, is_web_address
 from learnclub.models import ChatHook, OutboxMessage
+from learnclub.outbound import chat_formats
 
 KINDS = ("wecom", "feishu", "dingtalk", "generic")
 EVENTS = ("case_published", "homework_due", "removals", "guest_week", "archive_entry")
@@ -71,13 +73,16 @@ def add_hook(cohort, *, actor, kind, label, url, secret, events, now, tr=untrans
     """Add a chat-group robot to the cohort (staff only). Saves the ChatHook; returns it."""
     require(actor, "edit_cohort", cohort, tr=tr)
     values = _check(kind, label, url, secret or "", events, tr)
-    return ChatHook.create(cohort=cohort, created_by=actor, created_at=now, **values)
+    hook = ChatHook.create(cohort=cohort, created_by=actor, created_at=now, **values)
+    record(cohort, Action.HOOK_ADDED, actor=actor, now=now, subject=hook,
+           changes={"kind": kind, "events": values["events"]})
+    return hook
 
 
-def update_hook(hook, *, actor, kind, label, url, secret, events, tr=untranslated):
+def update_hook(hook, *, actor, kind, label, url, secret, events, now, tr=untranslated):
     """Change a robot: secret None keeps the stored one, "" clears it. Saves the hook; a new
     kind drops its unsent posts (written in the old format), as does an event no longer
-    picked. Returns the hook."""
+    picked. Logged at `now`. Returns the hook."""
     require(actor, "edit_cohort", hook.cohort, tr=tr)
     values = _check(kind, label, url, secret, events, tr)
     if values["secret"] is None:
@@ -85,40 +90,26 @@ def update_hook(hook, *, actor, kind, label, url, secret, events, tr=untranslate
     unsent = (OutboxMessage.hook == hook.id) & OutboxMessage.sent_at.is_null()
     if kind == hook.kind:  # same format: only the posts of events no longer picked go
         unsent &= OutboxMessage.kind.not_in(values["events"].split(",") + ["test"])
+    logged = {k: None if k in ("url", "secret") else [getattr(hook, k), v]  # no secrets
+              for k, v in values.items() if getattr(hook, k) != v}
     with db.atomic():
         OutboxMessage.delete().where(unsent).execute()
         ChatHook.update(**values).where(ChatHook.id == hook.id).execute()
+        record(hook.cohort_id, Action.HOOK_CHANGED, actor=actor, now=now,
+               subject=hook, changes=logged)
     for name, value in values.items():
         setattr(hook, name, value)
     return hook
 
 
-def delete_hook(hook, *, actor, tr=untranslated):
-    """Remove a robot; its posts, sent or not, go with it (the database cascades)."""
+def delete_hook(hook, *, actor, now, tr=untranslated):
+    """Remove a robot; its posts, sent or not, go with it (the database cascades). Logged
+    at `now`."""
     require(actor, "edit_cohort", hook.cohort, tr=tr)
-    ChatHook.delete().where(ChatHook.id == hook.id).execute()
-
-
-def hooks_of(cohort):
-    """The cohort's robots, oldest first."""
-    return list(ChatHook.select().where(ChatHook.cohort == cohort).order_by(ChatHook.id))
-
-
-def deliveries_of(cohort, *, limit=50):
-    """Posts to the cohort's robots, newest first, each with its hook: one query."""
-    return list(OutboxMessage.select(OutboxMessage, ChatHook)
-                .join(ChatHook, on=(OutboxMessage.hook == ChatHook.id))
-                .where(ChatHook.cohort == cohort)
-                .order_by(OutboxMessage.id.desc()).limit(limit))
-
-
-def delivery_state(message):
-    """"sent", "pending", "retrying" (tried, not sent yet) or "failed" (given up)."""
-    if message.sent_at is not None:
-        return "sent"
-    if message.attempts >= MAX_ATTEMPTS:
-        return "failed"
-    return "retrying" if message.attempts > 0 else "pending"
+    with db.atomic():
+        ChatHook.delete().where(ChatHook.id == hook.id).execute()
+        record(hook.cohort_id, Action.HOOK_REMOVED, actor=actor, now=now,
+               subject=hook)
 
 
 def send_test_post(hook, *, actor, now, base_url, tr=untranslated):
@@ -129,5 +120,5 @@ def send_test_post(hook, *, actor, now, base_url, tr=untranslated):
     message = chat_messages.trial_post(cohort, base_url=base_url)
     key = f"post:hook:{hook.id}:test:{uuid.uuid4().hex}"
     enqueue_post(key, hook=hook, event="test", subject=message.title,
-                 body=chat_messages.render(hook.kind, message), now=now)
+                 body=chat_formats.render(hook.kind, message), now=now)
     return OutboxMessage.get(OutboxMessage.key == key)

@@ -1,53 +1,17 @@
-"""Chat-group posts: an event's facts as a neutral message (title, paragraphs, link), in the
-cohort's language, and that message as each platform documents it: 企业微信 (WeCom) and
-钉钉 (DingTalk) markdown, 飞书 (Feishu) rich-text post, or generic JSON.
-
-Bodies are stored unsigned in the outbox; learnclub.chat signs them when it sends. User text
-(titles, topics, nicknames) is data: JSON comes from json.dumps, markdown is escaped.
+"""Chat-group posts: an event's facts as a neutral message (title, paragraphs, link, names to
+mention, data), in the cohort's language. How each platform wants it (WeCom, Feishu, DingTalk,
+generic JSON) is outbound/chat_formats.py: chat_posts and chat_hooks render with it when they
+queue a post.
 """
-import json
 import re
-from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from learnclub.domain.participation.missing_list import group_name, mention
 from learnclub.domain.reach.notices import local_when
 from learnclub.i18n import translations_for
+from learnclub.outbound.chat_formats import Message, Span
 
-#: bytes a platform takes. WeCom documents 4096 for markdown content; DingTalk documents no
-#: exact cap, so it gets WeCom's; Feishu takes request bodies up to 20 KB (room left to sign)
-LIMITS = {"wecom": 4096, "dingtalk": 4096, "feishu": 19_000}
 PROMPT_MAX = 300  #: characters of a homework prompt a post quotes
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
-_MD_SPECIAL = re.compile(r"([\\`*\[\]<>])")
-_LINK_SPECIAL = re.compile(r"([\\`*\[\]<>()])")
-_URL_SAFE = "/:?#&=%@+,;~!$*'"  #: kept in link addresses; ( ) [ ] < > and spaces are encoded
-_ORDERED = re.compile(r"^(\d+)([.)])")
-
-
-@dataclass(frozen=True)
-class Span:
-    """A piece of a line: text, a link (href set) or a list of names (shortened to fit)."""
-
-    text: str = ""
-    href: str = ""
-    bold: bool = False
-    names: tuple = ()
-    sep: str = " "
-
-
-@dataclass
-class Message:
-    """What a post says, before any platform's format."""
-
-    event: str
-    cohort: object
-    title: str
-    paragraphs: list  #: (style, [Span]) pairs; style "text" or "quote"
-    url: str
-    data: dict = field(default_factory=dict)
-    more: str = "… and %(more)d more"  #: the translated end of a shortened name list
 
 
 def _clean(value):
@@ -74,8 +38,10 @@ def _message(event, cohort, title, paragraphs, url, data):
     paragraphs = paragraphs + [("text", [Span(f"{cohort.name} · learnclub")])]
     paragraphs = [(style, [Span(_clean(s.text), s.href, s.bold, tuple(_clean(list(s.names))),
                                 s.sep) for s in spans]) for style, spans in paragraphs]
-    return Message(event, cohort, _clean(title), paragraphs, url, _clean(data),
-                   tr("… and %(more)d more"))
+    return Message(event=event, title=_clean(title), paragraphs=paragraphs, url=url,
+                   language=cohort.language, cohort_slug=cohort.slug,
+                   cohort_name=_clean(cohort.name), data=_clean(data),
+                   more=tr("… and %(more)d more"))
 
 
 def _case_data(case, slot, url):
@@ -186,129 +152,3 @@ def trial_post(cohort, *, base_url):
                                     "appear here.") % {"cohort": cohort.name})]),
                   ("text", [Span(tr("Open the cohort page"), href=url)])]
     return _message("test", cohort, tr("Test post from learnclub"), paragraphs, url, {})
-
-
-# Formats --------------------------------------------------------------------------------------
-
-def _one_line(text):
-    return _BREAKS.sub(" ", text)
-
-
-def _clip(text, clip):
-    return text if clip is None or len(text) <= clip else text[:clip] + "…"
-
-
-def _names(span, shown, more):
-    text = span.sep.join(_one_line(n) for n in span.names[:shown])
-    if shown < len(span.names):
-        text += (" " if text else "") + more % {"more": len(span.names) - shown}
-    return text
-
-
-def md_text(text):
-    """User text as markdown shows it literally: one line, markup characters escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", _one_line(text))
-
-
-def md_link(text, href):
-    """A markdown link whose text cannot close early and whose address has no ( ) or spaces."""
-    label = _LINK_SPECIAL.sub(r"\\\1", _one_line(text))
-    return f"[{label}]({quote(href, safe=_URL_SAFE)})"
-
-
-def _md_line(line):
-    """Escape what would turn the start of a line into a heading or a list."""
-    if _ORDERED.match(line):
-        return _ORDERED.sub(r"\1\\\2", line, count=1)
-    return "\\" + line if line[:1] in ("#", "-", "+", "=", "|") else line
-
-
-def _md_span(span, shown, clip, more):
-    if span.names:
-        return md_text(_names(span, shown, more))
-    text = _clip(span.text, clip)
-    if span.href:
-        return md_link(text, span.href)
-    return f"**{md_text(text)}**" if span.bold else md_text(text)
-
-
-def _markdown(message, shown, clip, *, heading, gap):
-    lines = [heading + md_text(_clip(message.title, clip))]
-    for style, spans in message.paragraphs:
-        line = _md_line("".join(_md_span(s, shown, clip, message.more) for s in spans))
-        lines.append("> " + line if style == "quote" else line)
-    return gap.join(lines)
-
-
-def _plain(message):
-    lines = [_one_line(message.title)]
-    for _style, spans in message.paragraphs:
-        lines.append("".join(_names(s, len(s.names), message.more) if s.names else
-                             f"{_one_line(s.text)}: {s.href}" if s.href else _one_line(s.text)
-                             for s in spans))
-    return "\n".join(lines)
-
-
-def _wecom(message, shown, clip):
-    content = _markdown(message, shown, clip, heading="## ", gap="\n")
-    return {"msgtype": "markdown", "markdown": {"content": content}}, content
-
-
-def _dingtalk(message, shown, clip):
-    text = _markdown(message, shown, clip, heading="#### ", gap="\n\n")
-    title = _one_line(_clip(message.title, clip))
-    return {"msgtype": "markdown", "markdown": {"title": title, "text": text}}, text
-
-
-def _feishu(message, shown, clip):
-    rows = [[{"tag": "a", "text": _one_line(_clip(s.text, clip)), "href": s.href} if s.href
-             else {"tag": "text", "text": _names(s, shown, message.more) if s.names
-                   else _one_line(_clip(s.text, clip))} for s in spans]
-            for _style, spans in message.paragraphs]
-    language = "zh_cn" if message.cohort.language.startswith("zh") else "en_us"
-    body = {"msg_type": "post", "content": {"post": {language: {
-        "title": _one_line(_clip(message.title, clip)), "content": rows}}}}
-    return body, json.dumps(body, ensure_ascii=False)
-
-
-def _name_count(message):
-    return max([len(s.names) for _style, spans in message.paragraphs for s in spans] + [0])
-
-
-def _generic(message):
-    cohort = message.cohort
-    return {"event": message.event, "cohort": {"slug": cohort.slug, "name": _clean(cohort.name)},
-            "title": message.title, "text": _plain(message),
-            "markdown": _markdown(message, _name_count(message), None, heading="## ",
-                                  gap="\n\n"),
-            "url": message.url, "data": message.data}
-
-
-def _fit(build, message, limit):
-    """The body with as many names, then as much text, as fit in `limit` UTF-8 bytes."""
-    total = _name_count(message)
-
-    def fits(shown, clip):
-        return len(build(message, shown, clip)[1].encode()) <= limit
-
-    def largest(low, high, ok):  # the largest n in low..high with ok(n), else low
-        while low < high:
-            middle = (low + high + 1) // 2
-            low, high = (middle, high) if ok(middle) else (low, middle - 1)
-        return low
-
-    shown = largest(0, total, lambda n: fits(n, None))
-    if fits(shown, None):
-        return build(message, shown, None)[0]
-    clip = largest(1, PROMPT_MAX, lambda n: fits(0, n))
-    return build(message, 0, clip)[0]
-
-
-def render(kind, message):
-    """The platform's JSON body for the message (unsigned), as stored in the outbox."""
-    if kind == "generic":
-        body = _generic(message)
-    else:
-        build = {"wecom": _wecom, "dingtalk": _dingtalk, "feishu": _feishu}[kind]
-        body = _fit(build, message, LIMITS[kind])
-    return json.dumps(body, ensure_ascii=False)

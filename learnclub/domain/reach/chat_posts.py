@@ -1,17 +1,21 @@
 """Posts into chat groups, queued in the outbox once per robot and event (see
-domain.chat_hooks). Each goes only to the robots that picked its event, and only at the moment
-of the event or within its window: a robot added later never gets old news.
+reach/chat_hooks.py), each in its robot's format (outbound/chat_formats.py). Each goes only
+to the robots that picked its event, and only at the moment of the event or within its
+window: a robot added later never gets old news.
 """
 import hashlib
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from learnclub.domain.cases.editing import schedule_of
+from learnclub.domain.cases.queries import is_out_at
 from learnclub.domain.participation.missing_list import still_to_write
 from learnclub.domain.reach import chat_messages
 from learnclub.domain.reach.outbox import enqueue_post
+from learnclub.domain.reach.queries import hooks_of
 from learnclub.domain.sharing.reminders import MEMBERS_FROM
 from learnclub.models import Case, ChatHook, Cohort, ShareSlot, Talk, User
+from learnclub.outbound import chat_formats
 
 DUE_SOON_DEFAULT_HOURS = 24  #: "due soon" for a cohort without reminder offsets
 
@@ -19,14 +23,13 @@ DUE_SOON_DEFAULT_HOURS = 24  #: "due soon" for a cohort without reminder offsets
 def _post(cohort, event, key, build, *, now):
     """Queue the message `build()` makes for every robot of the cohort that picked the event,
     under `key` (formatted with the hook). Returns how many posts were queued."""
-    hooks = [h for h in ChatHook.select().where(ChatHook.cohort == cohort).order_by(ChatHook.id)
-             if event in h.event_list]
+    hooks = [h for h in hooks_of(cohort) if event in h.event_list]
     if not hooks:
         return 0
     message, bodies = build(), {}
     for hook in hooks:
         if hook.kind not in bodies:
-            bodies[hook.kind] = chat_messages.render(hook.kind, message)
+            bodies[hook.kind] = chat_formats.render(hook.kind, message)
         enqueue_post(key.format(hook=hook.id), hook=hook, event=event, subject=message.title,
                      body=bodies[hook.kind], now=now)
     return len(hooks)
@@ -81,13 +84,13 @@ def post_due_soon(*, now, base_url):
     """Queue "due soon" for every open case whose window has come: from the cohort's largest
     reminder offset before due until due. Returns how many posts were queued."""
     cohorts = Cohort.select().where(_with_hooks("homework_due") & Cohort.id.in_(
-        Case.select(Case.cohort).where(Case.archived_at.is_null() & (Case.publish_at <= now)
+        Case.select(Case.cohort).where(Case.is_out(now)
                                        & (Case.publish_at > now - timedelta(days=30)))))
     queued = 0
     for cohort in cohorts:
         hours = max(cohort.reminder_offsets or [DUE_SOON_DEFAULT_HOURS])
         for slot in schedule_of(cohort):
-            if slot.publish_at <= now < slot.due_at and slot.due_at - timedelta(hours=hours) <= now:
+            if is_out_at(slot, now) and now < slot.due_at <= now + timedelta(hours=hours):
                 queued += post_homework_due(slot.case, slot=slot, now=now, base_url=base_url)
     return queued
 

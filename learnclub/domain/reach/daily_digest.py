@@ -10,13 +10,11 @@ from zoneinfo import ZoneInfo
 
 from learnclub.db import write_transaction
 from learnclub.domain.accounts.profiles import zones_of
-from learnclub.domain.reach.notices import SIGNATURE
+from learnclub.domain.reach.mail_templates import SIGNATURE, render_mail
 from learnclub.domain.reach.outbox import enqueue_mail
-from learnclub.i18n import translations_for
 from learnclub.models import OutboxMessage, User
 
 DIGEST_HOUR = 8
-INDENT = "    "
 
 
 def digest_day(now, zone):
@@ -67,26 +65,18 @@ def _queue_digest(messages, *, key, now):
                 & (OutboxMessage.outcome == "held")).execute()
             if marked != len(messages):
                 raise _TakenElsewhere
-            subject, body = digest_text(user, messages)
+            subject, body, html = digest_mail(user, messages)
             enqueue_mail(key, to_addr=user.email, user=user, subject=subject, body=body,
-                         now=now)
+                         html=html, now=now)
     except _TakenElsewhere:
         return False
     return True
 
 
-def digest_text(user, messages):
-    """(subject, body) of one digest in the reader's language: each mail's subject, then its
-    body indented under it."""
-    translations = translations_for(user.locale)
-    subject = translations.ngettext("Your daily digest: %(num)d mail",
-                                    "Your daily digest: %(num)d mails",
-                                    len(messages)) % {"num": len(messages)}
-    parts = [translations.gettext("These mails came for you since your last digest. You chose "
-                                  "to get them once a day.")]
-    for number, message in enumerate(messages, 1):
-        text = message.body.removesuffix(SIGNATURE).strip("\n")
-        indented = "\n".join(INDENT + line if line else "" for line in text.splitlines())
-        heading = " ".join(message.subject.splitlines())
-        parts.append(f"{number}. {heading}\n\n{indented}")
-    return subject, "\n\n\n".join(parts) + SIGNATURE
+def digest_mail(user, messages):
+    """(subject, text, HTML) of one digest in the reader's language: each mail's subject,
+    then its text (indented under it in the text part)."""
+    return render_mail("daily_digest", user.locale, mails=[
+        {"heading": " ".join(message.subject.splitlines()),
+         "text": message.body.removesuffix(SIGNATURE).strip("\n")} for message in messages])
+

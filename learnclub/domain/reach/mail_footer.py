@@ -9,8 +9,8 @@ person: its creation time differs).
 from itsdangerous import BadData, URLSafeSerializer
 
 from learnclub.domain.errors import NotFound, untranslated
+from learnclub.domain.reach.mail_templates import render_mail
 from learnclub.domain.reach.preferences import ALL, KINDS
-from learnclub.i18n import translations_for
 from learnclub.models import User
 
 SALT = "unsubscribe"
@@ -48,19 +48,31 @@ def unsubscribe_url(user, kind, *, secret, base_url):
     return f"{base_url}/unsubscribe/{unsubscribe_token(user, kind, secret=secret)}"
 
 
+class Footer(str):
+    """A footer's text; `__html__()` gives the same footer for a mail's HTML part."""
+
+    def __new__(cls, text, html):
+        footer = super().__new__(cls, text)
+        footer.html = html
+        return footer
+
+    def __html__(self):
+        return self.html
+
+
 def footer_for(message, user, *, secret, base_url):
-    """(footer text in the reader's language, extra headers) for a mail to `user`.
+    """(footer in the reader's language, extra headers) for a mail to `user`: the footer is
+    its text, with its HTML form (templates/footer.txt and .html).
 
     A mail of a kind gets the unsubscribe link and the List-Unsubscribe headers; a mail that
     always goes gets only the settings link.
     """
-    tr = translations_for(user.locale).gettext
-    lines = []
+    url = None
     headers = {}
     if message.kind in KINDS:
         url = unsubscribe_url(user, message.kind, secret=secret, base_url=base_url)
-        lines.append(tr("Don't want these mails? Unsubscribe: %(link)s") % {"link": url})
         headers = {"List-Unsubscribe": f"<{url}>",
                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-    lines.append(tr("All mail settings: %(link)s") % {"link": base_url + SETTINGS_PATH})
-    return "\n".join(lines), headers
+    _subject, text, html = render_mail("footer", user.locale, unsubscribe=url,
+                                       settings=base_url + SETTINGS_PATH)
+    return Footer(text, html), headers

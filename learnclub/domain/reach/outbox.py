@@ -10,15 +10,16 @@ CLAIM_FOR = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 
 
-def enqueue_mail(key, *, to_addr, subject, body, now, user=None, kind=""):
+def enqueue_mail(key, *, to_addr, subject, body, now, user=None, kind="", html=None):
     """Add a mail to the outbox unless one with this key exists (then nothing changes).
 
+    `body` is the text; `html`, if given, the same mail as HTML (sent as its alternative).
     `kind` names the preference that governs it (see domain.mail_preferences); "" means the
     mail always goes (membership decisions, password resets).
     """
     (OutboxMessage.insert(
         key=key[:200], user=user, kind=kind, to_addr=to_addr, subject=subject[:500], body=body,
-        created_at=now, next_attempt_at=now,
+        html_body=html, created_at=now, next_attempt_at=now,
     ).on_conflict_ignore().execute())
 
 

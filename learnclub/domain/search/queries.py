@@ -4,7 +4,9 @@ Each whitespace-separated term must occur somewhere in the text (AND). On SQLite
 three characters or more go through the FTS5 trigram tables (migrations/0007_search.py, kept
 current by triggers); shorter terms, such as one- or two-character Chinese words, fall back
 to LIKE. On PostgreSQL every term is an ILIKE, helped by pg_trgm GIN indexes. Wildcards in
-the query (% and _) are literal. Three queries, plus one for the reader's membership.
+the query (% and _) are literal. A handful of queries, however many rows: the reader's
+membership, the schedule and the cases they wrote on (for which homework they may read),
+then talks, cases and homework.
 """
 import re
 from dataclasses import dataclass, field
@@ -17,7 +19,8 @@ from peewee import SQL, NodeList, Value
 
 from learnclub.db import is_sqlite
 from learnclub.domain.cohorts import access
-from learnclub.models import Case, Submission, Talk, User
+from learnclub.domain.homework.queries import readable_submissions
+from learnclub.models import Case, Submission, Talk
 
 QUERY_MAX = 100
 SNIPPET_CONTEXT = 40  #: characters of text shown on each side of the first match
@@ -94,26 +97,11 @@ def _cases(cohort, terms, now, limit):
                          snippet(c.body_md or c.title, terms), c.publish_at) for c in cases]
 
 
-def _readable_homework(cohort, reader, staff):
-    """Which submissions the reader may read: staff all; others their own, and peers' where
-    the cohort's peer_visibility allows ("after_due" is left to the case page: own only)."""
-    if staff:
-        return SQL("1 = 1")
-    own = Submission.user == reader.id
-    if cohort.peer_visibility == "always":
-        return SQL("1 = 1")
-    if cohort.peer_visibility == "after_submission":
-        mine = Submission.alias()
-        return own | Submission.case.in_(
-            mine.select(mine.case).where(mine.user == reader.id))
-    return own
-
-
-def _homework(cohort, terms, reader, staff, now, limit):
-    rows = (Submission.select(Submission, Case, User).join(Case)
-            .switch(Submission).join(User, on=(Submission.user == User.id))
-            .where((Case.cohort == cohort) & Case.archived_at.is_null()
-                   & (Case.publish_at <= now) & _readable_homework(cohort, reader, staff)
+def _homework(cohort, terms, reader, membership, now, limit):
+    """Homework the reader may read (homework.queries.readable_submissions, the case page's
+    rule) on cases that are out."""
+    rows = (readable_submissions(cohort, reader, now=now, membership=membership)
+            .where(Case.is_out(now)
                    & _matches(Submission, "submission_search", [Submission.body_md], terms))
             .order_by(Submission.updated_at.desc()).limit(limit))
     return [SearchResult("homework", s.case.title,
@@ -133,8 +121,7 @@ def search(cohort, query, *, reader, now, limit=30):
     membership = access.membership_of(reader, cohort)
     results = _talks(cohort, terms, limit)
     if access.can(reader, "view_cohort_pages", cohort, membership):
-        staff = access.can(reader, "track_homework", cohort, membership)
         results += _cases(cohort, terms, now, limit)
-        results += _homework(cohort, terms, reader, staff, now, limit)
+        results += _homework(cohort, terms, reader, membership, now, limit)
     found.results = sorted(results, key=lambda r: r.date or now, reverse=True)[:limit]
     return found

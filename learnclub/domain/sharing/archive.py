@@ -10,6 +10,7 @@ from datetime import datetime
 from peewee import JOIN
 
 from learnclub.db import lock_row, write_transaction
+from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.errors import Conflict, DomainError, untranslated
 from learnclub.domain.homework.points import award_points
 from learnclub.domain.reach.chat_posts import post_archive_entry
@@ -29,8 +30,10 @@ def mark_held(talk, *, now, actor=None, tr=untranslated):
         talk = Talk.get_by_id(talk.id)
         if talk.slot_id is not None and talk.slot.starts_at > now:
             raise DomainError(tr("The session has not started yet."))
-        return change_status(talk, "held", ("accepted", "confirmed"), now=now,
+        talk = change_status(talk, "held", ("accepted", "confirmed"), now=now,
                              message=tr("Only an accepted or confirmed talk can be held."))
+        record(talk.cohort_id, Action.TALK_HELD, actor=actor, now=now, subject=talk)
+    return talk
 
 
 def _check_url(url, tr):
@@ -75,11 +78,25 @@ def publish_transcript(talk, transcript_md, *, actor, now, recording_url="", bas
         elif talk.transcript_md != transcript_md:
             TalkRevision.create(talk=talk, transcript_md=talk.transcript_md, created_at=now)
         Talk.update(**values).where(Talk.id == talk.id).execute()
+        changes = _archive_changes(talk, values)
+        if first or changes:
+            record(cohort, Action.TRANSCRIPT_PUBLISHED if first else Action.TRANSCRIPT_EDITED,
+                   actor=actor, now=now, subject=talk, changes=changes)
         award_points(cohort, talk.guest_id, key=f"talk:{talk.id}:shared", kind="guest_share",
                      points=cohort.points_guest_share, now=now)
         if first:
             post_archive_entry(Talk.get_by_id(talk.id), now=now, base_url=base_url)
     return Talk.get_by_id(talk.id)
+
+
+def _archive_changes(talk, values):
+    """What a publication changed, for the log: the number, the link; the text not kept."""
+    changes = {"number": values["number"]} if "number" in values else {}
+    if talk.transcript_md != values["transcript_md"]:
+        changes["transcript_md"] = None
+    if talk.recording_url != values["recording_url"]:
+        changes["recording_url"] = [talk.recording_url or None, values["recording_url"] or None]
+    return changes
 
 
 @dataclass

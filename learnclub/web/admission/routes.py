@@ -2,12 +2,11 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from peewee import fn
 
 from learnclub import clock
 from learnclub.domain.cohorts import admission
+from learnclub.domain.cohorts import queries as cohort_queries
 from learnclub.domain.errors import DomainError
-from learnclub.models import Application, User
 from learnclub.web.admission import bp
 from learnclub.web.admission.forms import ApplicationForm, DecisionForm
 from learnclub.web.common import base_url, cohort_for, cohort_or_404, show_error, tr
@@ -21,8 +20,7 @@ def apply(slug):
     cohort = cohort_or_404(slug)
     if not cohort.is_public or cohort.admission != "application":
         abort(404)
-    existing = Application.get_or_none((Application.cohort == cohort)
-                                       & (Application.user == current_user.id))
+    existing = cohort_queries.application_of(cohort, current_user)
     form = ApplicationForm(obj=existing)
     if form.validate_on_submit():
         try:
@@ -46,11 +44,8 @@ def review(slug):
     status = request.args.get("status", "submitted")
     if status not in STATUSES:
         status = "submitted"
-    rows = list(Application.select(Application, User).join(User, on=Application.user)
-                .where((Application.cohort == cohort) & (Application.status == status))
-                .order_by(Application.created_at))
-    counts = dict(Application.select(Application.status, fn.COUNT(Application.id))
-                  .where(Application.cohort == cohort).group_by(Application.status).tuples())
+    rows = cohort_queries.applications_in(cohort, status)
+    counts = cohort_queries.application_counts(cohort)
     return render_template("admission/review.html", cohort=cohort, rows=rows, status=status,
                            statuses=STATUSES, counts=counts, form=DecisionForm(),
                            seats_taken=admission.seats_taken(cohort))
@@ -60,8 +55,7 @@ def review(slug):
 @login_required
 def decide(slug, application_id, decision):
     cohort = cohort_for(slug, "review_applications")
-    application = Application.get_or_none((Application.id == application_id)
-                                          & (Application.cohort == cohort))
+    application = cohort_queries.application_in(cohort, application_id)
     if application is None or decision not in ("admitted", "rejected", "waitlisted"):
         abort(404)
     form = DecisionForm()

@@ -11,8 +11,8 @@ from flask_login import current_user, login_required
 from learnclub import clock
 from learnclub.domain.errors import DomainError
 from learnclub.domain.sharing import calendar as sharing_calendar
+from learnclub.domain.sharing import queries as sharing_queries
 from learnclub.domain.sharing import talks as sharing
-from learnclub.models import ShareSlot
 from learnclub.web.calendar import bp
 from learnclub.web.calendar.forms import SlotForm
 from learnclub.web.cohorts.forms import PlainForm
@@ -21,7 +21,7 @@ from learnclub.web.participation.routes import flash_form_errors
 
 
 def _slot_of(cohort, slot_id):
-    slot = ShareSlot.get_or_none((ShareSlot.id == slot_id) & (ShareSlot.cohort == cohort))
+    slot = sharing_queries.slot_in(cohort, slot_id)
     if slot is None:
         abort(404)
     return slot

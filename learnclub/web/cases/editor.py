@@ -11,11 +11,11 @@ from markupsafe import Markup
 from learnclub import clock
 from learnclub.domain.cases import editing as cases
 from learnclub.domain.cases import images as case_files
+from learnclub.domain.cases import queries as case_queries
 from learnclub.domain.cases.case_file import ContentProblem, parse_case_file
 from learnclub.domain.cases.schedule import Cadence, queue_warning, runs_dry_at
 from learnclub.domain.errors import DomainError
 from learnclub.domain.rendering import render_markdown
-from learnclub.models import Case, CaseFile, CaseRevision
 from learnclub.web.cases import bp
 from learnclub.web.cases.forms import CaseForm, ImageForm
 from learnclub.web.cases.routes import load_case
@@ -73,7 +73,7 @@ def _flash_rhythm_warnings(cohort, case):
 def _render_editor(cohort, case, form):
     base = url_for("cases.file", slug=cohort.slug, case_id=case.id, name="") if case else None
     preview = Markup(render_markdown(form.body_md.data or "", files_base=base, allow_html=True))
-    images = list(CaseFile.select().where(CaseFile.case == case)) if case else []
+    images = case_queries.images_of(case) if case else []
     return render_template("cases/edit.html", cohort=cohort, case=case, form=form,
                            preview=preview, images=images, image_form=ImageForm(),
                            plain=PlainForm())
@@ -138,11 +138,11 @@ def change(slug, case_id, action):
     if PlainForm().validate_on_submit():
         now = clock.now()
         if action == "archive":
-            cases.archive_case(case, now=now)
+            cases.archive_case(case, now=now, actor=current_user)
         elif action == "restore":
-            cases.restore_case(case, now=now)
+            cases.restore_case(case, now=now, actor=current_user)
         else:
-            cases.move_in_queue(case, -1 if action == "up" else 1, now=now)
+            cases.move_in_queue(case, -1 if action == "up" else 1, now=now, actor=current_user)
     return redirect(url_for("cases.schedule", slug=slug))
 
 
@@ -154,11 +154,11 @@ def schedule(slug):
     now = clock.now()
     cadence = Cadence.of(cohort)
     slots = cases.schedule_of(cohort)
-    archived = list(Case.select().where((Case.cohort == cohort) & Case.archived_at.is_null(False))
-                    .order_by(Case.archived_at.desc()))
-    return render_template("cases/schedule.html", cohort=cohort, slots=slots, now=now,
+    return render_template("cases/schedule.html", cohort=cohort, now=now,
+                           rows=case_queries.slots_with_state(slots, now),
+                           archived=case_queries.archived_cases(cohort),
                            dry_warning=queue_warning(slots, cadence, now=now),
-                           dry_at=runs_dry_at(slots, cadence), archived=archived,
+                           dry_at=runs_dry_at(slots, cadence),
                            plain=PlainForm())
 
 
@@ -167,8 +167,7 @@ def schedule(slug):
 def revisions(slug, case_id):
     """Every earlier text of a case, each compared with the text that followed it."""
     cohort, case, _staff = load_case(slug, case_id, need_staff=True)
-    rows = list(CaseRevision.select().where(CaseRevision.case == case)
-                .order_by(CaseRevision.created_at.desc(), CaseRevision.id.desc()))
+    rows = case_queries.revisions_of(case)
     newer = [case, *rows]
     diffs = [(rev, list(difflib.unified_diff(
         f"# {rev.title}\n\n{rev.body_md}\n\n{rev.homework_prompt}".splitlines(),

@@ -5,12 +5,11 @@ from flask import abort, current_app, render_template, send_from_directory
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain.cases.editing import readable_case, schedule_of, visible_slots
+from learnclub.domain.cases import queries as case_queries
 from learnclub.domain.cases.images import content_file_type
 from learnclub.domain.cases.schedule import window_state
 from learnclub.domain.cohorts import access
 from learnclub.domain.homework.progress import learner_progress
-from learnclub.models import CaseFile
 from learnclub.web.cases import bp
 from learnclub.web.common import cohort_or_404, tr
 from learnclub.web.homework.panel import homework_panel
@@ -22,7 +21,8 @@ def load_case(slug, case_id, *, need_staff=False):
     membership = access.require(current_user, "manage_cases" if need_staff
                                 else "view_cohort_pages", cohort, tr=tr)
     staff = access.can(current_user, "manage_cases", cohort, membership)
-    case = readable_case(cohort, case_id, staff=staff, now=clock.now())
+    case = case_queries.find_case(cohort, case_id, current_user, now=clock.now(),
+                                  membership=membership)
     if case is None:
         abort(404)
     return cohort, case, staff
@@ -36,10 +36,10 @@ def index(slug):
     membership = access.require(current_user, "view_cohort_pages", cohort, tr=tr)
     staff = access.can(current_user, "manage_cases", cohort, membership)
     now = clock.now()
-    slots = [s for s in schedule_of(cohort) if s.publish_at <= now]
+    slots = case_queries.out_slots(cohort, current_user, now=now, membership=membership)
     rows = [(slot, window_state(slot, now)) for slot in reversed(slots)]
     mine = {}  # the reader's own homework on each case, for learners
-    if membership.role == "learner":
+    if membership.is_active_learner:
         mine = {r.slot.case.id: r.outcome
                 for r in learner_progress(cohort, current_user, now=now)[0]}
     return render_template("cases/index.html", cohort=cohort, rows=rows, now=now,
@@ -57,13 +57,14 @@ def render_case(slug, case_id, *, homework_form=None, status=200):
     """The case page; `homework_form` re-shows a submission the server refused, as typed."""
     cohort, case, staff = load_case(slug, case_id)
     now = clock.now()
-    slots = visible_slots(cohort, staff=staff, now=now)
+    membership = access.membership_of(current_user, cohort)
+    slots = case_queries.visible_slots(cohort, current_user, now=now, membership=membership)
     ids = [s.case.id for s in slots]
     position = ids.index(case.id) if case.id in ids else None
     slot = slots[position] if position is not None else None
     state = window_state(slot, now) if slot else "archived"
-    panel = homework_panel(case, slot=slot, state=state, viewer=current_user, staff=staff,
-                           membership=access.membership_of(current_user, cohort), now=now)
+    panel = homework_panel(case, slot=slot, viewer=current_user, membership=membership,
+                           now=now)
     if homework_form is not None:  # refused or previewed: show it again, text as typed
         panel["form"], panel["can_write"] = homework_form, panel["learner"]
         panel["as_typed"] = True  # not saved: the editor must keep its draft
@@ -79,7 +80,7 @@ def render_case(slug, case_id, *, homework_form=None, status=200):
 def file(slug, case_id, name):
     """An image of the case: uploaded in the editor, or kept next to its Markdown file."""
     cohort, case, _staff = load_case(slug, case_id)
-    upload = CaseFile.get_or_none((CaseFile.case == case) & (CaseFile.name == name))
+    upload = case_queries.image_named(case, name)
     if upload is not None:
         folder = Path(current_app.instance_path) / "uploads"
         return send_from_directory(folder, upload.stored_as, mimetype=upload.content_type,

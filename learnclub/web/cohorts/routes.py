@@ -10,11 +10,11 @@ from learnclub import clock
 from learnclub.domain.accounts import profiles
 from learnclub.domain.cases import sync as content_sync
 from learnclub.domain.cohorts import access, admission
+from learnclub.domain.cohorts import queries as cohort_queries
 from learnclub.domain.cohorts import settings as cohorts
 from learnclub.domain.errors import DomainError
 from learnclub.domain.homework.progress import learner_progress
 from learnclub.domain.sharing import talks as sharing
-from learnclub.models import Application, Cohort, Invite, Membership
 from learnclub.web.cohorts import bp
 from learnclub.web.cohorts.forms import CohortForm, InviteForm, NewCohortForm, PlainForm, RoleForm
 from learnclub.web.common import cohort_for, cohort_or_404, show_error, tr
@@ -24,13 +24,9 @@ from learnclub.web.participation.status import miss_status
 @bp.get("/")
 def home():
     """My cohorts (signed in) and the public cohorts anyone may apply to."""
-    mine = []
-    if current_user.is_authenticated:
-        mine = list(Membership.select(Membership, Cohort).join(Cohort)
-                    .where(Membership.user == current_user.id).order_by(Cohort.name))
-    public = list(Cohort.select().where(Cohort.is_public).order_by(Cohort.created_at.desc())
-                  .limit(50))
-    return render_template("cohorts/home.html", mine=mine, public=public)
+    mine = cohort_queries.memberships_of(current_user) if current_user.is_authenticated else []
+    return render_template("cohorts/home.html", mine=mine,
+                           public=cohort_queries.public_cohorts(limit=50))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -40,7 +36,7 @@ def new():
         abort(403)
     form = NewCohortForm()
     if request.method == "GET":
-        form.process(obj=Cohort(timezone="Asia/Shanghai"))
+        form.process(data=cohorts.default_settings())
     if form.validate_on_submit():
         try:
             cohort = cohorts.create_cohort(form.slug.data, form.settings(), actor=current_user,
@@ -82,12 +78,11 @@ def page(slug):
     if not cohort.is_public and not is_member:
         access.require(current_user, "view_cohort_pages", cohort, tr=tr)
     application = progress = misses = None
-    if is_member and membership.role == "learner":
+    if is_member and membership.is_active_learner:
         progress = learner_progress(cohort, current_user, now=clock.now())
         misses = miss_status(cohort, current_user)
     if current_user.is_authenticated and not is_member:
-        application = Application.get_or_none((Application.cohort == cohort)
-                                              & (Application.user == current_user.id))
+        application = cohort_queries.application_of(cohort, current_user)
     return render_template(
         "cohorts/page.html", cohort=cohort, membership=membership, is_member=is_member,
         application=application, progress=progress, misses=misses,
@@ -134,7 +129,7 @@ def members(slug):
 @login_required
 def change_role(slug, user_id):
     cohort = cohort_for(slug, "change_roles")
-    target = Membership.get_or_none((Membership.cohort == cohort) & (Membership.user == user_id))
+    target = cohort_queries.member_of(cohort, user_id)
     if target is None:
         abort(404)
     form = RoleForm()
@@ -164,8 +159,8 @@ def invites(slug):
         else:
             flash(_("Invite link created."), "success")
             return redirect(url_for("cohorts.invites", slug=slug))
-    rows = list(Invite.select().where(Invite.cohort == cohort).order_by(Invite.created_at.desc()))
-    return render_template("cohorts/invites.html", cohort=cohort, form=form, rows=rows,
+    return render_template("cohorts/invites.html", cohort=cohort, form=form,
+                           rows=cohort_queries.invites_of(cohort),
                            now=clock.now(), plain=PlainForm())
 
 
@@ -173,11 +168,11 @@ def invites(slug):
 @login_required
 def revoke_invite(slug, invite_id):
     cohort = cohort_for(slug, "manage_invites")
-    invite = Invite.get_or_none((Invite.id == invite_id) & (Invite.cohort == cohort))
+    invite = cohort_queries.invite_in(cohort, invite_id)
     if invite is None:
         abort(404)
     if PlainForm().validate_on_submit():
-        admission.revoke_invite(invite, now=clock.now())
+        admission.revoke_invite(invite, now=clock.now(), actor=current_user)
         flash(_("Invite link revoked: it no longer works."), "success")
     return redirect(url_for("cohorts.invites", slug=slug))
 

@@ -4,16 +4,6 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
-from learnclub.models import Case, Submission
-
-
-def own_submissions(cohort, user):
-    """The user's submissions in the cohort with their cases, in publication order (one
-    query; archived cases included: the text is theirs)."""
-    return list(Submission.select(Submission, Case).join(Case)
-                .where((Case.cohort == cohort) & (Submission.user == user.id))
-                .order_by(Case.publish_at, Case.id))
-
 
 def homework_markdown(cohort, user, submissions):
     """The file's text: a heading per case, the times in the cohort's zone, the text."""

@@ -2,25 +2,24 @@
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from peewee import JOIN
 
 from learnclub import clock
 from learnclub.domain.cohorts import access
 from learnclub.domain.errors import DomainError, NotAllowed
 from learnclub.domain.homework import feedback
+from learnclub.domain.homework import queries as homework_queries
 from learnclub.domain.homework import submission as homework
 from learnclub.domain.homework.progress import learner_progress
 from learnclub.domain.rendering import render_markdown
-from learnclub.models import Case, Comment, LeaveRequest, Membership, Submission, User
 from learnclub.web.cases import routes as case_pages  # the case page shows homework
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import cohort_for, cohort_or_404, show_error, tr
 from learnclub.web.homework import bp
-from learnclub.web.homework.export import homework_markdown, own_submissions
+from learnclub.web.homework.export import homework_markdown
 from learnclub.web.homework.forms import CommentForm, HomeworkForm
 from learnclub.web.homework.panel import PREVIEW_ANCHORS
 from learnclub.web.participation.forms import RangeLeaveForm
-from learnclub.web.participation.status import miss_status, reason_text
+from learnclub.web.participation.status import miss_status, removal_words
 
 
 def _late_text(seconds):
@@ -53,11 +52,13 @@ def submit(slug, case_id):
 
 
 def _submission(slug, submission_id):
+    """(cohort, submission) if the signed-in member may read it (homework.queries, the case
+    page's rule): hidden homework answers 404 like homework that does not exist."""
     cohort = cohort_for(slug, "view_cohort_pages")
-    submission = Submission.get_or_none(Submission.id == submission_id)
-    if submission is None or submission.case.cohort_id != cohort.id:
+    submission = homework_queries.readable_submission(cohort, submission_id, current_user,
+                                                      now=clock.now())
+    if submission is None:
         abort(404)
-    case_pages.load_case(slug, submission.case_id)  # the case must be readable by this person
     return cohort, submission
 
 
@@ -84,8 +85,9 @@ def comment(slug, submission_id):
     _cohort, submission = _submission(slug, submission_id)
     form = CommentForm()
     if form.validate_on_submit():
-        parent = Comment.get_or_none(Comment.id == form.parent_id.data) \
-            if (form.parent_id.data or "").isdigit() else None
+        raw = form.parent_id.data or ""
+        parent = homework_queries.comment_by_id(int(raw)) \
+            if raw.isascii() and raw.isdigit() else None
         try:
             feedback.add_comment(submission, current_user, form.body_md.data or "",
                                  parent=parent, now=clock.now(), tr=tr)
@@ -132,34 +134,19 @@ def mine(slug):
     cohort = cohort_or_404(slug)
     membership = access.require_own_work(current_user, cohort, tr=tr)
     now = clock.now()
+    # a removed learner's rows stop at their removal: later cases are not even named
     rows, upcoming, streak = learner_progress(cohort, current_user, now=now)
-    active_learner = membership.status == "active" and membership.role == "learner"
+    active_learner = membership.is_active_learner
     removed = membership.status == "removed"
-    if removed:  # cases that went out after they left are cohort-only: not even their titles
-        rows = [r for r in rows if r.slot.publish_at <= (membership.removed_at or now)]
     return render_template(
         "homework/mine.html", cohort=cohort, rows=rows, upcoming=upcoming, streak=streak,
         now=now, removed=removed, membership=membership,
         is_staff=access.can(current_user, "track_homework", cohort, membership),
         misses=miss_status(cohort, current_user) if active_learner else None,
         leave_form=RangeLeaveForm() if active_learner else None,
-        requests=leave_requests(cohort, current_user),
-        removed_reason=reason_text(membership.removed_reason) if removed else "",
-        hosts=hosts_of(cohort) if removed else [])
-
-
-def leave_requests(cohort, user):
-    """The user's leave requests in the cohort, newest first (one query)."""
-    return list(LeaveRequest.select(LeaveRequest, Case).join(Case, JOIN.LEFT_OUTER)
-                .where((LeaveRequest.cohort == cohort) & (LeaveRequest.user == user.id))
-                .order_by(LeaveRequest.created_at.desc(), LeaveRequest.id.desc()))
-
-
-def hosts_of(cohort):
-    """Names of the cohort's active hosts: whom a removed learner can write to."""
-    return [m.user.display_name for m in Membership.select(Membership, User).join(User).where(
-        (Membership.cohort == cohort) & (Membership.role == "host")
-        & (Membership.status == "active")).order_by(Membership.joined_at)]
+        requests=homework_queries.leave_requests_of(cohort, current_user),
+        removed_reason=removal_words(membership) if removed else "",
+        hosts=homework_queries.hosts_of(cohort) if removed else [])
 
 
 @bp.get("/c/<slug>/homework/export.md")
@@ -167,8 +154,10 @@ def hosts_of(cohort):
 def export(slug):
     """My homework as a Markdown file, for members and for removed learners alike."""
     cohort = cohort_or_404(slug)
-    access.require_own_work(current_user, cohort, tr=tr)
-    body = homework_markdown(cohort, current_user, own_submissions(cohort, current_user))
+    membership = access.require_own_work(current_user, cohort, tr=tr)
+    own = homework_queries.own_homework(cohort, current_user, now=clock.now(),
+                                        membership=membership)
+    body = homework_markdown(cohort, current_user, own)
     return Response(body.encode("utf-8"), content_type="text/markdown; charset=utf-8",
                     headers={"Content-Disposition":
                              f'attachment; filename="{cohort.slug}-my-homework.md"',

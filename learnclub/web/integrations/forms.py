@@ -1,5 +1,5 @@
 """The chat-group robot form: platform, label, address, signing secret, events.
-What each value may be is decided in domain/chat_hooks.py."""
+What each value may be is decided in domain/reach/chat_hooks.py."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField

@@ -6,8 +6,7 @@ from flask_login import current_user, login_required
 
 from learnclub import clock
 from learnclub.domain.errors import DomainError
-from learnclub.domain.reach import chat_hooks
-from learnclub.models import ChatHook
+from learnclub.domain.reach import chat_hooks, queries
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import base_url, cohort_for, show_error, tr
 from learnclub.web.integrations import bp
@@ -26,7 +25,7 @@ bp.add_app_template_filter(kind_name, "hook_kind")
 
 
 def _hook(cohort, hook_id):
-    hook = ChatHook.get_or_none((ChatHook.id == hook_id) & (ChatHook.cohort == cohort))
+    hook = queries.hook_of(cohort, hook_id)
     if hook is None:
         abort(404)
     return hook
@@ -41,10 +40,10 @@ def _back(slug, anchor=""):
 def index(slug):
     """The cohort's robots (addresses masked) and what was posted through them lately."""
     cohort = cohort_for(slug, "edit_cohort")
-    deliveries = [(message, chat_hooks.delivery_state(message))
-                  for message in chat_hooks.deliveries_of(cohort)]
+    deliveries = [(message, queries.delivery_state(message))
+                  for message in queries.deliveries_of(cohort)]
     return render_template("integrations/index.html", cohort=cohort, is_staff=True,
-                           hooks=chat_hooks.hooks_of(cohort), deliveries=deliveries,
+                           hooks=queries.hooks_of(cohort), deliveries=deliveries,
                            state_words=STATE_WORDS, plain=PlainForm())
 
 
@@ -86,7 +85,8 @@ def edit(slug, hook_id):
         form.events.data, form.secret.data = hook.event_list, ""
     if form.validate_on_submit():
         try:
-            chat_hooks.update_hook(hook, actor=current_user, tr=tr, **form.values(editing=True))
+            chat_hooks.update_hook(hook, actor=current_user, now=clock.now(), tr=tr,
+                                   **form.values(editing=True))
         except DomainError as exc:
             show_error(form, exc)
         else:
@@ -103,7 +103,7 @@ def delete(slug, hook_id):
     hook = _hook(cohort, hook_id)
     if PlainForm().validate_on_submit():
         try:
-            chat_hooks.delete_hook(hook, actor=current_user, tr=tr)
+            chat_hooks.delete_hook(hook, actor=current_user, now=clock.now(), tr=tr)
         except DomainError as exc:
             flash(exc.message, "error")
         else:

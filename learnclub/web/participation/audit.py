@@ -1,13 +1,14 @@
-"""The membership log of a cohort: every admission, removal, readmission and role change,
-newest first, with who did it (or "by rule") and why."""
+"""The cohort log: every admission, removal, readmission and role change (the membership log)
+and every other change a person made in the cohort (settings, pauses, leave, excuses and
+extensions, cases, talks and sessions, robots, invite links), newest first, with who did it
+(or "by rule"), on what, and what changed."""
 from flask import render_template, request
 from flask_login import login_required
-from peewee import JOIN
 
-from learnclub.models import MembershipEvent, User
+from learnclub.domain.cohorts import activity
 from learnclub.web.common import cohort_for
 from learnclub.web.participation import bp
-from learnclub.web.participation.status import action_labels
+from learnclub.web.participation.log_words import Describer, action_words
 
 PER_PAGE = 50
 
@@ -17,18 +18,11 @@ PER_PAGE = 50
 def audit(slug):
     """Fifty entries a page (?page=N), in two queries whatever the page."""
     cohort = cohort_for(slug, "manage_participation")
-    number = max(request.args.get("page", 1, type=int), 1)
-    actor = User.alias()
-    events = list(MembershipEvent.select(MembershipEvent, User, actor)
-                  .join(User, on=(MembershipEvent.user == User.id), attr="person")
-                  .switch(MembershipEvent)
-                  .join(actor, JOIN.LEFT_OUTER, on=(MembershipEvent.actor == actor.id),
-                        attr="by")
-                  .where(MembershipEvent.cohort == cohort)
-                  .order_by(MembershipEvent.at.desc(), MembershipEvent.id.desc())
-                  .paginate(number, PER_PAGE))
-    total = MembershipEvent.select().where(MembershipEvent.cohort == cohort).count()
-    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
-    return render_template("participation/audit.html", cohort=cohort, events=events,
-                           page=number, pages=pages, total=total, labels=action_labels(),
-                           is_staff=True)
+    log = activity.cohort_log(cohort, page=request.args.get("page", 1, type=int),
+                              per_page=PER_PAGE)
+    describe = Describer(cohort)
+    rows = [(e, None if e.source == "membership" else
+             {"on": describe.on_what(e), "changes": describe.changes(e)}) for e in log.entries]
+    return render_template("participation/audit.html", cohort=cohort, rows=rows,
+                           page=log.page, pages=log.pages, total=log.total,
+                           labels=action_words(), is_staff=True)

@@ -6,9 +6,8 @@ from flask_login import current_user, login_required
 
 from learnclub import clock
 from learnclub.domain.errors import DomainError, NotAllowed
-from learnclub.domain.participation import leave
+from learnclub.domain.participation import leave, queries
 from learnclub.domain.participation import readmission as membership
-from learnclub.models import SeatOffer
 from learnclub.web.cases import routes as case_pages
 from learnclub.web.common import base_url, cohort_for, tr
 from learnclub.web.homework.forms import LeaveForm
@@ -60,8 +59,8 @@ def request_for_days(slug):
 
 def _offer(token):
     """The seat offer behind the link, if it was made to the person signed in."""
-    offer = SeatOffer.get_or_none(SeatOffer.token == token)
-    if offer is None or offer.application.user_id != current_user.id:
+    offer = queries.seat_offer_for(token, current_user)
+    if offer is None:
         abort(404)
     return offer
 

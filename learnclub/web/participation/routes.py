@@ -10,11 +10,11 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from learnclub import clock
+from learnclub.domain.cohorts import queries as cohort_queries
 from learnclub.domain.errors import DomainError
-from learnclub.domain.participation import leave
+from learnclub.domain.participation import leave, queries
 from learnclub.domain.participation import readmission as membership
 from learnclub.domain.participation import sweep as participation
-from learnclub.models import Case, LeaveRequest, Membership
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import base_url, cohort_for, tr
 from learnclub.web.participation import bp
@@ -30,9 +30,9 @@ from learnclub.web.participation.status import reason_text
 
 @bp.app_template_filter("membership_reason")
 def membership_reason(reason):
-    """{{ membership.removed_reason|membership_reason }}: a rule's reason in words."""
+    """{{ reason|membership_reason }}: a removal reason (queries.RemovalReason) or the words
+    of a membership log entry, in the reader's words."""
     return reason_text(reason)
-
 
 
 def flash_form_errors(form):
@@ -48,12 +48,8 @@ def _back(slug, anchor=""):
 
 def _learner_and_case(cohort, form):
     """The active learner and the published case a form names, both of this cohort."""
-    learner = Membership.get_or_none((Membership.cohort == cohort)
-                                     & (Membership.user == form.user_id.data)
-                                     & (Membership.role == "learner")
-                                     & (Membership.status == "active"))
-    case = Case.get_or_none((Case.id == form.case_id.data) & (Case.cohort == cohort)
-                            & (Case.publish_at <= clock.now()))
+    learner = queries.active_learner(cohort, form.user_id.data)
+    case = queries.published_case(cohort, form.case_id.data, now=clock.now())
     if learner is None or case is None:
         flash(_("Choose a learner and a case of this cohort."), "error")
         return None, None
@@ -89,7 +85,7 @@ def pause(slug):
 def pause_case(slug, case_id):
     """Pause or resume misses for one case (a broken case)."""
     cohort = cohort_for(slug, "manage_participation")
-    case = Case.get_or_none((Case.id == case_id) & (Case.cohort == cohort))
+    case = queries.case_in(cohort, case_id)
     if case is None:
         abort(404)
     form = PauseForm()
@@ -107,8 +103,7 @@ def pause_case(slug, case_id):
 def decide(slug, request_id, decision):
     """Approve (excusing the cases it covers) or decline a learner's leave request."""
     cohort = cohort_for(slug, "manage_participation")
-    request_ = LeaveRequest.get_or_none((LeaveRequest.id == request_id)
-                                        & (LeaveRequest.cohort == cohort))
+    request_ = queries.leave_request_in(cohort, request_id)
     if request_ is None:
         abort(404)
     if PlainForm().validate_on_submit():
@@ -129,7 +124,7 @@ def decide(slug, request_id, decision):
 def readmit(slug, user_id):
     """Bring a removed learner back, with the reason logged; misses reset or kept."""
     cohort = cohort_for(slug, "manage_participation")
-    target = Membership.get_or_none((Membership.cohort == cohort) & (Membership.user == user_id))
+    target = cohort_queries.member_of(cohort, user_id)
     if target is None:
         abort(404)
     form = ReadmitForm()

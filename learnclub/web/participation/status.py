@@ -1,12 +1,13 @@
 """Words about participation shared by several pages: a learner's misses, why someone left,
-what an entry of the membership log means."""
+what an entry of the membership log means. The domain decides; this only finds the words."""
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from learnclub import clock
 from learnclub.domain.cohorts import access
-from learnclub.domain.participation import sweep as participation
+from learnclub.domain.participation import queries
 
 
 @dataclass
@@ -16,29 +17,32 @@ class MissStatus:
 
 
 def miss_status(cohort, user):
-    """The learner's misses against the cohort's limit, in a sentence (one query)."""
-    misses = participation.misses_of(cohort, user)
-    remaining = cohort.strike_limit - misses
+    """The learner's misses against the cohort's limit, in a sentence (two queries); None
+    for someone without a membership."""
     membership = access.membership_of(user, cohort)
-    if remaining <= 0 and not cohort.removals_paused and membership is not None \
-            and not participation.removal_pending(cohort, membership):
-        remaining = 1  # readmitted with misses kept: the next miss is the one that counts
-    if remaining > 0:
-        text = ngettext("You have %(num)d miss; %(remaining)d more and you will be asked to "
+    if membership is None:
+        return None
+    standing = queries.standing(cohort, membership, now=clock.now())
+    return MissStatus(standing.misses, standing_text(standing))
+
+
+def standing_text(standing):
+    """A queries.MissStanding in a sentence, to the learner."""
+    misses = standing.misses
+    if standing.remaining > 0:
+        return ngettext("You have %(num)d miss; %(remaining)d more and you will be asked to "
                         "leave.",
                         "You have %(num)d misses; %(remaining)d more and you will be asked to "
-                        "leave.", misses, remaining=remaining)
-    elif cohort.removals_paused:
-        text = ngettext("You have %(num)d miss, the limit; removals are paused, so you stay "
+                        "leave.", misses, remaining=standing.remaining)
+    if standing.paused:
+        return ngettext("You have %(num)d miss, the limit; removals are paused, so you stay "
                         "for now.",
                         "You have %(num)d misses, the limit; removals are paused, so you stay "
                         "for now.", misses)
-    else:
-        text = ngettext("You have %(num)d miss, the limit: you will be asked to leave at the "
-                        "next check.",
-                        "You have %(num)d misses, the limit: you will be asked to leave at the "
-                        "next check.", misses)
-    return MissStatus(misses, text)
+    return ngettext("You have %(num)d miss, the limit: you will be asked to leave at the "
+                    "next check.",
+                    "You have %(num)d misses, the limit: you will be asked to leave at the "
+                    "next check.", misses)
 
 
 def _role(code):
@@ -46,13 +50,31 @@ def _role(code):
             "guest": _("guest")}.get(code, code)
 
 
+def removal_text(reason):
+    """A queries.RemovalReason in the reader's words; words a person typed, as typed."""
+    if reason.kind == queries.RemovalKind.STRIKES:
+        return _("missed homework: %(cases)s", cases=", ".join(reason.cases)) \
+            if reason.cases else _("missed homework")
+    if reason.kind == queries.RemovalKind.BY_HOST:
+        return _("asked to leave by a host: %(reason)s", reason=reason.words) \
+            if reason.words else _("asked to leave by a host")
+    if reason.kind == queries.RemovalKind.LEFT:
+        return _("left the cohort: %(reason)s", reason=reason.words) \
+            if reason.words else _("left the cohort")
+    return reason.words
+
+
+def removal_words(membership):
+    """Why this membership ended, in the reader's words (at most one query)."""
+    return removal_text(queries.removal_reason(membership))
+
+
 def reason_text(reason):
-    """A reason as stored by the rules ("strikes: 案例一, 案例二", "invite 4", "learner → host")
-    in the reader's words; a reason a person typed is shown as typed."""
-    code, _sep, detail = reason.partition(": ")
-    if code == "strikes":
-        return _("missed homework: %(cases)s", cases=detail) if detail else \
-            _("missed homework")
+    """The reason of a membership log entry in the reader's words: a RemovalReason (read
+    from the stored fields), or the words of an entry ("invite 4", "learner → host", what a
+    host typed); words stored before removal reasons had fields are read as they were."""
+    if isinstance(reason, queries.RemovalReason):
+        return removal_text(reason)
     if reason.startswith("invite ") and reason[7:].isdigit():
         return _("invite link")
     if reason.startswith("seat offer ") and reason[11:].isdigit():
@@ -60,7 +82,7 @@ def reason_text(reason):
     old, arrow, new = reason.partition(" → ")
     if arrow and " " not in old and " " not in new:
         return f"{_role(old)} → {_role(new)}"
-    return reason
+    return removal_text(queries.unconverted_reason(reason))
 
 
 def action_labels():

@@ -6,12 +6,11 @@ from flask_login import current_user, login_required
 
 from learnclub.domain.accounts import photos
 from learnclub.domain.errors import DomainError
-from learnclub.models import User
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import tr
 from learnclub.web.profiles import bp
 from learnclub.web.profiles.forms import PhotoForm
-from learnclub.web.profiles.routes import shares_a_cohort
+from learnclub.web.profiles.routes import profile_or_404
 from learnclub.web.sharing.review import uploads_dir
 
 
@@ -59,7 +58,4 @@ def send_photo(user, *, public):
 @login_required
 def photo(user_id):
     """A member's photo, for whoever may open their profile (profiles.show's rule)."""
-    user = User.get_or_none(User.id == user_id)
-    if user is None or (user.id != current_user.id and not shares_a_cohort(current_user, user_id)):
-        abort(404)
-    return send_photo(user, public=False)
+    return send_photo(profile_or_404(user_id), public=False)

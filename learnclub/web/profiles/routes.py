@@ -4,8 +4,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnclub.domain.accounts import profiles
+from learnclub.domain.accounts import queries as account_queries
+from learnclub.domain.cohorts import queries as cohort_queries
 from learnclub.domain.errors import DomainError
-from learnclub.models import Cohort, LoginSession, Membership, User
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import show_error, tr
 from learnclub.web.profiles import bp
@@ -26,25 +27,25 @@ def edit():
         else:
             flash(_("Profile saved."), "success")
             return redirect(url_for("profiles.show", user_id=current_user.id))
-    other_sessions = LoginSession.select().where(LoginSession.user == current_user.id).count() - 1
-    return render_template("profiles/edit.html", form=form, other_sessions=other_sessions,
+    return render_template("profiles/edit.html", form=form,
+                           other_sessions=account_queries.other_session_count(current_user),
                            plain=PlainForm(), photo_form=PhotoForm())
 
 
-def shares_a_cohort(viewer, user_id):
-    mine = Membership.select(Membership.cohort).where(
-        (Membership.user == viewer.id) & (Membership.status == "active"))
-    return Membership.select().where((Membership.user == user_id)
-                                     & (Membership.cohort.in_(mine))).exists()
+def profile_or_404(user_id):
+    """The account whose profile this is, if the reader may open it: they share an active
+    cohort with it, or it is their own (else 404)."""
+    user = account_queries.user_by_id(user_id)
+    if user is None or (user.id != current_user.id
+                        and not account_queries.shares_a_cohort(current_user, user_id)):
+        abort(404)
+    return user
 
 
 @bp.get("/u/<int:user_id>")
 @login_required
 def show(user_id):
     """A member's profile, for people who share an active cohort with them (and themselves)."""
-    user = User.get_or_none(User.id == user_id)
-    if user is None or (user.id != current_user.id and not shares_a_cohort(current_user, user_id)):
-        abort(404)
-    cohorts = list(Membership.select(Membership, Cohort).join(Cohort)
-                   .where((Membership.user == user) & (Membership.status == "active")))
-    return render_template("profiles/show.html", user=user, cohorts=cohorts)
+    user = profile_or_404(user_id)
+    return render_template("profiles/show.html", user=user,
+                           cohorts=cohort_queries.active_memberships_of(user))

@@ -4,13 +4,15 @@ from flask import abort, render_template, request, send_file
 from flask_login import current_user, login_required
 
 from learnclub.domain.accounts import photos
+from learnclub.domain.accounts import queries as account_queries
 from learnclub.domain.cohorts import access
+from learnclub.domain.cohorts import queries as cohort_queries
 from learnclub.domain.sharing import proposals as guest_proposals
+from learnclub.domain.sharing import queries as sharing_queries
 from learnclub.domain.sharing import review as sharing_review
 from learnclub.domain.sharing import slides as talk_files
 from learnclub.domain.sharing.archive import archive as archive_entries
 from learnclub.domain.sharing.archive import guest_sessions
-from learnclub.models import Membership, Talk, User
 from learnclub.web.common import cohort_or_404, tr
 from learnclub.web.sharing import bp
 from learnclub.web.sharing.review import uploads_dir
@@ -28,7 +30,7 @@ def readable_cohort(slug):
 
 
 def numbered_talk(cohort, number):
-    talk = Talk.get_or_none((Talk.cohort == cohort) & (Talk.number == number))
+    talk = sharing_queries.numbered_talk(cohort, number)
     if talk is None:
         abort(404)
     return talk
@@ -89,10 +91,9 @@ def slides_file(slug, number):
 @login_required
 def user_talks(user_id):
     """A guest's sessions, for people who may see their profile (and themselves)."""
-    user = User.get_or_none(User.id == user_id)
+    user = account_queries.user_by_id(user_id)
     if user is None or user.id not in sharing_review.visible_profiles(current_user, {user_id}):
         abort(404)
-    mine = [m.cohort_id for m in Membership.select(Membership.cohort).where(
-        (Membership.user == current_user.id) & (Membership.status == "active"))]
+    mine = cohort_queries.active_cohort_ids(current_user)
     return render_template("sharing/user_talks.html", user=user,
                            entries=guest_sessions(user, viewer_cohorts=mine))

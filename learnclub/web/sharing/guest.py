@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 from learnclub import clock
 from learnclub.domain.cohorts import access
 from learnclub.domain.errors import DomainError
+from learnclub.domain.sharing import queries as sharing_queries
 from learnclub.domain.sharing import review as sharing_review
 from learnclub.domain.sharing import talks as sharing
-from learnclub.models import Talk
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import base_url, cohort_for, show_error, tr
 from learnclub.web.i18n import local_time
@@ -25,8 +25,7 @@ def proposer_cohort(slug):
 def own_talk(slug, talk_id):
     """(cohort, talk) for the talk's own guest; 404 for anyone else."""
     cohort = proposer_cohort(slug)
-    talk = Talk.get_or_none((Talk.id == talk_id) & (Talk.cohort == cohort)
-                            & (Talk.guest == current_user.id))
+    talk = sharing_queries.own_talk(cohort, talk_id, current_user)
     if talk is None:
         abort(404)
     return cohort, talk

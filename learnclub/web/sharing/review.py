@@ -9,11 +9,11 @@ from flask_login import current_user, login_required
 from learnclub import clock
 from learnclub.domain.errors import DomainError
 from learnclub.domain.sharing import proposals as guest_proposals
+from learnclub.domain.sharing import queries as sharing_queries
 from learnclub.domain.sharing import review as sharing_review
 from learnclub.domain.sharing import slides as talk_files
 from learnclub.domain.sharing import talks as sharing
 from learnclub.domain.sharing.archive import publish_transcript
-from learnclub.models import ShareSlot, Talk, TalkRevision
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import base_url, cohort_for, show_error, tr
 from learnclub.web.sharing import bp
@@ -28,7 +28,7 @@ def uploads_dir():
 def staff_talk(slug, talk_id):
     """(cohort, talk) for hosts and assistants; 404 if the talk is not the cohort's."""
     cohort = cohort_for(slug, "manage_sharing")
-    talk = Talk.get_or_none((Talk.id == talk_id) & (Talk.cohort == cohort))
+    talk = sharing_queries.talk_in(cohort, talk_id)
     if talk is None:
         abort(404)
     return cohort, talk
@@ -56,8 +56,7 @@ def accept(slug, talk_id):
     cohort, talk = staff_talk(slug, talk_id)
     form = AcceptForm()
     slot_id = (form.slot_id.data or "") if form.validate_on_submit() else ""
-    slot = ShareSlot.get_or_none((ShareSlot.id == int(slot_id)) & (ShareSlot.cohort == cohort)
-                                 ) if slot_id.isdigit() else None
+    slot = sharing_queries.slot_in(cohort, int(slot_id)) if slot_id.isdigit() else None
     if slot is None:
         flash(_("Choose a week of this cohort."), "error")
         return _back(slug)
@@ -117,10 +116,9 @@ def transcript(slug, talk_id):
         else:
             flash(_("Published as session %(n)d.", n=talk.number), "success")
             return redirect(url_for("sharing.session", slug=slug, number=talk.number))
-    revisions = list(TalkRevision.select().where(TalkRevision.talk == talk)
-                     .order_by(TalkRevision.created_at.desc(), TalkRevision.id.desc()))
     return render_template("sharing/transcript.html", cohort=cohort, talk=talk, form=form,
-                           revisions=revisions, slides_form=SlidesForm(), is_staff=True,
+                           revisions=sharing_queries.transcript_revisions(talk),
+                           slides_form=SlidesForm(), is_staff=True,
                            has_slides=talk_files.has_slides(talk, uploads_dir()))
 
 

@@ -6,9 +6,9 @@ from flask_login import current_user, login_required
 
 from learnclub import clock
 from learnclub.domain.accounts import api_tokens as access_tokens
+from learnclub.domain.accounts import queries as account_queries
 from learnclub.domain.accounts.profiles import zones_of
 from learnclub.domain.errors import DomainError
-from learnclub.models import AccessToken
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import show_error, tr
 from learnclub.web.tokens import bp
@@ -57,8 +57,7 @@ def create():
 @login_required
 def revoke(token_id):
     """Revoke one of my tokens; programs using it get 401 from now on."""
-    token = AccessToken.get_or_none((AccessToken.id == token_id)
-                                    & (AccessToken.user == current_user.id))
+    token = account_queries.own_token(current_user, token_id)
     if token is None:
         abort(404)
     if PlainForm().validate_on_submit():

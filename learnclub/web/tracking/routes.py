@@ -12,8 +12,7 @@ from learnclub import clock
 from learnclub.domain.cases.schedule import window_state
 from learnclub.domain.cohorts import access
 from learnclub.domain.errors import DomainError
-from learnclub.domain.participation import missing_list, tracking
-from learnclub.models import Case
+from learnclub.domain.participation import missing_list, queries, tracking
 from learnclub.web.common import base_url, cohort_for, cohort_or_404, tr
 from learnclub.web.tracking import bp
 from learnclub.web.tracking.chart import bar_chart
@@ -73,10 +72,10 @@ def export(slug):
 def case_report(slug, case_id):
     """One case: who handed in on time (when), late (by how much), nothing, or was excused."""
     cohort = cohort_for(slug, "track_homework")
-    case = Case.get_or_none((Case.id == case_id) & (Case.cohort == cohort))
+    now = clock.now()
+    case = queries.case_in(cohort, case_id)
     if case is None:
         abort(404)
-    now = clock.now()
     report = tracking.case_report(cohort, case, now=now, tr=tr)
     # the 未交名单 to paste into the chat group, in the cohort's language
     missing_text = missing_list.missing_list_text(
@@ -92,7 +91,8 @@ def history(slug, user_id):
     """Every published case with one learner's homework on it: staff, or the learner."""
     cohort = cohort_or_404(slug)
     membership = tracking.require_history_reader(current_user, cohort, user_id, tr=tr)
-    row = tracking.learner_history(cohort, user_id, now=clock.now(), tr=tr)
+    row = tracking.learner_history(cohort, user_id, now=clock.now(), reader=current_user,
+                                   tr=tr)
     return render_template("tracking/history.html", cohort=cohort, row=row,
                            is_staff=membership is not None,
                            is_self=row.user.id == current_user.id)
@@ -105,7 +105,7 @@ def best(slug):
     cohort = cohort_or_404(slug)
     membership = access.require(current_user, "view_cohort_pages", cohort, tr=tr)
     staff = access.can(current_user, "track_homework", cohort, membership)
-    groups = tracking.featured_submissions(cohort, now=clock.now(), everything=staff)
+    groups = tracking.featured_submissions(cohort, now=clock.now(), reader=current_user)
     return render_template("tracking/best.html", cohort=cohort, groups=groups, is_staff=staff)
 
 

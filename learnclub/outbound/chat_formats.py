@@ -1,0 +1,173 @@
+"""A chat-group post as each platform documents it: 企业微信 (WeCom) and 钉钉 (DingTalk)
+markdown, 飞书 (Feishu) rich-text post, or generic JSON, cut to the platform's size limit.
+
+It takes a neutral Message (what a post says: title, paragraphs of spans, link, data; built by
+domain/reach/chat_messages.py) and knows nothing of cohorts or the database. Bodies are
+stored unsigned in the outbox; outbound/chat.py signs them when it sends. User text (titles,
+topics, nicknames) is data: JSON comes from json.dumps, markdown is escaped.
+"""
+import json
+import re
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+#: bytes a platform takes. WeCom documents 4096 for markdown content; DingTalk documents no
+#: exact cap, so it gets WeCom's; Feishu takes request bodies up to 20 KB (room left to sign)
+LIMITS = {"wecom": 4096, "dingtalk": 4096, "feishu": 19_000}
+CLIP_MAX = 300  #: characters of one text kept at most when a body has to be cut to fit
+_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>])")
+_LINK_SPECIAL = re.compile(r"([\\`*\[\]<>()])")
+_URL_SAFE = "/:?#&=%@+,;~!$*'"  #: kept in link addresses; ( ) [ ] < > and spaces are encoded
+_ORDERED = re.compile(r"^(\d+)([.)])")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of a line: text, a link (href set) or a list of names (shortened to fit)."""
+
+    text: str = ""
+    href: str = ""
+    bold: bool = False
+    names: tuple = ()
+    sep: str = " "
+
+
+@dataclass
+class Message:
+    """What a post says, before any platform's format. Its text is already fit to encode."""
+
+    event: str
+    title: str
+    paragraphs: list  #: (style, [Span]) pairs; style "text" or "quote"
+    url: str
+    language: str  #: the group's language, e.g. "zh_Hans_CN" or "en"
+    cohort_slug: str
+    cohort_name: str
+    data: dict = field(default_factory=dict)
+    more: str = "… and %(more)d more"  #: the translated end of a shortened name list
+
+
+def _one_line(text):
+    return _BREAKS.sub(" ", text)
+
+
+def _clip(text, clip):
+    return text if clip is None or len(text) <= clip else text[:clip] + "…"
+
+
+def _names(span, shown, more):
+    text = span.sep.join(_one_line(n) for n in span.names[:shown])
+    if shown < len(span.names):
+        text += (" " if text else "") + more % {"more": len(span.names) - shown}
+    return text
+
+
+def md_text(text):
+    """User text as markdown shows it literally: one line, markup characters escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", _one_line(text))
+
+
+def md_link(text, href):
+    """A markdown link whose text cannot close early and whose address has no ( ) or spaces."""
+    label = _LINK_SPECIAL.sub(r"\\\1", _one_line(text))
+    return f"[{label}]({quote(href, safe=_URL_SAFE)})"
+
+
+def _md_line(line):
+    """Escape what would turn the start of a line into a heading or a list."""
+    if _ORDERED.match(line):
+        return _ORDERED.sub(r"\1\\\2", line, count=1)
+    return "\\" + line if line[:1] in ("#", "-", "+", "=", "|") else line
+
+
+def _md_span(span, shown, clip, more):
+    if span.names:
+        return md_text(_names(span, shown, more))
+    text = _clip(span.text, clip)
+    if span.href:
+        return md_link(text, span.href)
+    return f"**{md_text(text)}**" if span.bold else md_text(text)
+
+
+def _markdown(message, shown, clip, *, heading, gap):
+    lines = [heading + md_text(_clip(message.title, clip))]
+    for style, spans in message.paragraphs:
+        line = _md_line("".join(_md_span(s, shown, clip, message.more) for s in spans))
+        lines.append("> " + line if style == "quote" else line)
+    return gap.join(lines)
+
+
+def _plain(message):
+    lines = [_one_line(message.title)]
+    for _style, spans in message.paragraphs:
+        lines.append("".join(_names(s, len(s.names), message.more) if s.names else
+                             f"{_one_line(s.text)}: {s.href}" if s.href else _one_line(s.text)
+                             for s in spans))
+    return "\n".join(lines)
+
+
+def _wecom(message, shown, clip):
+    content = _markdown(message, shown, clip, heading="## ", gap="\n")
+    return {"msgtype": "markdown", "markdown": {"content": content}}, content
+
+
+def _dingtalk(message, shown, clip):
+    text = _markdown(message, shown, clip, heading="#### ", gap="\n\n")
+    title = _one_line(_clip(message.title, clip))
+    return {"msgtype": "markdown", "markdown": {"title": title, "text": text}}, text
+
+
+def _feishu(message, shown, clip):
+    rows = [[{"tag": "a", "text": _one_line(_clip(s.text, clip)), "href": s.href} if s.href
+             else {"tag": "text", "text": _names(s, shown, message.more) if s.names
+                   else _one_line(_clip(s.text, clip))} for s in spans]
+            for _style, spans in message.paragraphs]
+    language = "zh_cn" if message.language.startswith("zh") else "en_us"
+    body = {"msg_type": "post", "content": {"post": {language: {
+        "title": _one_line(_clip(message.title, clip)), "content": rows}}}}
+    return body, json.dumps(body, ensure_ascii=False)
+
+
+def _name_count(message):
+    return max([len(s.names) for _style, spans in message.paragraphs for s in spans] + [0])
+
+
+def _generic(message):
+    return {"event": message.event,
+            "cohort": {"slug": message.cohort_slug, "name": message.cohort_name},
+            "title": message.title, "text": _plain(message),
+            "markdown": _markdown(message, _name_count(message), None, heading="## ",
+                                  gap="\n\n"),
+            "url": message.url, "data": message.data}
+
+
+def _largest(low, high, ok):
+    """The largest n in low..high with ok(n), else low (ok holds up to some n, then not)."""
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if ok(middle) else (low, middle - 1)
+    return low
+
+
+def _fit(build, message, limit):
+    """The body with as many names, then as much text, as fit in `limit` UTF-8 bytes."""
+
+    def fits(shown, clip):
+        return len(build(message, shown, clip)[1].encode()) <= limit
+
+    shown = _largest(0, _name_count(message), lambda n: fits(n, None))
+    if fits(shown, None):
+        return build(message, shown, None)[0]
+    clip = _largest(1, CLIP_MAX, lambda n: fits(0, n))
+    return build(message, 0, clip)[0]
+
+
+def render(kind, message):
+    """The platform's JSON body for the message (unsigned), as stored in the outbox."""
+    if kind == "generic":
+        body = _generic(message)
+    else:
+        build = {"wecom": _wecom, "dingtalk": _dingtalk, "feishu": _feishu}[kind]
+        body = _fit(build, message, LIMITS[kind])
+    return json.dumps(body, ensure_ascii=False)
