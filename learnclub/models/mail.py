@@ -1,10 +1,22 @@
 """The outbox: every mail and chat post is a row first, sent by a job, at most once per key."""
+from enum import StrEnum
+
 from peewee import CharField, ForeignKeyField, IntegerField, TextField
 
 from learnclub.db import BaseModel
 from learnclub.models.chat import ChatHook
 from learnclub.models.fields import UTCDateTimeField
 from learnclub.models.people import User
+
+
+class OutboxOutcome(StrEnum):
+    """How an outbox row was settled; stored as its value."""
+
+    PENDING = ""
+    HELD = "held"  #: kept for the daily digest
+    SENT = "sent"
+    OFF = "off"  #: the person turned this kind of mail off
+    DIGEST = "digest"  #: sent inside a daily digest
 
 
 class OutboxMessage(BaseModel):
@@ -29,8 +41,7 @@ class OutboxMessage(BaseModel):
     claimed_until = UTCDateTimeField(null=True)
     #: when the message was settled: sent, dropped by preference or folded into a digest
     sent_at = UTCDateTimeField(null=True, index=True)
-    #: "" pending, "held" for the daily digest, "sent", "off" (unsubscribed), "digest" (sent in one)
-    outcome = CharField(max_length=16, default="")
+    outcome = CharField(max_length=16, default="")  #: an OutboxOutcome
 
 
 class MailPreference(BaseModel):

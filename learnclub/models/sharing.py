@@ -1,5 +1,7 @@
 """Weekly guest sharing (嘉宾分享): the weeks on the calendar, the talks guests propose for
 them, and the numbered archive (第N期) the transcripts go into."""
+from enum import StrEnum
+
 from peewee import SQL, CharField, ForeignKeyField, IntegerField, SmallIntegerField, TextField
 
 from learnclub.db import BaseModel
@@ -7,10 +9,27 @@ from learnclub.models.cohorts import Cohort
 from learnclub.models.fields import UTCDateTimeField
 from learnclub.models.people import User
 
+
+class TalkStatus(StrEnum):
+    """Where a proposed talk stands; stored as its value."""
+
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    CONFIRMED = "confirmed"
+    HELD = "held"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    CANCELLED = "cancelled"
+
+
+class SlotStatus(StrEnum):
+    OPEN = "open"
+    CANCELLED = "cancelled"
+
+
 #: talk states that hold a slot: at most one talk per slot may be in one of them
-TAKING_STATES = ("accepted", "confirmed", "held")
-TALK_STATES = ("submitted", "accepted", "confirmed", "held", "declined", "withdrawn",
-               "cancelled")
+TAKING_STATES = (TalkStatus.ACCEPTED, TalkStatus.CONFIRMED, TalkStatus.HELD)
+TALK_STATES = tuple(TalkStatus)
 
 
 class ShareSlot(BaseModel):

@@ -13,6 +13,7 @@ from learnclub.domain.accounts.profiles import zones_of
 from learnclub.domain.reach.mail_templates import SIGNATURE, render_mail
 from learnclub.domain.reach.outbox import enqueue_mail
 from learnclub.models import OutboxMessage, User
+from learnclub.models.mail import OutboxOutcome
 
 DIGEST_HOUR = 8
 
@@ -31,10 +32,10 @@ def send_daily_digests(*, now, default_zone="Asia/Shanghai"):
     """Queue one digest per person whose 08:00 has come and who has held mail and no digest
     today; mark the held mails as sent in it. Returns how many digests were queued."""
     # the account is gone: nobody to bundle for, so nothing to send
-    OutboxMessage.update(outcome="off", sent_at=now).where(
-        OutboxMessage.user.is_null() & (OutboxMessage.outcome == "held")).execute()
+    OutboxMessage.update(outcome=OutboxOutcome.OFF, sent_at=now).where(
+        OutboxMessage.user.is_null() & (OutboxMessage.outcome == OutboxOutcome.HELD)).execute()
     held = list(OutboxMessage.select(OutboxMessage, User).join(User)
-                .where(OutboxMessage.outcome == "held")
+                .where(OutboxMessage.outcome == OutboxOutcome.HELD)
                 .order_by(OutboxMessage.user, OutboxMessage.id))
     by_user = {}
     for message in held:
@@ -59,10 +60,10 @@ def _queue_digest(messages, *, key, now):
         with write_transaction():
             if OutboxMessage.select().where(OutboxMessage.key == key).exists():
                 return False
-            marked = OutboxMessage.update(outcome="digest", sent_at=now,
+            marked = OutboxMessage.update(outcome=OutboxOutcome.DIGEST, sent_at=now,
                                           claimed_until=None).where(
                 OutboxMessage.id.in_([m.id for m in messages])
-                & (OutboxMessage.outcome == "held")).execute()
+                & (OutboxMessage.outcome == OutboxOutcome.HELD)).execute()
             if marked != len(messages):
                 raise _TakenElsewhere
             subject, body, html = digest_mail(user, messages)

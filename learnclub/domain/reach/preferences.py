@@ -24,6 +24,7 @@ from peewee import JOIN
 from learnclub.db import db
 from learnclub.domain.errors import DomainError, untranslated
 from learnclub.models import MailPreference, OutboxMessage, User
+from learnclub.models.mail import OutboxOutcome
 
 KINDS = ("new_case", "reminders", "feedback", "sharing", "digests")
 MODES = ("instant", "daily", "off")
@@ -80,9 +81,10 @@ def set_preferences(user, modes, *, now, tr=untranslated):
              .execute())
         released = [kind for kind, mode in modes.items() if mode != "daily"]
         if released:
-            OutboxMessage.update(outcome="", claimed_until=None, next_attempt_at=now).where(
+            OutboxMessage.update(outcome=OutboxOutcome.PENDING, claimed_until=None,
+                                 next_attempt_at=now).where(
                 (OutboxMessage.user == user) & OutboxMessage.kind.in_(released)
-                & (OutboxMessage.outcome == "held")).execute()
+                & (OutboxMessage.outcome == OutboxOutcome.HELD)).execute()
     return preferences_of(user)
 
 
