@@ -204,13 +204,16 @@ def participation_sweep(dry_run, now_text):
         plans = sweep_all(now=now, base_url=current_app.config["BASE_URL"], dry_run=dry_run)
         verb = "would" if dry_run else "did"
         for plan in plans:
+            removing = (f"{verb} hold {len(plan.removals)} removals (over the safety stop; "
+                        "a host confirms)" if plan.held else
+                        f"{verb} remove {len(plan.removals)}")
             click.echo(f"{plan.cohort.slug}: {verb} record {len(plan.new_misses)} misses, "
-                       f"{verb} remove {len(plan.removals)}"
-                       + (" (removals paused)" if plan.paused else ""))
+                       f"{removing}" + (" (removals paused)" if plan.paused else ""))
             for membership, slot in plan.new_misses:
                 click.echo(f"  miss     {membership.user.display_name} · {slot.case.title}")
             for membership, titles in plan.removals:
-                click.echo(f"  remove   {membership.user.display_name} · {', '.join(titles)}")
+                click.echo(f"  {'hold  ' if plan.held else 'remove'}   "
+                           f"{membership.user.display_name} · {', '.join(titles)}")
     if not plans:
         click.echo("No cohort has a case whose homework window has closed.")
 

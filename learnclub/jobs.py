@@ -5,6 +5,7 @@ first), so running one twice, late, or from two scheduler processes at once does
 The scheduler runs in one process: `learnclub scheduler`, or embedded in `learnclub serve`.
 """
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from learnclub import clock
@@ -16,6 +17,7 @@ from learnclub.domain.participation import reminders
 from learnclub.domain.participation import sweep as participation
 from learnclub.domain.reach import chat_posts, daily_digest, digests, mail_footer, outbox
 from learnclub.domain.reach import preferences as mail_preferences
+from learnclub.domain.sharing import archive as sharing_archive
 from learnclub.domain.sharing import calendar as sharing_calendar
 from learnclub.domain.sharing import reminders as sharing_reminders
 from learnclub.outbound import chat
@@ -24,26 +26,49 @@ from learnclub.outbound import mail as mailer
 log = logging.getLogger("learnclub.jobs")
 
 
+#: how long one send_outbox run may keep taking batches (the job runs every 30 s, coalesced)
+OUTBOX_BUDGET_SECONDS = 50
+OUTBOX_BATCH = 50
+
+
 def send_outbox(settings, *, now):
     """Send every due outbox mail once, as its reader wants it: sent, held for the daily
-    digest, or dropped (marked "off"). Returns (sent, failed) counts."""
+    digest, dropped (marked "off") or, if no longer wanted, skipped. Takes batch after batch
+    until nothing is due or the time budget is spent. Returns (sent, failed) counts."""
     sent = failed = 0
-    messages = outbox.due_messages(now=now)
+    started = time.monotonic()
+    while time.monotonic() - started < OUTBOX_BUDGET_SECONDS:
+        messages = outbox.due_messages(now=now, limit=OUTBOX_BATCH)
+        batch = _send_outbox_batch(settings, messages, now=now)
+        if batch is None:
+            break
+        sent, failed = sent + batch[0], failed + batch[1]
+        if len(messages) < OUTBOX_BATCH:
+            break  # that was the last of them
+    return sent, failed
+
+
+def _send_outbox_batch(settings, messages, *, now):
+    """One batch; None when nothing in it could be claimed (nothing left to do)."""
+    sent = failed = claimed = 0
     readers = mail_preferences.readers({m.user_id for m in messages if m.user_id})
     for message in messages:
         if not outbox.claim_message(message, now=now):
             continue  # another sender has it
+        claimed += 1
         user, prefs = readers.get(message.user_id, (None, {}))
         verdict = mail_preferences.decide(message, prefs)
         if verdict == "drop":
             outbox.mark_sent(message, now=now, outcome="off")
         elif verdict == "hold":
             outbox.hold_message(message)
+        elif not outbox.still_wanted(message, now=now):
+            outbox.mark_sent(message, now=now, outcome="skipped")
         elif _deliver(settings, message, user, now=now):
             sent += 1
         else:
             failed += 1
-    return sent, failed
+    return (sent, failed) if claimed else None
 
 
 def _deliver(settings, message, user, *, now):
@@ -112,6 +137,11 @@ def generate_share_slots(settings, *, now):
     return sharing_calendar.generate_all_slots(now=now)
 
 
+def hold_share_sessions(settings, *, now):
+    """Hold (and number, 第N期) every session that ended with a confirmed guest."""
+    return sharing_archive.hold_ended_sessions(now=now)
+
+
 def send_sharing_reminders(settings, *, now):
     """Remind guests 7 days and 2 hours before their talk, members on the day."""
     return sharing_reminders.send_sharing_reminders(now=now, base_url=settings["BASE_URL"])
@@ -171,6 +201,7 @@ JOBS = {
     "sweep_participation": (sweep_participation, 300),
     "expire_seat_offers": (expire_seat_offers, 600),
     "generate_share_slots": (generate_share_slots, 3600),
+    "hold_share_sessions": (hold_share_sessions, 300),
     "send_sharing_reminders": (send_sharing_reminders, 300),
     "post_guest_week": (post_guest_week, 300),
     "send_daily_digests": (send_daily_digests, 3600),

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from learnclub.domain.accounts.passwords import hash_password
 from learnclub.domain.cohorts import settings as cohorts
-from learnclub.models import Application, Cohort, Membership, User
+from learnclub.models import Application, Case, Cohort, Membership, User
 
 PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: Argon2id is slow on purpose
@@ -53,4 +53,10 @@ def make_case(cohort, *, publish_at=T0, title="案例一", **values):
     fields = {"title": title, "body_md": "## 案例\n正文", "homework_prompt": "你会怎么做？",
               "publish_at": publish_at}
     fields.update(values)
-    return create_case(cohort, fields, actor=host, now=T0)
+    case = create_case(cohort, fields, actor=host, now=T0)
+    if case.publish_at is not None and case.publish_at < case.created_at:
+        # a case made for a past publication was written before it (a real window), not
+        # saved afterwards: see participation.queries.window_opened
+        Case.update(created_at=case.publish_at).where(Case.id == case.id).execute()
+        case.created_at = case.publish_at
+    return case

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from learnclub import clock, jobs
+from learnclub import jobs
 from learnclub.domain.homework.submission import submit_homework
 from learnclub.domain.reach import chat_hooks
 from learnclub.domain.reach.chat_hooks import EVENTS
@@ -15,6 +15,7 @@ from learnclub.domain.reach.chat_posts import guest_phase
 from learnclub.domain.sharing.archive import publish_transcript
 from learnclub.domain.sharing.talks import accept_talk, confirm_talk, generate_slots, propose_talk
 from learnclub.models import OutboxMessage, ShareSlot
+from tests import timeline
 from tests.factories import make_case, make_cohort, make_member, make_user
 
 ARRANGED = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -205,7 +206,7 @@ def test_publish_transcript_posts_archive_entry_once_to_its_robots(lab, settings
 def test_transcript_page_posts_archive_entry_with_links_to_the_site(lab, client, login_as):
     talk = talk_on(lab["cohort"], START)
     # the pages ask the real clock: the session has just taken place
-    ShareSlot.update(starts_at=clock.now() - timedelta(hours=1)).where(
+    ShareSlot.update(starts_at=timeline.now() - timedelta(hours=1)).where(
         ShareSlot.id == talk.slot_id).execute()
     login_as(lab["cohort"].created_by)
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from learnclub import clock
 from learnclub.domain.cases.sync import sync_all, sync_cohort, waiting_folders
 from learnclub.models import Case, CaseRevision
+from tests import timeline
 from tests.factories import make_cohort, make_member, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,14 +82,15 @@ def test_sync_cohort_new_files_create_cases(cohort, folder):
         ("01-shengxian.md", "小区生鲜团购:从一个群到一张网", "正文第一段\n\n第二段",
          "第一周你会做哪三件事?", "社群新零售, 生鲜", datetime(2026, 12, 3, 12, 0, tzinfo=UTC),
          True, datetime(2026, 12, 6, 12, 0, tzinfo=UTC), None),
-        # queued: the first 20:00 at least 12 h ahead, which is before the fixed case
-        ("02-dushuhui.md", "付费读书会", "正文第一段\n\n第二段", "", "", FIRST_QUEUED, False,
-         None, None),
+        # queued: the first 20:00 at least 12 h ahead would be 1 day before the fixed case,
+        # under the 3-day minimum (issue 13 point 7): it goes after it, 4 days later
+        ("02-dushuhui.md", "付费读书会", "正文第一段\n\n第二段", "", "",
+         datetime(2026, 12, 7, 12, 0, tzinfo=UTC), False, None, None),
     ]
 
 
 def test_sync_cohort_second_run_changes_nothing(cohort, folder):
-    write_case(folder, "01-a.md", "案例一", publish_at="2026-11-28 20:00")
+    write_case(folder, "01-a.md", "案例一", publish_at="2026-11-30 20:00")
     write_case(folder, "02-b.md", "案例二")
     sync_cohort(cohort, folder, now=NOW)
     before = [(c.id, c.source_hash, c.updated_at, c.publish_at) for c in Case.select()]
@@ -321,7 +322,7 @@ def test_content_sync_command_with_problems_exits_1(runner, cohort, folder):
 @pytest.fixture
 def case_with_files(cohort, folder):
     """A published case whose folder holds an image and a note; PNGs lie outside the folder."""
-    out = (clock.now() - timedelta(days=1)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M+00:00")
+    out = (timeline.now() - timedelta(days=1)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M+00:00")
     write_case(folder, "01-a.md", "有图的案例", body="![自提点](images/x.png)", publish_at=out)
     (folder / "images").mkdir()
     shutil.copy(REAL_PNG, folder / "images" / "x.png")
@@ -329,7 +330,7 @@ def case_with_files(cohort, folder):
     shutil.copy(REAL_PNG, folder.parent / "secret.png")
     (folder.parent / "other").mkdir()
     shutil.copy(REAL_PNG, folder.parent / "other" / "y.png")
-    sync_cohort(cohort, folder, now=clock.now())
+    sync_cohort(cohort, folder, now=timeline.now())
     return Case.get()
 
 

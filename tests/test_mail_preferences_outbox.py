@@ -9,11 +9,14 @@ from email import message_from_bytes, policy
 import pytest
 
 from learnclub import jobs
+from learnclub.domain.homework.submission import submit_homework
+from learnclub.domain.participation.leave import excuse_learner
+from learnclub.domain.participation.reminders import send_reminders
 from learnclub.domain.reach import mail_footer, notices
 from learnclub.domain.reach.outbox import enqueue_mail
 from learnclub.domain.reach.preferences import KINDS, set_preferences, unsubscribe
 from learnclub.models import Membership, OutboxMessage
-from tests.factories import make_cohort, make_member, make_user
+from tests.factories import T0, make_case, make_cohort, make_member, make_user
 from tests.query_count import count_queries
 from tests.test_concurrency import (  # noqa: F401 - smtp is the real SMTP server fixture
     MAIL_FROM,
@@ -212,3 +215,57 @@ def test_run_due_two_processes_send_one_digest_each(app, database_url, smtp, tmp
     assert sorted((m.kind, m.outcome) for m in OutboxMessage.select()
                   if m.kind in KINDS) == sorted(
         [("new_case", "off"), ("reminders", "digest"), ("feedback", "sent")] * 10)
+
+
+# reminders re-checked when sent, and a backlog drained in one run (issue 13, point 9) ----------
+
+REMINDER_24H = T0 + timedelta(hours=48)  # the first case is due 72 h after T0
+
+
+def _reminded_cohort():
+    """A cohort whose first case has 24 h reminders queued for three learners, unsent."""
+    cohort = make_cohort()
+    case = make_case(cohort)
+    people = [make_member(cohort, make_user(locale="en")) for _ in range(3)]
+    send_reminders(now=REMINDER_24H, base_url="http://localhost")
+    return cohort, case, people
+
+
+def _reminder_outcomes(case):
+    return sorted((m.user_id, m.outcome) for m in OutboxMessage.select().where(
+        OutboxMessage.key.startswith(f"case:{case.id}:reminder:")))
+
+
+def test_send_outbox_skips_a_reminder_to_someone_who_wrote_since(app, settings, smtp):  # noqa: F811
+    _cohort, case, (writer, excused, waiting) = _reminded_cohort()
+    submit_homework(case, writer, "写了", now=REMINDER_24H + timedelta(minutes=30))
+    excuse_learner(case, excused, actor=case.cohort.created_by, reason="出差",
+                   now=REMINDER_24H + timedelta(minutes=40))
+
+    jobs.send_outbox(settings, now=REMINDER_24H + timedelta(hours=1))
+
+    assert smtp.recipients == [waiting.email]
+    assert _reminder_outcomes(case) == sorted(
+        [(writer.id, "skipped"), (excused.id, "skipped"), (waiting.id, "sent")])
+
+
+def test_send_outbox_skips_a_reminder_to_someone_no_longer_a_learner(app, settings, smtp):  # noqa: F811
+    cohort, case, (gone, *staying) = _reminded_cohort()
+    Membership.update(status="removed").where(
+        (Membership.cohort == cohort) & (Membership.user == gone)).execute()
+
+    jobs.send_outbox(settings, now=REMINDER_24H + timedelta(hours=1))
+
+    assert smtp.recipients == sorted(p.email for p in staying)
+    assert dict(_reminder_outcomes(case))[gone.id] == "skipped"
+
+
+def test_send_outbox_drains_a_backlog_in_one_run(app, settings, smtp):  # noqa: F811
+    people = [make_user() for _ in range(jobs.OUTBOX_BATCH * 2 + 7)]
+    for person in people:
+        _queue(person, f"feedback:{person.id}", "feedback")
+
+    sent, failed = jobs.send_outbox(settings, now=NOW)
+
+    assert (sent, failed) == (len(people), 0)
+    assert OutboxMessage.select().where(OutboxMessage.sent_at.is_null()).count() == 0

@@ -385,3 +385,46 @@ def test_upgrade_to_0010_gives_strikes_removals_their_kind_and_cases(empty_datab
         ("removed", "strikes", [], "strikes"),
         ("readmitted", "", [], "strikes: 这是群主写的")]
     assert ("removed_kind" in columns, kept) == (False, [(words,)])
+
+
+def test_upgrade_to_0013_gives_cohorts_a_24_hour_window_and_cases_homework(empty_database):
+    database = empty_database()
+    names = _migration_names()
+    with database.connection_context():
+        schema.runner().up(target=FIRST)
+        _insert_initial_rows(database)
+        schema.runner().up(target=names[names.index("0013_real_windows") - 1])
+        p = database.param
+        cohort_id = database.execute_sql("SELECT id FROM cohort").fetchone()[0]
+        database.execute_sql(
+            "INSERT INTO case_study (cohort_id, source_hash, title, body_md, homework_prompt, "
+            "tags, publish_fixed, queue_position, removals_paused, created_at, updated_at) "
+            f"VALUES ({', '.join([p] * 11)})",
+            (cohort_id, "", "旧案例", "正文", "?", "", True, 1, False,
+             T0.replace(tzinfo=None), T0.replace(tzinfo=None)))
+
+        schema.runner().up(target="0013_real_windows")
+        upgraded = (database.execute_sql("SELECT slug, min_window_hours FROM cohort").fetchall(),
+                    database.execute_sql("SELECT title, no_homework FROM case_study").fetchall())
+        schema.runner().down(target="0013_real_windows")
+        columns = ({c.name for c in database.get_columns("cohort")},
+                   {c.name for c in database.get_columns("case_study")})
+        kept = database.execute_sql("SELECT title FROM case_study").fetchall()
+
+    assert upgraded == ([("lab-2026", 24)], [("旧案例", False)])
+    assert ("min_window_hours" in columns[0], "no_homework" in columns[1], kept) == (
+        False, False, [("旧案例",)])
+
+
+def test_upgrade_keeps_every_search_trigger_on_sqlite(tmp_path):
+    """Later migrations must not rebuild a searched table (a rebuild drops its triggers)."""
+    database = bind(f"sqlite:///{tmp_path / 'triggers.db'}")
+    with database.connection_context():
+        schema.upgrade()
+        triggers = sorted(name for (name,) in database.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+    database.close()
+
+    assert triggers == sorted(f"{fts}_{suffix}" for fts in ("case_search", "submission_search",
+                                                          "talk_search")
+                              for suffix in ("ad", "ai", "au"))

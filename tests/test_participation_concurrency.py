@@ -18,7 +18,15 @@ from email import message_from_bytes, policy
 import pytest
 
 from learnclub.domain.homework.submission import submit_homework
-from learnclub.models import ALL, Membership, MembershipEvent, Miss, OutboxMessage, SeatOffer
+from learnclub.models import (
+    ALL,
+    Cohort,
+    Membership,
+    MembershipEvent,
+    Miss,
+    OutboxMessage,
+    SeatOffer,
+)
 from tests.factories import make_application, make_case, make_cohort, make_member, make_user
 from tests.test_concurrency import LEARNCLUB, MAIL_FROM, smtp  # noqa: F401 - SMTP fixture
 
@@ -32,6 +40,10 @@ def lab(app):
     """The cohort "lab" at NOW: who wrote what, and one applicant waiting for a seat."""
     host = make_user(can_host=True, locale="en", display_name="群主")
     cohort = make_cohort(host=host, slug="lab", capacity=5)
+    # issue 13, point 4: 2 of 5 learners is over the default safety stop; these tests are of
+    # the removals themselves, so the stop is set to let them through
+    Cohort.update(removal_stop_percent=100).where(Cohort.id == cohort.id).execute()
+    cohort.removal_stop_percent = 100
     closed = make_case(cohort, title="小区生鲜团购", publish_at=CLOSED_AT)
     open_ = make_case(cohort, title="付费读书会", publish_at=OPEN_AT)
     people = {"host": host}
@@ -89,9 +101,10 @@ def test_run_due_two_processes_record_remove_and_mail_once(app, database_url, sm
     expected = Counter({
         **{(people[n].email, "New case: 付费读书会"): 1 for n in ("host", *en)},
         (people["刘洋"].email, "新案例：付费读书会"): 1,
+        # changed on purpose (issue 13, point 9): the reminders queued for 张伟 and 刘洋 are
+        # re-checked when sent; removed by the same run's sweep, they are skipped
         **{(people[n].email, "Homework due in 24 hours: 付费读书会"): 1
-           for n in ("李雷", "韩梅梅", "张伟")},
-        (people["刘洋"].email, "作业还有 24 小时截止：付费读书会"): 1,
+           for n in ("李雷", "韩梅梅")},
         (people["张伟"].email, "You have left 社群实验室"): 1,
         (people["刘洋"].email, "你已离开 社群实验室"): 1,
         (people["applicant"].email, "A seat is free in 社群实验室"): 1,

@@ -1,15 +1,15 @@
 """Time in tests: every test starts at an instant its fixture chooses and moves through
 named phases; nothing in the suite depends on the day it runs.
 
-The `clock` fixture (conftest.py, on for every test) puts `learnclub.clock.now()` at START;
-the domain, jobs, the web, the API, the CLI runner and the live server of the browser tests
-all read it. A test moves on with `clock.travel_to(instant)`, `clock.advance(hours=...)` or
+The `clock` fixture (conftest.py, on for every test) puts the app's clock (`learnclub.clock`)
+at START; the domain, jobs, the web, the API, the CLI runner and the live server of the
+browser tests all read it. A test moves on with `clock.travel_to(instant)`, `clock.advance(hours=...)` or
 `clock.to(case, "in_grace")`. The clock ticks on from where it was put (so rows written one
 after another keep their order) unless a test freezes it (`frozen=True`).
 """
 from datetime import UTC, datetime, timedelta
 
-from learnclub import clock as learnclub_clock
+from learnclub import clock as learnclub_time
 from learnclub.domain.homework.submission import slot_of
 
 #: Where every test starts unless it travels: a Wednesday, 10:00 in Shanghai, two and a half
@@ -25,6 +25,11 @@ PHASES = {
     "in_grace": lambda slot: slot.due_at + (slot.grace_until - slot.due_at) / 2,
     "after_close": lambda slot: slot.grace_until + timedelta(hours=1),
 }
+
+
+def now():
+    """The instant the app's clock shows in this test (START, or where the test moved it)."""
+    return learnclub_time.now()
 
 
 def phase(case, name):
@@ -43,12 +48,12 @@ class Clock:
 
     @staticmethod
     def now():
-        return learnclub_clock.now()
+        return learnclub_time.now()
 
     @staticmethod
     def travel_to(instant, *, frozen=False):
         """Put the app's clock at `instant` (aware); returns it."""
-        learnclub_clock.travel_to(instant, frozen=frozen)
+        learnclub_time.travel_to(instant, frozen=frozen)
         return instant
 
     def advance(self, **delta):
@@ -61,5 +66,5 @@ class Clock:
 
     @staticmethod
     def release():
-        learnclub_clock.come_back()
+        learnclub_time.come_back()
 

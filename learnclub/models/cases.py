@@ -22,10 +22,14 @@ class Case(BaseModel):
     #: True: publish_at was chosen by the host; False: the cadence sets it while in the future
     publish_fixed = BooleanField(default=False)
     due_at_fixed = UTCDateTimeField(null=True)  #: explicit due time, if the host set one
+    #: the due time learners were shown or mailed when the case went out; no rule moves the
+    #: due time earlier than this (only the host, by hand, with a confirmation)
+    due_shown_at = UTCDateTimeField(null=True)
     queue_position = IntegerField(default=0)
     announced_at = UTCDateTimeField(null=True)
     archived_at = UTCDateTimeField(null=True)  #: its file disappeared, or the host archived it
     removals_paused = BooleanField(default=False)  #: a broken case: no misses are recorded
+    no_homework = BooleanField(default=False)  #: "no homework due": it never gives a miss
     created_at = UTCDateTimeField()
     updated_at = UTCDateTimeField()
 

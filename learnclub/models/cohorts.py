@@ -36,8 +36,8 @@ class RemovalKind(StrEnum):
     removal"); "" (no kind) means the reason is only what a person typed."""
 
     STRIKES = "strikes"  #: the sweep: misses reached the strike limit; the cases are kept
-    BY_HOST = "by_host"  #: staff ended it (no path does yet: docs/rules.md "Known gaps")
-    LEFT = "left"  #: the member left (no path does yet)
+    BY_HOST = "by_host"  #: a host ended it by hand, with a reason
+    LEFT = "left"  #: the member left the cohort themselves
 
 
 ROLES = tuple(role.value for role in Role)
@@ -72,6 +72,9 @@ class Cohort(BaseModel):
     cadence_max_days = SmallIntegerField(default=5)
     homework_due_hours = SmallIntegerField(default=72)
     homework_grace_hours = SmallIntegerField(default=12)
+    #: a homework window shorter than this (from when a learner could first see the case to
+    #: its due time) never gives a miss, and the editor and sync refuse to make one
+    min_window_hours = SmallIntegerField(default=24)
     strike_limit = SmallIntegerField(default=1)
     excused_per_learner = SmallIntegerField(default=2)
     reminder_hours = CharField(max_length=64, default="24,2")  #: hours before due, comma-separated
@@ -86,6 +89,13 @@ class Cohort(BaseModel):
     peer_visibility = CharField(max_length=20, default="after_submission")
     homework_min_length = IntegerField(default=0)  #: 0 = no minimum
     removals_paused = BooleanField(default=False)  #: holidays: misses are kept, nobody removed
+    #: the safety stop on mass removal: a sweep that would remove more than this share (%) of
+    #: the active learners, or more than this many, whichever is fewer, removes nobody
+    removal_stop_percent = SmallIntegerField(default=20)
+    removal_stop_count = SmallIntegerField(default=5)
+    #: when a sweep was first held by the stop (None: not held), and whom it held (user ids)
+    removals_held_at = UTCDateTimeField(null=True)
+    removals_held_ids = IdListField(default=list)
     seat_offer_hours = SmallIntegerField(default=48)  #: how long a waitlist offer stays open
     points_enabled = BooleanField(default=True)
     points_on_time = SmallIntegerField(default=10)

@@ -17,6 +17,7 @@ class OutboxOutcome(StrEnum):
     SENT = "sent"
     OFF = "off"  #: the person turned this kind of mail off
     DIGEST = "digest"  #: sent inside a daily digest
+    SKIPPED = "skipped"  #: no longer wanted when its turn came (e.g. homework written since)
 
 
 class OutboxMessage(BaseModel):

@@ -9,6 +9,7 @@ from learnclub.domain.cases.schedule import (
     Cadence,
     add_local_days,
     build_schedule,
+    due_by_rule,
     local_days_between,
     next_wall_time,
     queue_warning,
@@ -151,12 +152,12 @@ def test_queued_times_count_from_fixed_case_in_between():
 
 
 def test_queued_times_count_from_fixed_case_after_first_queued():
-    cases = [case(1, sh(2026, 12, 1), fixed=True), case(2, sh(2026, 12, 7), fixed=True),
+    cases = [case(1, sh(2026, 12, 1), fixed=True), case(2, sh(2026, 12, 8), fixed=True),
              case(3, position=1), case(4, position=2)]
 
     times = queued_times(cases, CADENCE, now=sh(2026, 12, 2))
 
-    assert times == {3: sh(2026, 12, 5), 4: sh(2026, 12, 11)}
+    assert times == {3: sh(2026, 12, 5), 4: sh(2026, 12, 12)}
 
 
 def test_queued_times_freeze_queued_cases_already_out():
@@ -264,12 +265,12 @@ def test_build_schedule_due_after_due_hours_and_grace_after_due():
     ]
 
 
-def test_build_schedule_due_never_after_next_publication():
+def test_build_schedule_next_publication_never_cuts_the_window():
     cases = [case(1, sh(2026, 12, 1)), case(2, sh(2026, 12, 3), fixed=True)]
 
     slots = build_schedule(cases, CADENCE)
 
-    assert (slots[0].due_at, slots[0].grace_until) == (sh(2026, 12, 3), sh(2026, 12, 4, 8))
+    assert (slots[0].due_at, slots[0].grace_until) == (sh(2026, 12, 4), sh(2026, 12, 5, 8))
 
 
 def test_build_schedule_explicit_due_wins():
@@ -402,3 +403,86 @@ def test_window_state_by_phase(now, state):
 
 def test_window_state_slot_times_are_the_phase_boundaries():
     assert (SLOT.publish_at, SLOT.due_at, SLOT.grace_until) == (AT_PUBLISH, AT_DUE, AT_GRACE_END)
+
+
+# Issue 13: pinned cases, windows never cut, due times by local days and never moved earlier
+
+def test_queued_times_move_after_pinned_case_closer_than_minimum():
+    cases = [case(1, sh(2026, 12, 1), fixed=True), case(2, sh(2026, 12, 7), fixed=True),
+             case(3, position=1), case(4, position=2)]
+    behind = {}
+
+    times = queued_times(cases, CADENCE, now=sh(2026, 12, 2), behind=behind)
+
+    assert (times, behind) == ({3: sh(2026, 12, 11), 4: sh(2026, 12, 15)},
+                               {3: sh(2026, 12, 7)})
+
+
+def test_queued_times_pinned_case_exactly_minimum_later_keeps_queued_case_first():
+    cases = [case(1, sh(2026, 12, 1), fixed=True), case(2, sh(2026, 12, 8), fixed=True),
+             case(3, position=1)]
+    behind = {}
+
+    times = queued_times(cases, CADENCE, now=sh(2026, 12, 2), behind=behind)
+
+    assert (times, behind) == ({3: sh(2026, 12, 5)}, {})
+
+
+def test_queued_times_simulated_cohort_never_squeezes_pinned_case():
+    # 08 out on Mar 28, 09 pinned five days later (Apr 2), 10 queued: 10 goes after 09
+    cases = [case(8, sh(2027, 3, 28), fixed=True), case(9, sh(2027, 4, 2), fixed=True),
+             case(10, position=10)]
+
+    times = queued_times(cases, CADENCE, now=sh(2027, 3, 29))
+
+    assert times == {10: sh(2027, 4, 6)}
+
+
+def test_due_by_rule_across_spring_forward_keeps_wall_time():
+    cadence = Cadence(NEW_YORK, 3, 4, 5, 72, 12)
+
+    # Saturday 20:00 EST -> Tuesday 20:00 EDT: 71 h of absolute time
+    assert due_by_rule(ny(2027, 3, 13), cadence) == ny(2027, 3, 16)
+
+
+def test_due_by_rule_keeps_hours_when_not_whole_days():
+    cadence = Cadence(NEW_YORK, 3, 4, 5, 36, 12)
+
+    assert due_by_rule(ny(2027, 3, 13), cadence) == ny(2027, 3, 13) + timedelta(hours=36)
+
+
+def test_build_schedule_across_spring_forward_due_at_same_wall_time():
+    cadence = Cadence(NEW_YORK, 3, 4, 5, 72, 12)
+
+    slots = build_schedule([case(1, ny(2027, 3, 13))], cadence)
+
+    assert (slots[0].due_at, slots[0].grace_until) == (ny(2027, 3, 16), ny(2027, 3, 17, 8))
+
+
+def shown(id, publish_at, due_shown_at, *, due=None):
+    return SimpleNamespace(id=id, publish_at=publish_at, publish_fixed=True, due_at_fixed=due,
+                           queue_position=0, due_shown_at=due_shown_at)
+
+
+def test_build_schedule_due_never_earlier_than_shown():
+    # shown due 12-07 22:47; the rule (e.g. fewer due hours) would now say 12-04 20:00
+    cases = [shown(1, sh(2026, 12, 1), sh(2026, 12, 7, 22, 47)),
+             case(2, sh(2026, 12, 4, 23, 12), fixed=True)]
+
+    slots = build_schedule(cases, CADENCE)
+
+    assert slots[0].due_at == sh(2026, 12, 7, 22, 47)
+
+
+def test_build_schedule_shown_due_gives_way_to_later_rule():
+    slots = build_schedule([shown(1, sh(2026, 12, 1), sh(2026, 12, 3))], CADENCE)
+
+    assert slots[0].due_at == sh(2026, 12, 4)
+
+
+def test_build_schedule_explicit_earlier_due_wins_over_shown():
+    cases = [shown(1, sh(2026, 12, 1), sh(2026, 12, 4), due=sh(2026, 12, 3))]
+
+    slots = build_schedule(cases, CADENCE)
+
+    assert slots[0].due_at == sh(2026, 12, 3)

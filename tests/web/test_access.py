@@ -80,6 +80,8 @@ ROUTES = {
     "/c/<slug>/members/<int:user_id>/readmit": STAFF,
     "/c/<slug>/participation/excuse": STAFF, "/c/<slug>/participation/extension": STAFF,
     "/c/<slug>/participation/offer-seats": STAFF, "/c/<slug>/audit": STAFF,
+    "/c/<slug>/participation/remove": HOST, "/c/<slug>/participation/confirm-held": HOST,
+    "/c/<slug>/membership/leave": MEMBER,
     "/seat/<token>": TOKEN,
     # the cohort here is public: its calendar and feed are anyone's
     "/c/<slug>/calendar": PUBLIC, "/c/<slug>/calendar.ics": PUBLIC,

@@ -7,8 +7,16 @@ import pytest
 from icalendar import Calendar
 
 from learnclub import clock
+from learnclub.domain.cohorts.settings import SETTING_FIELDS
 from learnclub.domain.sharing.talks import accept_talk, generate_slots, propose_talk
-from learnclub.models import CalendarToken, Membership, OutboxMessage, ShareSlot, Talk
+from learnclub.models import (
+    CalendarToken,
+    Cohort,
+    Membership,
+    OutboxMessage,
+    ShareSlot,
+    Talk,
+)
 from tests.factories import make_cohort, make_member, make_user
 from tests.query_count import count_queries
 
@@ -221,3 +229,86 @@ def test_calendar_query_count_independent_of_talks(client, cohort, url):
         accepted_talk(cohort, slot, topic=f"话题{slot.id}")
 
     assert _statements(client, url) == few
+
+
+# A new weekly rule moves the open weeks (issue 13, point 6) -----------------------------
+
+def settings_form(cohort, **overrides):
+    """The cohort's settings as the settings page posts them, with `overrides`."""
+    form = {}
+    for name in SETTING_FIELDS:
+        value = overrides.get(name, getattr(cohort, name))
+        if isinstance(value, bool):
+            if value:
+                form[name] = "y"
+        else:
+            form[name] = str(value)
+    return form
+
+
+def local_starts(cohort):
+    zone = ZoneInfo(cohort.timezone)
+    return [s.starts_at.astimezone(zone).strftime("%a %H:%M") for s in upcoming(cohort)]
+
+
+def test_settings_new_sharing_rule_previews_before_moving(client, login_as, cohort, host):
+    accepted_talk(cohort, upcoming(cohort)[1])
+    login_as(host)
+
+    response = client.post("/c/lab/settings", data=settings_form(
+        cohort, sharing_weekday=5, sharing_time="19:30"))
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert ("7 open weeks will move from Sunday 20:00 (60 min) to Saturday 19:30 (60 min)."
+            in page)
+    assert "1 week with an accepted or confirmed talk stays where it is: 2026-12-20 20:00." in page
+    assert 'name="confirm_rule"' in page
+    assert (Cohort.get_by_id(cohort.id).sharing_weekday, set(local_starts(cohort))) == (
+        6, {"Sun 20:00"})
+
+
+def test_settings_confirmed_sharing_rule_moves_open_weeks_and_feed(client, login_as, cohort,
+                                                                   host):
+    held = accepted_talk(cohort, upcoming(cohort)[1])
+    login_as(host)
+
+    response = client.post("/c/lab/settings", data=settings_form(
+        cohort, sharing_weekday=5, sharing_time="19:30") | {"confirm_rule": "1"},
+        follow_redirects=True)
+
+    page = response.get_data(as_text=True)
+    assert "7 open weeks moved to Saturday 19:30 (60 min)." in page
+    assert "1 week with an accepted or confirmed talk stays where it is" in page
+    assert local_starts(cohort) == ["Sat 19:30", "Sun 20:00"] + ["Sat 19:30"] * 6
+    feed = Calendar.from_ical(client.get("/c/lab/calendar.ics").data)
+    events = {str(e["UID"]): e for e in feed.walk("VEVENT")}
+    assert [(events[s.uid]["DTSTART"].dt.strftime("%a %H:%M"), int(events[s.uid]["SEQUENCE"]))
+            for s in upcoming(cohort)] == [("Sat 19:30", 1), ("Sun 20:00", 1)] + [
+        ("Sat 19:30", 1)] * 6
+    assert Talk.get_by_id(held.id).slot.starts_at == upcoming(cohort)[1].starts_at
+
+
+def test_settings_without_rule_change_saves_at_once(client, login_as, cohort, host):
+    login_as(host)
+
+    response = client.post("/c/lab/settings", data=settings_form(cohort, name="新名字"))
+
+    assert response.status_code == 302
+    assert set(local_starts(cohort)) == {"Sun 20:00"}
+
+
+def test_move_slot_with_a_guest_mails_the_guest_once(client, login_as, cohort, host):
+    slot = upcoming(cohort)[0]
+    talk = accepted_talk(cohort, slot)
+    later = slot.starts_at + timedelta(days=1)
+    login_as(host)
+
+    client.post(f"/c/lab/calendar/slots/{slot.id}/move", data={
+        f"move-{slot.id}-starts_at": local_field(ShareSlot(starts_at=later)),
+        f"move-{slot.id}-minutes": "60"})
+
+    mails = list(OutboxMessage.select().where(OutboxMessage.key.startswith(f"talk:{talk.id}:")))
+    assert [(m.key, m.to_addr) for m in mails] == [
+        (f"talk:{talk.id}:moved:2", talk.guest.email)]
+    assert "/c/lab/talks/mine" in mails[0].body

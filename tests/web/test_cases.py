@@ -16,10 +16,10 @@ from markupsafe import escape
 from learnclub import clock
 from learnclub.domain.cases.editing import archive_case, create_case
 from learnclub.domain.cases.schedule import DEFAULT_PUBLISH_TIME, next_wall_time
-from learnclub.models import Case, CaseFile, CaseRevision
+from learnclub.models import Case, CaseFile, CaseRevision, OutboxMessage
 from tests import corpora
 from tests.factories import PASSWORD, make_cohort, make_member, make_user
-from tests.timeline import START
+from tests.timeline import START, Clock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: the evening after the test starts: 20:00 in Shanghai, as the editor's form writes it
@@ -454,3 +454,107 @@ def test_case_editor_takes_every_naughty_string(cohort, as_host):
         archive_case(case, now=clock.now())
     assert failures == []
     assert Case.select().count() == 513
+
+
+# Due times learners were shown (issue 13 points 3, 7, 11) --------------------------------
+
+PREVIEW = {
+    "en": "This moves the due time earlier: it affects 2 learners, 1 of them have not written "
+          "yet. Check the box to confirm; they will be mailed.",
+    "zh_Hans_CN": "这会把截止时间提前：影响 2 位学员，其中 1 位还没有写作业。请勾选确认；"
+                  "系统会给他们发邮件。",
+}
+
+
+def out_case_with_two_learners(cohort):
+    """A case out for an hour, announced; two learners, one of whom has written."""
+    from learnclub.domain.cases.announcements import announce_cases
+    from learnclub.domain.homework.submission import submit_homework
+    soon = clock.now().replace(second=0, microsecond=0) + timedelta(hours=1)
+    case = new_case(cohort, title="案例一", publish_at=soon)
+    Clock.travel_to(clock.now() + timedelta(hours=2))
+    announce_cases(now=clock.now(), base_url="http://localhost")
+    wrote = make_member(cohort)
+    make_member(cohort)
+    submit_homework(case, wrote, "我的三点", now=clock.now())
+    return Case.get_by_id(case.id)
+
+
+def local_form(instant):
+    return instant.astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_Hans_CN"])
+def test_case_editor_earlier_due_shows_preview_then_confirm_saves(app, cohort, host, locale):
+    browser = signed_in(app, host)
+    browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN" if locale == "zh_Hans_CN" else "en"
+    case = out_case_with_two_learners(cohort)
+    earlier = case.publish_at + timedelta(hours=48)
+    form = editor_form(title="案例一", publish_mode="fixed",
+                       publish_at=local_form(case.publish_at), due_at=local_form(earlier))
+
+    preview = browser.post(f"/c/lab/cases/{case.id}/edit", data=form)
+    kept = Case.get_by_id(case.id).due_at_fixed
+    confirmed = browser.post(f"/c/lab/cases/{case.id}/edit", data={**form, "confirm_earlier": "y"})
+
+    assert (preview.status_code, errors_of(preview, "due_at"), kept) == (
+        200, [PREVIEW[locale]], None)
+    assert 'name="confirm_earlier"' in html_of(preview)
+    assert (confirmed.status_code, Case.get_by_id(case.id).due_at_fixed) == (302, earlier)
+    assert OutboxMessage.select().where(OutboxMessage.key.contains(":due:")).count() == 2
+
+
+def test_case_editor_publish_now_says_when_it_goes_out_and_is_due(cohort, as_host):
+    new_case(cohort, title="已发布", publish_at=clock.now() - timedelta(days=1))
+    now = clock.now().replace(second=0, microsecond=0)
+
+    response = as_host.post("/c/lab/cases/new", data=editor_form(publish_mode="now"),
+                            follow_redirects=True)
+
+    case = Case.select().order_by(Case.id.desc()).get()
+    due = (now + timedelta(days=3)).astimezone(SHANGHAI)
+    assert (case.publish_at, case.publish_fixed) == (now, True)
+    assert ("info", f"It goes out on {now.astimezone(SHANGHAI):%Y-%m-%d %H:%M} and homework is "
+            f"due on {due:%Y-%m-%d %H:%M} (Asia/Shanghai).") in flashes_of(response)
+
+
+def test_case_editor_offers_next_in_queue_with_expected_time(cohort, as_host):
+    queued = next_wall_time(clock.now() + timedelta(hours=12), DEFAULT_PUBLISH_TIME, SHANGHAI)
+
+    html = html_of(as_host.get("/c/lab/cases/new"))
+
+    assert (f"Next in the queue (expected {queued.astimezone(SHANGHAI):%Y-%m-%d %H:%M})"
+            in html, "Publish now" in html, "At a fixed time" in html) == (True, True, True)
+
+
+def test_case_editor_queue_mode_ignores_a_typed_time(cohort, as_host):
+    as_host.post("/c/lab/cases/new", data=editor_form(publish_mode="queue",
+                                                      publish_at=EVENING_FORM))
+
+    assert Case.get().publish_fixed is False
+
+
+def test_schedule_says_why_queued_case_goes_after_pinned_one(cohort, as_host):
+    first = next_wall_time(clock.now() + timedelta(hours=12), DEFAULT_PUBLISH_TIME, SHANGHAI)
+    pinned = new_case(cohort, title="固定", publish_at=first + timedelta(days=1))
+    new_case(cohort, title="排队")
+
+    html = html_of(as_host.get("/c/lab/schedule"))
+
+    assert (f"after the pinned case of {pinned.publish_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}: "
+            "before it, it would have gone out less than 3 days ahead of it") in html
+
+
+def test_case_editor_early_case_keeps_previous_window_and_says_so(cohort, as_host):
+    soon = clock.now().replace(second=0, microsecond=0) + timedelta(hours=1)
+    first = new_case(cohort, title="案例一", publish_at=soon)
+    Clock.travel_to(clock.now() + timedelta(hours=2))
+    due = first.publish_at + timedelta(days=3)
+
+    response = as_host.post("/c/lab/cases/new", data=editor_form(publish_mode="now"),
+                            follow_redirects=True)
+
+    assert ("info", f"The homework of “案例一” stays open until "
+            f"{due.astimezone(SHANGHAI):%Y-%m-%d %H:%M}, after this case goes out. To shorten "
+            "its window, set its due time in its editor.") in flashes_of(response)
+    assert Case.get_by_id(first.id).due_shown_at == due

@@ -320,7 +320,10 @@ def test_case_editor_keeps_xss_payloads_from_running(app):
                   "homework_prompt": "\n".join(chunk), "tags": ""}
         response = host.post(f"/c/{cohort.slug}/cases/new", data={
             **fields, "action": "save",
-            "publish_at": published.astimezone(zone).strftime("%Y-%m-%dT%H:%M")})
+            "publish_at": published.astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
+            # a real window (published days ago, due in two days): a past one is refused
+            "due_at": (clock.now() + timedelta(days=2)).astimezone(zone).strftime(
+                "%Y-%m-%dT%H:%M")})
         assert response.status_code == 302, html_of(response)
         case = Case.select().order_by(Case.id.desc()).first()
         assert {f: getattr(case, f) for f in fields} == fields

@@ -3,18 +3,17 @@ the misses status line, removed learners' read-only homework and its export, the
 participation page (dry run, pauses, leave decisions, excuses, extensions, readmission,
 seat offers), the membership log, and answering a seat offer.
 
-Pages ask the real clock, so cases here go out relative to `clock.now()` and learners
-joined weeks before."""
+Every test starts at timeline.START (the clock fixture), so cases here go out relative to
+`timeline.now()` and learners joined weeks before."""
 import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from learnclub import clock
 from learnclub.domain.participation import readmission as seats
 from learnclub.domain.participation import sweep as participation
-from learnclub.domain.participation.leave import request_leave
+from learnclub.domain.participation.leave import grant_extension, request_leave
 from learnclub.models import (
     Case,
     Cohort,
@@ -28,6 +27,7 @@ from learnclub.models import (
     SeatOffer,
     Submission,
 )
+from tests import timeline
 from tests.factories import PASSWORD, make_application, make_case, make_cohort, make_user
 from tests.query_count import count_queries
 
@@ -62,11 +62,11 @@ def learner(cohort, name, *, joined=LONG_AGO, status="active", removed_at=None, 
 
 def closed_case(cohort, title="案例一", *, days_ago=4):
     """A case out `days_ago` days ago: 72 h to write + 12 h grace are over after 3.5 days."""
-    return make_case(cohort, title=title, publish_at=clock.now() - timedelta(days=days_ago))
+    return make_case(cohort, title=title, publish_at=timeline.now() - timedelta(days=days_ago))
 
 
 def open_case(cohort, title="开放的案例"):
-    return make_case(cohort, title=title, publish_at=clock.now() - timedelta(hours=1))
+    return make_case(cohort, title=title, publish_at=timeline.now() - timedelta(hours=1))
 
 
 def hand_in(case, user, *, at, body="我的作业", updated=None, late_seconds=0):
@@ -75,7 +75,7 @@ def hand_in(case, user, *, at, body="我的作业", updated=None, late_seconds=0
 
 
 def miss(cohort, case, user, *, voided=False):
-    now = clock.now()
+    now = timeline.now()
     return Miss.create(cohort=cohort, user=user, case=case, created_at=now,
                        voided_at=now if voided else None)
 
@@ -138,7 +138,7 @@ def test_pause_switch_stops_removals_but_keeps_misses(club):
 
     response = host.post(f"/c/{cohort.slug}/participation/pause", data={"paused": "1"})
 
-    plan = participation.plan_sweep(Cohort.get_by_id(cohort.id), now=clock.now())
+    plan = participation.plan_sweep(Cohort.get_by_id(cohort.id), now=timeline.now())
     assert response.status_code == 302
     assert (plan.paused, plan.removals, len(plan.new_misses)) == (True, [], 1)
     page = html_of(host.get(f"/c/{cohort.slug}/participation"))
@@ -147,7 +147,7 @@ def test_pause_switch_stops_removals_but_keeps_misses(club):
 
     host.post(f"/c/{cohort.slug}/participation/pause", data={"paused": "0"})
 
-    plan = participation.plan_sweep(Cohort.get_by_id(cohort.id), now=clock.now())
+    plan = participation.plan_sweep(Cohort.get_by_id(cohort.id), now=timeline.now())
     assert (plan.paused, len(plan.removals)) == (False, 1)
 
 
@@ -157,7 +157,7 @@ def test_pausing_a_case_records_no_miss_for_it(club):
     response = host.post(f"/c/{cohort.slug}/cases/{case.id}/pause-removals",
                          data={"paused": "1"})
 
-    plan = participation.plan_sweep(Cohort.get_by_id(cohort.id), now=clock.now())
+    plan = participation.plan_sweep(Cohort.get_by_id(cohort.id), now=timeline.now())
     assert response.status_code == 302
     assert Case.get_by_id(case.id).removals_paused is True
     assert (plan.new_misses, plan.removals) == ([], [])
@@ -185,7 +185,7 @@ def test_host_excuses_a_learner_directly(club):
     excuse = Excuse.get((Excuse.case == case) & (Excuse.user == zhang))
     assert response.status_code == 302
     assert (excuse.reason, excuse.granted_by_id) == ("家里有事", cohort.created_by_id)
-    assert participation.plan_sweep(cohort, now=clock.now()).new_misses == []
+    assert participation.plan_sweep(cohort, now=timeline.now()).new_misses == []
     assert flashes_of(host.get(f"/c/{cohort.slug}/participation")) == [
         ("success", "张三 is excused for “案例一”.")]
 
@@ -204,7 +204,7 @@ def test_excusing_someone_who_is_not_a_learner_here_is_refused(club):
 
 def test_host_gives_more_time_in_the_cohort_zone(club):
     cohort, case, zhang, host = club
-    local = (clock.now() + timedelta(days=2)).astimezone(SHANGHAI).replace(second=0,
+    local = (timeline.now() + timedelta(days=2)).astimezone(SHANGHAI).replace(second=0,
                                                                            microsecond=0)
 
     response = host.post(f"/c/{cohort.slug}/participation/extension", data={
@@ -214,7 +214,7 @@ def test_host_gives_more_time_in_the_cohort_zone(club):
     extension = Extension.get((Extension.case == case) & (Extension.user == zhang))
     assert response.status_code == 302
     assert extension.until == local.astimezone(UTC)
-    assert participation.plan_sweep(cohort, now=clock.now()).new_misses == []
+    assert participation.plan_sweep(cohort, now=timeline.now()).new_misses == []
 
 
 def test_extension_without_a_time_says_what_is_missing(club):
@@ -237,12 +237,12 @@ def _participation_queries(host_browser, host, *, learners, cases):
         hand_in(published[0], person, at=published[0].publish_at + timedelta(hours=1))
         if j % 2:
             LeaveRequest.create(cohort=cohort, user=person, case=published[-1], reason="出差",
-                                created_at=clock.now())
+                                created_at=timeline.now())
         if j % 3 == 0:
-            removed = learner(cohort, f"离开{j}", status="removed", removed_at=clock.now(),
+            removed = learner(cohort, f"离开{j}", status="removed", removed_at=timeline.now(),
                               reason="strikes: 案例0")
             miss(cohort, published[-1], removed)
-            make_application(cohort, status="waitlisted", decided_at=clock.now())
+            make_application(cohort, status="waitlisted", decided_at=timeline.now())
     with count_queries() as statements:
         response = host_browser.get(f"/c/{cohort.slug}/participation")
     assert response.status_code == 200
@@ -295,7 +295,7 @@ def test_declined_leave_shows_and_lets_the_learner_ask_again(app):
     cohort = make_cohort()
     case = open_case(cohort)
     zhang = learner(cohort, "张三")
-    request = request_leave(cohort, zhang, case=case, reason="出差", now=clock.now())
+    request = request_leave(cohort, zhang, case=case, reason="出差", now=timeline.now())
 
     signed_in(app, cohort.created_by).post(f"/c/{cohort.slug}/leave/{request.id}/decline")
 
@@ -322,7 +322,7 @@ def test_no_leave_form_once_homework_is_written_or_for_staff(app):
     cohort = make_cohort()
     case = open_case(cohort)
     zhang = learner(cohort, "张三")
-    hand_in(case, zhang, at=clock.now())
+    hand_in(case, zhang, at=timeline.now())
 
     learner_page = html_of(signed_in(app, zhang).get(f"/c/{cohort.slug}/cases/{case.id}"))
     host_page = html_of(signed_in(app, cohort.created_by).get(f"/c/{cohort.slug}/cases/{case.id}"))
@@ -398,8 +398,8 @@ def removed(app):
     cohort = make_cohort()
     first = make_case(cohort, title="案例一", publish_at=LONG_AGO)
     second = make_case(cohort, title="案例二", publish_at=LONG_AGO + timedelta(days=4))
-    make_case(cohort, title="后来的案例", publish_at=clock.now() - timedelta(days=1))
-    li = learner(cohort, "李四", status="removed", removed_at=clock.now() - timedelta(days=7),
+    make_case(cohort, title="后来的案例", publish_at=timeline.now() - timedelta(days=1))
+    li = learner(cohort, "李四", status="removed", removed_at=timeline.now() - timedelta(days=7),
                  reason="strikes: 案例二")
     hand_in(first, li, at=LONG_AGO + timedelta(hours=2), body="## 我的三件事\n1. 建群  \n2. 拉人\n",
             updated=LONG_AGO + timedelta(hours=30))
@@ -492,7 +492,7 @@ def test_removed_learner_on_the_cohort_page_finds_my_homework(removed):
 def test_readmit_resets_or_keeps_misses(app, reset, counted):
     cohort = make_cohort(strike_limit=2)
     case = closed_case(cohort)
-    wang = learner(cohort, "王五", status="removed", removed_at=clock.now(),
+    wang = learner(cohort, "王五", status="removed", removed_at=timeline.now(),
                    reason="strikes: 案例一")
     miss(cohort, case, wang)
     host = signed_in(app, cohort.created_by)
@@ -508,7 +508,7 @@ def test_readmit_resets_or_keeps_misses(app, reset, counted):
 
 def test_readmit_needs_a_reason(app):
     cohort = make_cohort()
-    wang = learner(cohort, "王五", status="removed", removed_at=clock.now())
+    wang = learner(cohort, "王五", status="removed", removed_at=timeline.now())
     host = signed_in(app, cohort.created_by)
 
     host.post(f"/c/{cohort.slug}/members/{wang.id}/readmit", data={"reason": ""})
@@ -522,7 +522,7 @@ def test_membership_log_shows_removal_by_rule_and_readmission_by_hand(app):
     cohort = make_cohort()
     closed_case(cohort)
     zhao = learner(cohort, "赵六")
-    participation.apply_sweep(cohort, now=clock.now(), base_url=BASE)
+    participation.apply_sweep(cohort, now=timeline.now(), base_url=BASE)
     assert Membership.get(Membership.user == zhao).status == "removed"
     host = signed_in(app, cohort.created_by)
     host.post(f"/c/{cohort.slug}/members/{zhao.id}/readmit",
@@ -543,7 +543,7 @@ def test_membership_log_shows_removal_by_rule_and_readmission_by_hand(app):
 def _audit_queries(browser, host, *, events, page=1):
     cohort = make_cohort(host=host)
     person = make_user()
-    now = clock.now()
+    now = timeline.now()
     MembershipEvent.insert_many([
         {"cohort": cohort, "user": person, "action": "admitted", "actor": host if i % 2 else None,
          "at": now - timedelta(minutes=i), "reason": ""} for i in range(events)]).execute()
@@ -577,9 +577,9 @@ def waitlist(app):
     cohort = make_cohort(capacity=2)
     learner(cohort, "张三")
     first = make_application(cohort, user=make_user(display_name="甲"), status="waitlisted",
-                             decided_at=clock.now() - timedelta(days=2))
+                             decided_at=timeline.now() - timedelta(days=2))
     second = make_application(cohort, user=make_user(display_name="乙"), status="waitlisted",
-                              decided_at=clock.now() - timedelta(days=1))
+                              decided_at=timeline.now() - timedelta(days=1))
     return cohort, first, second
 
 
@@ -601,7 +601,7 @@ def test_host_offers_the_free_seat_to_the_first_on_the_waitlist(app, waitlist):
 
 def test_accepting_a_seat_offer_admits(app, waitlist):
     cohort, first, _second = waitlist
-    (offer,) = seats.offer_free_seats(cohort, now=clock.now(), base_url=BASE)
+    (offer,) = seats.offer_free_seats(cohort, now=timeline.now(), base_url=BASE)
     browser = signed_in(app, first.user)
 
     page = html_of(browser.get(f"/seat/{offer.token}"))
@@ -618,24 +618,29 @@ def test_accepting_a_seat_offer_admits(app, waitlist):
 
 
 def test_accepting_when_the_cohort_filled_up_fails_clearly(app, waitlist):
+    # changed on purpose (issue 13, point 8): the offer used to stay "offered" and the
+    # applicant was never offered a seat again; now it is "refused" and they are first in line
     cohort, first, _second = waitlist
-    (offer,) = seats.offer_free_seats(cohort, now=clock.now(), base_url=BASE)
-    learner(cohort, "插队的人")  # a host admitted someone else meanwhile
+    (offer,) = seats.offer_free_seats(cohort, now=timeline.now(), base_url=BASE)
+    learner(cohort, "插队的人")  # the seat was filled around the offer (no seat is free)
     browser = signed_in(app, first.user)
 
     response = browser.post(f"/seat/{offer.token}", data={"accept": "y"}, follow_redirects=True)
 
-    assert flashes_of(response) == [("error", "Sorry: the cohort filled up before you answered, "
-                                              "so no seat is free now. Your application stays "
-                                              "on the waitlist.")]
+    assert flashes_of(response) == [
+        ("error", "Sorry: no seat is free any more, so you could not take this one. You are "
+                  "first on the waitlist and get the next free seat."),
+        ("info", "No seat was free when you answered: you are first on the waitlist and get "
+                 "the next free seat.")]
     assert Membership.get_or_none(Membership.user == first.user) is None
     assert Membership.active_learners(cohort).count() == cohort.capacity
-    assert SeatOffer.get_by_id(offer.id).status == "offered"
+    assert SeatOffer.get_by_id(offer.id).status == "refused"
+    assert [a.id for a in seats.waiting_in_line(cohort)] == [first.id, _second.id]
 
 
 def test_declining_a_seat_offer_passes_it_on(app, waitlist):
     cohort, first, second = waitlist
-    (offer,) = seats.offer_free_seats(cohort, now=clock.now(), base_url=BASE)
+    (offer,) = seats.offer_free_seats(cohort, now=timeline.now(), base_url=BASE)
 
     response = signed_in(app, first.user).post(f"/seat/{offer.token}", data={"decline": "y"})
 
@@ -648,7 +653,7 @@ def test_declining_a_seat_offer_passes_it_on(app, waitlist):
 
 def test_a_seat_offer_asks_to_sign_in_first(app, waitlist, client):
     cohort, _first, _second = waitlist
-    (offer,) = seats.offer_free_seats(cohort, now=clock.now(), base_url=BASE)
+    (offer,) = seats.offer_free_seats(cohort, now=timeline.now(), base_url=BASE)
 
     response = client.get(f"/seat/{offer.token}")
 
@@ -658,7 +663,7 @@ def test_a_seat_offer_asks_to_sign_in_first(app, waitlist, client):
 
 def test_a_seat_offer_is_only_for_its_applicant(app, waitlist):
     cohort, _first, second = waitlist
-    (offer,) = seats.offer_free_seats(cohort, now=clock.now(), base_url=BASE)
+    (offer,) = seats.offer_free_seats(cohort, now=timeline.now(), base_url=BASE)
 
     browser = signed_in(app, second.user)
 
@@ -669,7 +674,7 @@ def test_a_seat_offer_is_only_for_its_applicant(app, waitlist):
 
 def test_an_answered_seat_offer_says_so(app, waitlist):
     cohort, first, _second = waitlist
-    (offer,) = seats.offer_free_seats(cohort, now=clock.now(), base_url=BASE)
+    (offer,) = seats.offer_free_seats(cohort, now=timeline.now(), base_url=BASE)
     browser = signed_in(app, first.user)
     browser.post(f"/seat/{offer.token}", data={"decline": "y"})
 
@@ -683,10 +688,10 @@ def test_an_answered_seat_offer_says_so(app, waitlist):
 
 def test_participation_page_gives_each_removal_its_reason(club):
     cohort, _case, zhang, host = club
-    participation.apply_sweep(cohort, now=clock.now(), base_url=BASE)
+    participation.apply_sweep(cohort, now=timeline.now(), base_url=BASE)
     wang = learner(cohort, "王五")
     participation.remove_member(Membership.get(Membership.user == wang), kind="by_host",
-                                actor=cohort.created_by, now=clock.now() + timedelta(minutes=1),
+                                actor=cohort.created_by, now=timeline.now() + timedelta(minutes=1),
                                 reason="多次发广告")
 
     removed = section(html_of(host.get(f"/c/{cohort.slug}/participation")), "removed")
@@ -700,7 +705,7 @@ def test_my_homework_names_the_missed_case_by_its_title_now(app):
     cohort = make_cohort()
     case = closed_case(cohort)
     zhao = learner(cohort, "赵六")
-    participation.apply_sweep(cohort, now=clock.now(), base_url=BASE)
+    participation.apply_sweep(cohort, now=timeline.now(), base_url=BASE)
     Case.update(title="案例一（修订版）").where(Case.id == case.id).execute()
 
     page = html_of(signed_in(app, zhao).get(f"/c/{cohort.slug}/homework/mine"))
@@ -712,11 +717,67 @@ def test_readmitted_with_misses_kept_is_told_the_next_miss_counts(app):
     cohort = make_cohort()
     closed_case(cohort)
     zhao = learner(cohort, "赵六")
-    participation.apply_sweep(cohort, now=clock.now(), base_url=BASE)
+    participation.apply_sweep(cohort, now=timeline.now(), base_url=BASE)
     seats.readmit(Membership.get(Membership.user == zhao), actor=cohort.created_by,
-                  reason="给一次机会", reset_misses=False, now=clock.now())
+                  reason="给一次机会", reset_misses=False, now=timeline.now())
 
     page = html_of(signed_in(app, zhao).get(f"/c/{cohort.slug}/"))
 
     assert ('<p class="flash warn misses">You have 1 miss; 1 more and you will be asked to '
             'leave.</p>') in page
+
+
+def test_offer_seats_button_offers_again_to_an_applicant_refused_for_lack_of_a_seat(
+        app, waitlist):
+    cohort, first, _second = waitlist
+    (offer,) = seats.offer_free_seats(cohort, now=timeline.now(), base_url=BASE)
+    squeezed_in = learner(cohort, "插队的人")
+    signed_in(app, first.user).post(f"/seat/{offer.token}", data={"accept": "y"})
+    Membership.update(status="removed").where(Membership.user == squeezed_in).execute()
+    host = signed_in(app, cohort.created_by)
+
+    response = host.post(f"/c/{cohort.slug}/participation/offer-seats", follow_redirects=True)
+
+    assert flashes_of(response) == [("success", "1 seat offer sent.")]
+    assert [(o.application_id, o.status) for o in SeatOffer.select().order_by(SeatOffer.id)] \
+        == [(first.id, "refused"), (first.id, "offered")]
+
+
+def test_readmit_while_seats_are_offered_says_why_it_is_refused(app, waitlist):
+    cohort, _first, _second = waitlist
+    gone = learner(cohort, "走了的人", status="removed", removed_at=timeline.now())
+    seats.offer_free_seats(cohort, now=timeline.now(), base_url=BASE)
+
+    response = signed_in(app, cohort.created_by).post(
+        f"/c/{cohort.slug}/members/{gone.id}/readmit",
+        data={"reason": "误会一场", "reset_misses": "y"}, follow_redirects=True)
+
+    assert ("error", "No seat is free: 2 seats, 1 of them offered to the waitlist and not "
+                     "answered yet. Wait for the answers or raise the capacity.") in \
+        flashes_of(response)
+    assert Membership.get(Membership.user == gone).status == "removed"
+
+
+# ---- an extension on the case page (issue 13, point 5) ---------------------------------
+
+def test_learner_with_an_extension_past_grace_sees_the_editor_due_time_and_time_left(app, club):
+    cohort, case, zhang, _host = club
+    until = (timeline.now() + timedelta(days=2)).replace(second=0, microsecond=0)
+    grant_extension(case, zhang, until=until, actor=cohort.created_by, now=timeline.now())
+    browser = signed_in(app, zhang)
+
+    page = html_of(browser.get(f"/c/{cohort.slug}/cases/{case.id}"))
+    response = browser.post(f"/c/{cohort.slug}/cases/{case.id}/homework",
+                            data={"body_md": "延期后补交的作业", "action": "save"},
+                            follow_redirects=True)
+
+    assert 'id="homework-form"' in page
+    assert re.findall(r'class="countdown extension-due"><span class="state open">([^<]*)</span>'
+                      r' · <strong>([^<]*)</strong>', page) == [(
+                          "Your extended due time: "
+                          f"{until.astimezone(SHANGHAI):%Y-%m-%d %H:%M} (Asia/Shanghai)",
+                          "2 days left")]
+    assert "Homework for this case is closed" not in page
+    assert [kind for kind, _text in flashes_of(response) if kind != "info"] == ["success"]
+    assert Submission.get((Submission.case == case) & (Submission.user == zhang)).body_md == \
+        "延期后补交的作业"

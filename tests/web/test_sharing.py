@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from markupsafe import escape
 
-from learnclub import clock
+from learnclub import clock, jobs
 from learnclub.domain.sharing import slides as talk_files
 from learnclub.domain.sharing.talks import generate_slots
 from learnclub.models import (
@@ -336,3 +336,51 @@ def test_naughty_strings_stored_exactly_and_shown_escaped(lab, client, login_as)
     assert "<script>alert" not in session
     assert str(escape(talk.topic)) in session
     assert failures == []
+
+
+def test_review_accepts_proposal_into_another_week_and_guest_confirms(lab, client, login_as):
+    guest = guest_in(lab)
+    login_as(guest)
+    propose(client, lab, weeks(lab)[0], topic="只选了一周")
+    waiting = Talk.get(Talk.topic == "只选了一周")
+    accepted_talk(client, login_as, lab, weeks(lab)[0], "先到先得")
+
+    review = html(client.get("/c/lab/talks"))
+    assert review.count("Accept for that week") == 1
+    assert f'<option value="{weeks(lab)[0].id}">' not in review
+    client.post(f"/c/lab/talks/{waiting.id}/accept", data={"slot_id": weeks(lab)[4].id})
+    client.post(f"/c/lab/talks/{waiting.id}/notify")
+    login_as(guest)
+    client.post(f"/c/lab/talks/{waiting.id}/confirm")
+
+    assert (Talk.get_by_id(waiting.id).status, Talk.get_by_id(waiting.id).slot_id) == (
+        "confirmed", weeks(lab)[4].id)
+    assert f"talk:{waiting.id}:accepted" in keys()
+
+
+def test_review_lists_proposal_whose_weeks_are_gone(lab, client, login_as):
+    login_as(guest_in(lab))
+    propose(client, lab, weeks(lab)[2], topic="那周取消了")
+    login_as(lab.created_by)
+    client.post(f"/c/lab/calendar/slots/{weeks(lab)[2].id}/cancel")
+
+    review = html(client.get("/c/lab/talks"))
+
+    talk = Talk.get(Talk.topic == "那周取消了")
+    assert f'id="unlisted-{talk.id}"' in review
+    assert "Proposals whose weeks are gone" in review
+
+
+def test_archive_number_given_when_session_is_held_not_at_publication(lab, client, login_as):
+    talks = [accepted_talk(client, login_as, lab, w, t) for w, t in
+             zip(weeks(lab)[:2], ("三月十四日", "三月二十八日"), strict=True)]
+    for talk in talks:
+        login_as(talk.guest)
+        client.post(f"/c/lab/talks/{talk.id}/confirm")
+    clock.travel_to(weeks(lab)[1].starts_at + timedelta(hours=2))
+    jobs.run_due(dict(client.application.config), now=clock.now())
+    login_as(lab.created_by)
+
+    assert publish(client, talks[1], "后一场").headers["Location"].endswith("/c/lab/archive/2")
+    assert publish(client, talks[0], "前一场").headers["Location"].endswith("/c/lab/archive/1")
+    assert re.findall(r"第(\d+)期", html(client.get("/c/lab/archive"))) == ["2", "1"]

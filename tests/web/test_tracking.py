@@ -1,13 +1,13 @@
 """Tracking pages through the client: the heatmap and its chart, the CSV, a case's report,
 a learner's history, best of, the leaderboard. Pages ask the real clock, so cases here go
-out days before `clock.now()` and learners joined weeks before."""
+out days before `timeline.now()` and learners joined weeks before."""
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from learnclub import clock
 from learnclub.models import Membership, PointEvent
+from tests import timeline
 from tests.domain.test_tracking import add_case, excuse, hand_in
 from tests.factories import PASSWORD, make_cohort, make_user
 from tests.query_count import count_queries
@@ -27,7 +27,7 @@ def learner(cohort, name, *, email=None, joined=LONG_AGO, status="active"):
 
 def closed_cases(cohort, count, *, titles=None):
     """`count` cases, one every 4 days, the last 4 days ago: every homework window closed."""
-    now = clock.now()
+    now = timeline.now()
     titles = titles or [f"案例{i + 1}" for i in range(count)]
     return [add_case(cohort, title, now - timedelta(days=4 * (count - i)))
             for i, title in enumerate(titles)]
@@ -98,7 +98,7 @@ def test_heatmap_refuses_an_unknown_sort(client, club):
 
 def test_heatmap_shows_removed_learners_only_when_asked(client, club):
     cohort, _cases, people = club
-    Membership.update(status="removed", removed_at=clock.now()).where(
+    Membership.update(status="removed", removed_at=timeline.now()).where(
         Membership.user == people["李四"]).execute()
 
     hidden = html_of(client.get(f"/c/{cohort.slug}/tracking"))
@@ -185,14 +185,14 @@ def test_case_report_lists_each_group(client, club):
 
 def test_case_report_of_a_case_not_out_is_not_found(client, club):
     cohort, _cases, _people = club
-    coming = add_case(cohort, "未来", clock.now() + timedelta(days=2))
+    coming = add_case(cohort, "未来", timeline.now() + timedelta(days=2))
 
     assert client.get(f"/c/{cohort.slug}/tracking/cases/{coming.id}").status_code == 404
 
 
 def test_a_learner_reads_their_own_history_even_once_removed(app, club):
     cohort, _cases, people = club
-    Membership.update(status="removed", removed_at=clock.now()).where(
+    Membership.update(status="removed", removed_at=timeline.now()).where(
         Membership.user == people["李四"]).execute()
     browser = app.test_client()
     browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
@@ -224,7 +224,7 @@ def test_leaderboard_and_points_for_members(client, club):
     cohort, (first, _second), people = club
     for key, (name, points) in enumerate([("张三", 10), ("张三", 10), ("李四", 5)]):
         PointEvent.create(cohort=cohort, user=people[name], key=f"k{key}", kind="on_time",
-                          points=points, case=first, created_at=clock.now())
+                          points=points, case=first, created_at=timeline.now())
     client.post("/logout")
     client.post("/login", data={"email": people["李四"].email,
                                 "password": PASSWORD})

@@ -30,7 +30,8 @@ def announce_cases(*, now, base_url):
                                             now=now)
             chat_posts.post_case_published(case, slot=slot, now=now, base_url=base_url)
             announced += 1
-        Case.update(announced_at=now).where(Case.id == case.id).execute()
+        Case.update(announced_at=now, due_shown_at=case.due_shown_at or slot.due_at).where(
+            Case.id == case.id).execute()  # the due time it was mailed with is kept
     return announced
 
 

@@ -14,7 +14,7 @@ from learnclub.domain.errors import DomainError
 from learnclub.domain.text import LONG, SHORT
 
 MAX_BYTES = 1_000_000
-KNOWN_KEYS = {"title", "publish_at", "due_at", "homework", "tags"}
+KNOWN_KEYS = {"title", "publish_at", "due_at", "homework", "tags", "no_homework"}
 
 
 class ContentProblem(DomainError):
@@ -35,6 +35,14 @@ class CaseSource:
     due_at: datetime | None
     digest: str
     notes: list = field(default_factory=list)  #: problems that did not stop the import
+    #: front matter `no_homework: true`: "no homework due" (not a field: set after parsing)
+    no_homework = False
+    lines = {}  #: {front-matter key: its line in the file} (not a field: set after parsing)
+
+    def where(self, key):
+        """Where a key is in the file, for a ContentProblem: "line 3 (due_at)", or the key."""
+        line = self.lines.get(key)
+        return f"line {line} ({key})" if line else key
 
 
 def _decode(raw, name):
@@ -146,6 +154,26 @@ def _tags(value, name):
     return tags
 
 
+def _flag(meta, key, name):
+    value = meta.get(key, False)
+    if not isinstance(value, bool):
+        raise ContentProblem(name, key, "must be true or false.",
+                             f"Write '{key}: true' for a case with no homework due.")
+    return value
+
+
+def _key_lines(text):
+    """{key: line number} of the top-level keys of the front matter (line 1 is '---')."""
+    lines = {}
+    for number, line in enumerate(text.split("\n")[1:], start=2):
+        if line.strip() == "---":
+            break
+        key, sep, _rest = line.partition(":")
+        if sep and key and not key[0].isspace() and key.strip() not in lines:
+            lines[key.strip()] = number
+    return lines
+
+
 def parse_case_file(raw, *, name, zone):
     """Parse the bytes of a case file; raise ContentProblem naming what to fix."""
     text = _decode(raw, name)
@@ -159,6 +187,7 @@ def parse_case_file(raw, *, name, zone):
         due_at=_when(meta.get("due_at"), "due_at", name, zone),
         digest=hashlib.sha256(raw).hexdigest(),
     )
+    source.no_homework, source.lines = _flag(meta, "no_homework", name), _key_lines(text)
     if len(source.body_md) > LONG * 10:
         raise ContentProblem(name, "body", "is too long.", "Split the case.")
     if source.due_at and source.publish_at and source.due_at <= source.publish_at:

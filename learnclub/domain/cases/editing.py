@@ -5,7 +5,14 @@ Sync from files and the web editor both end here.
 from peewee import fn
 
 from learnclub.db import db
-from learnclub.domain.cases.schedule import Cadence, build_schedule, queued_times, time_has_come
+from learnclub.domain.cases import due_times
+from learnclub.domain.cases.schedule import (
+    Cadence,
+    build_schedule,
+    due_of,
+    queued_times,
+    time_has_come,
+)
 from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.errors import DomainError, untranslated
 from learnclub.domain.text import LONG, SHORT, check_text
@@ -15,7 +22,10 @@ TEXT_FIELDS = ("title", "body_md", "homework_prompt")
 
 
 def reschedule(cohort, *, now):
-    """Give every queued case not yet out its date from the cadence. Returns how many moved."""
+    """Give every queued case not yet out its date from the cadence. Returns how many moved.
+
+    Cases already out keep the due time in force so far (due_times.freeze_shown_dues)."""
+    due_times.freeze_shown_dues(cohort, now=now)
     cases = list(Case.live(cohort))
     times = queued_times(cases, Cadence.of(cohort), now=now)
     moved = 0
@@ -73,7 +83,7 @@ def create_case(cohort, values, *, actor, now, source_path=None, source_hash="",
             homework_prompt=values["homework_prompt"], tags=values.get("tags", ""),
             publish_at=values.get("publish_at"), publish_fixed=bool(values.get("publish_at")),
             due_at_fixed=values.get("due_at"), queue_position=_next_position(cohort),
-            created_at=now, updated_at=now)
+            no_homework=bool(values.get("no_homework")), created_at=now, updated_at=now)
         reschedule(cohort, now=now)
         case = Case.get_by_id(case.id)
         record(cohort, Action.CASE_CREATED, actor=actor, now=now, subject=case,
@@ -81,14 +91,24 @@ def create_case(cohort, values, *, actor, now, source_path=None, source_hash="",
     return case
 
 
-def update_case(case, values, *, actor, now, source="editor", source_hash=None, tr=untranslated):
+def update_case(case, values, *, actor, now, source="editor", source_hash=None, tr=untranslated,
+                base_url=""):
     """Save new text and times; a published case keeps its old text as a revision.
 
-    Returns the names of the fields that changed.
+    A due time earlier than the one learners were shown needs `values["confirm_earlier"]`
+    (due_times.check_earlier_due); a moved due time of a case that is out is mailed to its
+    learners. Returns the names of the fields that changed.
     """
     _check_fields(values, tr)
+    due_times.freeze_shown_dues(case.cohort, now=now)
+    case.due_shown_at = Case.get_by_id(case.id).due_shown_at
+    if "due_at" in values and values["due_at"] != case.due_at_fixed:
+        due_times.check_earlier_due(case, values["due_at"], now=now, tr=tr,
+                                    confirmed=bool(values.get("confirm_earlier")))
+    old_due = due_of(case, Cadence.of(case.cohort)) if case.publish_at else None
     old = _loggable(case)
-    changed = [k for k in (*TEXT_FIELDS, "tags") if k in values and getattr(case, k) != values[k]]
+    changed = [k for k in (*TEXT_FIELDS, "tags", "no_homework")
+               if k in values and getattr(case, k) != values[k]]
     published = time_has_come(case.publish_at, now)
     with db.atomic():
         if published and any(k in TEXT_FIELDS for k in changed):
@@ -104,7 +124,19 @@ def update_case(case, values, *, actor, now, source="editor", source_hash=None, 
         case.save()
         reschedule(case.cohort, now=now)
         _log_edit(case, changed, old, actor=actor, now=now)
+        _announce_due_move(case, old_due, now=now, base_url=base_url)
     return changed
+
+
+def _announce_due_move(case, old_due, *, now, base_url):
+    """A case that is out and whose due time moved by hand: keep the new one as shown, and
+    mail its learners."""
+    if old_due is None or not time_has_come(case.publish_at, now):
+        return
+    new_due = due_of(case, Cadence.of(case.cohort))
+    if new_due != old_due:
+        Case.update(due_shown_at=new_due).where(Case.id == case.id).execute()
+        due_times.mail_due_moved(case, old_due, new_due, now=now, base_url=base_url)
 
 
 def _loggable(case):

@@ -8,11 +8,12 @@ removed learner the cases that were out before their removal, anyone else nothin
 """
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 
 from peewee import SQL
 
 from learnclub.domain.cases.editing import readable_case, schedule_of
-from learnclub.domain.cases.schedule import Slot
+from learnclub.domain.cases.schedule import Cadence, Slot, queued_times, time_has_come
 from learnclub.domain.cohorts import access
 from learnclub.models import Case, CaseFile, CaseRevision
 
@@ -119,3 +120,21 @@ def images_of(case):
 def image_named(case, name):
     """The uploaded image of the case with this name, or None."""
     return CaseFile.get_or_none((CaseFile.case == case) & (CaseFile.name == name))
+
+
+def waiting_for_pinned(cohort, *, now):
+    """{queued case id: the pinned publication it waits for}: queued cases that the cadence
+    moved after a pinned case because they would have gone out too close before it."""
+    behind = {}
+    queued_times(list(Case.live(cohort)), Cadence.of(cohort), now=now, behind=behind)
+    return behind
+
+
+def expected_queue_time(cohort, case, *, now):
+    """When `case` (None: a new one) would go out as the next in the queue."""
+    cases = [c for c in Case.live(cohort) if case is None or c.id != case.id]
+    probe = SimpleNamespace(id=0, publish_at=None, publish_fixed=False, due_at_fixed=None,
+                            queue_position=case.queue_position if case else 2**31)
+    if case is not None and time_has_come(case.publish_at, now):
+        return case.publish_at
+    return queued_times([*cases, probe], Cadence.of(cohort), now=now).get(0)

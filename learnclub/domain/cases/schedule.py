@@ -69,11 +69,13 @@ class Slot:
     warnings: list = field(default_factory=list)  #: ("too_soon"|"too_late", gap in days)
 
 
-def queued_times(cases, cadence, *, now):
+def queued_times(cases, cadence, *, now, behind=None):
     """Publication times for the queued cases not yet out, by the cadence. {case.id: time}.
 
     `cases` are the live cases; fixed ones (`publish_fixed`) and queued ones already out keep
-    their times, and the rest are placed after them in `queue_position` order.
+    their times, and the rest are placed after them in `queue_position` order. A queued case
+    never lands less than `min_days` before a fixed one: it goes after it instead, and
+    `behind` (a dict, if given) gets {queued case id: the fixed publication it waited for}.
     """
     out = sorted(c.publish_at for c in cases if time_has_come(c.publish_at, now))
     fixed_ahead = sorted(c.publish_at for c in cases
@@ -87,8 +89,11 @@ def queued_times(cases, cadence, *, now):
     for case in waiting:
         while True:
             candidate = _candidate(prev, cadence, now)
-            if fixed_ahead and fixed_ahead[0] <= candidate:
-                prev = fixed_ahead.pop(0)  # a fixed case goes out first: count from it
+            if fixed_ahead and add_local_days(candidate, cadence.min_days, cadence.zone) \
+                    > fixed_ahead[0]:  # a fixed case goes out first (or too close): after it
+                if fixed_ahead[0] > candidate and behind is not None:
+                    behind[case.id] = fixed_ahead[0]
+                prev = fixed_ahead.pop(0)
                 continue
             break
         times[case.id] = prev = candidate
@@ -106,19 +111,36 @@ def _candidate(prev, cadence, now):
     return candidate
 
 
+def due_by_rule(publish_at, cadence):
+    """Publication + `due_hours`: whole days on the local wall clock (DST-safe, like the
+    cadence), other hours as absolute hours."""
+    if cadence.due_hours % 24 == 0:
+        return add_local_days(publish_at, cadence.due_hours // 24, cadence.zone)
+    return publish_at + timedelta(hours=cadence.due_hours)
+
+
+def due_of(case, cadence):
+    """The due time in force: the host's explicit one, else by the rule; never earlier than
+    the due time learners were shown when the case went out (`due_shown_at`). The next
+    publication never cuts a window: only the host shortens one, by hand."""
+    if case.due_at_fixed is not None:
+        return case.due_at_fixed
+    due = due_by_rule(case.publish_at, cadence)
+    shown = getattr(case, "due_shown_at", None)
+    return max(due, shown) if shown is not None else due
+
+
 def build_schedule(cases, cadence):
     """Slots for cases that have a publication time, in order, with due times and warnings.
 
-    Homework is due `due_hours` after publication but never after the next case goes out;
-    grace runs `grace_hours` beyond that. A gap outside min..max days is a warning.
+    Homework is due by `due_of`; grace runs `grace_hours` beyond that. A gap outside
+    min..max days is a warning.
     """
     dated = sorted((c for c in cases if c.publish_at is not None),
                    key=lambda c: (c.publish_at, c.queue_position, c.id))
     slots = []
     for i, case in enumerate(dated):
-        due = case.due_at_fixed or case.publish_at + timedelta(hours=cadence.due_hours)
-        if case.due_at_fixed is None and i + 1 < len(dated):
-            due = min(due, dated[i + 1].publish_at)
+        due = due_of(case, cadence)
         slot = Slot(case, case.publish_at, due, due + timedelta(hours=cadence.grace_hours))
         if i:
             slot.gap_days = local_days_between(dated[i - 1].publish_at, case.publish_at,

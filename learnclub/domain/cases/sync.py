@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from learnclub.db import db, lock_row, write_transaction
 from learnclub.domain.cases import editing as cases
 from learnclub.domain.cases.case_file import ContentProblem, parse_case_file
+from learnclub.domain.cases.windows import check_window
 from learnclub.domain.errors import DomainError
 from learnclub.models import Case, Cohort
 
@@ -44,7 +45,18 @@ def case_files(folder):
 def _values(source):
     return {"title": source.title, "body_md": source.body_md,
             "homework_prompt": source.homework, "tags": ", ".join(source.tags),
-            "publish_at": source.publish_at, "due_at": source.due_at}
+            "publish_at": source.publish_at, "due_at": source.due_at,
+            "no_homework": source.no_homework}
+
+
+def _check_window(cohort, source, case, name, now):
+    """The editor's rule for windows (cases.windows), reported at the front matter line."""
+    try:
+        check_window(cohort, _values(source), now=now, case=case)
+    except DomainError as exc:
+        raise ContentProblem(name, source.where(exc.field), exc.message,
+                             "Fix the front matter, or add 'no_homework: true', and sync "
+                             "again.") from exc
 
 
 def _import_file(cohort, path, existing, report, *, now):
@@ -56,6 +68,8 @@ def _import_file(cohort, path, existing, report, *, now):
         return
     report.problems.extend(source.notes)
     case = existing.get(name)
+    if case is None or case.source_hash != source.digest:
+        _check_window(cohort, source, case, name, now)
     if case is None:
         cases.create_case(cohort, _values(source), actor=None, now=now, source_path=name,
                           source_hash=source.digest)

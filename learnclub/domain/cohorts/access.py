@@ -19,6 +19,8 @@ PERMISSIONS = {
     #: the dry run, pausing removals, leave decisions, excuses, extensions, readmission,
     #: seat offers, the membership log
     "manage_participation": STAFF_ROLES,
+    #: removing a member by hand, confirming removals the safety stop held
+    "remove_member": ("host",),
     "manage_sharing": STAFF_ROLES,
     "propose_talk": ("host", "assistant", "learner", "guest"),
 }

@@ -13,7 +13,7 @@ from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed, untranslated
 from learnclub.domain.reach import notices
 from learnclub.domain.text import LONG, check_text
-from learnclub.models import Application, Cohort, Invite, Membership, MembershipEvent
+from learnclub.models import Application, Cohort, Invite, Membership, MembershipEvent, SeatOffer
 
 #: decision -> the application states it may be taken from
 DECISIONS_FROM = {
@@ -27,15 +27,29 @@ def seats_taken(cohort):
     return Membership.active_learners(cohort).count()
 
 
-def _take_seat(cohort_id, user, *, role, action, actor, now, reason, tr):
-    """Inside a write transaction: add the membership if a seat is free."""
+def live_offers(cohort, *, now, besides=None):
+    """Seat offers still open (not answered, not expired): each holds a seat."""
+    query = SeatOffer.select().where((SeatOffer.cohort == cohort)
+                                     & (SeatOffer.status == "offered")
+                                     & (SeatOffer.expires_at > now))
+    return query.where(SeatOffer.id != besides.id) if besides is not None else query
+
+
+def free_seats(cohort, *, now, besides=None):
+    """Seats neither taken by an active learner nor held by a live offer (`besides` aside)."""
+    return cohort.capacity - seats_taken(cohort) - live_offers(
+        cohort, now=now, besides=besides).count()
+
+
+def _take_seat(cohort_id, user, *, role, action, actor, now, reason, tr, offer=None):
+    """Inside a write transaction: add the membership if a seat is free. Live seat offers
+    hold their seats; `offer` is the one being accepted (its seat is the one taken)."""
     cohort = lock_row(Cohort.select().where(Cohort.id == cohort_id)).get()
     existing = Membership.get_or_none((Membership.cohort == cohort) & (Membership.user == user))
     if existing is not None and existing.status == "active":
         raise Conflict(tr("%(name)s is already a member.") % {"name": user.display_name})
-    if role == "learner" and seats_taken(cohort) >= cohort.capacity:
-        raise Conflict(tr("The cohort is full (%(n)d seats). Put the applicant on the waitlist "
-                          "or raise the capacity.") % {"n": cohort.capacity})
+    if role == "learner" and free_seats(cohort, now=now, besides=offer) <= 0:
+        raise _full(cohort, now=now, tr=tr)
     if existing is not None:
         existing.status, existing.role, existing.removed_at, existing.joined_at = (
             "active", role, None, now)
@@ -45,6 +59,17 @@ def _take_seat(cohort_id, user, *, role, action, actor, now, reason, tr):
     MembershipEvent.create(cohort=cohort, user=user, action=action, actor=actor, at=now,
                            reason=reason)
     return cohort
+
+
+def _full(cohort, *, now, tr):
+    """The host's "no seat" message: full, or full once the open seat offers are answered."""
+    offered = live_offers(cohort, now=now).count()
+    if offered:
+        return Conflict(tr("No seat is free: %(n)d seats, %(offered)d of them offered to the "
+                           "waitlist and not answered yet. Wait for the answers or raise the "
+                           "capacity.") % {"n": cohort.capacity, "offered": offered})
+    return Conflict(tr("The cohort is full (%(n)d seats). Put the applicant on the waitlist "
+                       "or raise the capacity.") % {"n": cohort.capacity})
 
 
 def submit_application(cohort, user, *, motivation, background, now, tr=untranslated):
@@ -85,9 +110,14 @@ def decide_application(application, decision, *, actor, now, message="", link=""
     if application.status not in allowed_from:
         raise Conflict(tr("This application is no longer waiting for a decision."))
     with write_transaction():
-        if decision == "admitted":
+        if decision == "admitted":  # a live offer to this applicant holds the seat taken
+            offer = live_offers(application.cohort_id, now=now).where(
+                SeatOffer.application == application).first()
             _take_seat(application.cohort_id, application.user, role="learner",
-                       action="admitted", actor=actor, now=now, reason="", tr=tr)
+                       action="admitted", actor=actor, now=now, reason="", tr=tr, offer=offer)
+            if offer is not None:
+                SeatOffer.update(status="accepted", answered_at=now).where(
+                    SeatOffer.id == offer.id).execute()
         fresh = (Application.update(status=decision, decided_by=actor, decided_at=now,
                                     decision_message=message)
                  .where((Application.id == application.id)

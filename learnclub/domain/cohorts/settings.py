@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from peewee import IntegrityError
 
 from learnclub.db import db, lock_row, write_transaction
+from learnclub.domain.cases.due_times import freeze_shown_dues
 from learnclub.domain.cases.editing import reschedule
 from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed, untranslated
@@ -24,7 +25,7 @@ SETTING_FIELDS = (
     "sharing_weekday", "sharing_time", "sharing_minutes", "sharing_weeks_ahead",
     "is_public", "peer_visibility", "homework_min_length", "points_enabled", "points_on_time",
     "points_late", "points_featured", "points_comment", "points_comment_cap",
-    "points_guest_share", "guest_proposals_public", "language",
+    "points_guest_share", "guest_proposals_public", "language", "min_window_hours",
 )
 
 
@@ -52,6 +53,7 @@ def _in_range(settings, field, low, high, tr):
 NUMBER_RANGES = (("capacity", 1, 10_000), ("cadence_min_days", 1, 60),
                  ("cadence_target_days", 1, 60), ("cadence_max_days", 1, 60),
                  ("homework_due_hours", 1, 24 * 60), ("homework_grace_hours", 0, 24 * 14),
+                 ("min_window_hours", 1, 24 * 14),
                  ("strike_limit", 1, 100), ("excused_per_learner", 0, 100),
                  ("sharing_weekday", 0, 6), ("sharing_minutes", 15, 600),
                  ("sharing_weeks_ahead", 1, 52), ("homework_min_length", 0, 5000),
@@ -144,6 +146,8 @@ def update_cohort(cohort, settings, *, actor, now, tr=untranslated):
     changed = [k for k in SETTING_FIELDS if getattr(cohort, k) != settings[k]]
     logged = {k: None if k == "description_md" else [getattr(cohort, k), settings[k]]
               for k in changed}  # the description is named, not copied
+    if changed:  # due times already shown stay as shown (docs/rules.md "Due and grace")
+        freeze_shown_dues(cohort, now=now)
     for key in changed:
         setattr(cohort, key, settings[key])
     if changed:

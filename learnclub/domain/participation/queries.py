@@ -3,6 +3,7 @@ active learners are, where a learner stands against the strike limit, why someon
 removed, and what the participation pages list. Read-only; each runs a fixed number of
 queries, whatever the number of learners or cases."""
 from dataclasses import dataclass
+from datetime import timedelta
 
 from peewee import JOIN, fn
 
@@ -206,14 +207,18 @@ def leave_request_in(cohort, request_id):
 
 def waitlist(cohort):
     """([(application with .user, its live seat offer or None)] in waitlist order, how many
-    offers are live): two queries."""
+    offers are live): two queries. Applicants refused a seat for lack of one come first
+    (readmission.waiting_in_line)."""
     applications = list(Application.select(Application, User)
                         .join(User, on=Application.user)
                         .where((Application.cohort == cohort)
                                & (Application.status == "waitlisted"))
                         .order_by(Application.decided_at, Application.id))
-    offers = {o.application_id: o for o in SeatOffer.select().where(
-        (SeatOffer.cohort == cohort) & (SeatOffer.status == "offered"))}
+    rows = list(SeatOffer.select().where(
+        (SeatOffer.cohort == cohort) & SeatOffer.status.in_(("offered", "refused"))))
+    offers = {o.application_id: o for o in rows if o.status == "offered"}
+    refused = {o.application_id for o in rows if o.status == "refused"}
+    applications.sort(key=lambda a: a.id not in refused)  # stable: the rest keep their order
     return [(a, offers.get(a.id)) for a in applications], len(offers)
 
 
@@ -223,3 +228,62 @@ def seat_offer_for(token, user):
     if offer is None or offer.application.user_id != user.id:
         return None
     return offer
+
+
+# ---- whose window was really open (docs/rules.md "Who is expected") ---------------------
+
+#: a cohort's min_window_hours unless it says otherwise
+DEFAULT_MIN_WINDOW_HOURS = 24
+
+
+def window_opened(slot, membership=None):
+    """When the case's homework window opened (for this member): its publication, but never
+    before the case existed (a case saved with a publication time in the past opened when it
+    was saved), nor before the member joined or was readmitted."""
+    times = [slot.publish_at, slot.case.created_at]
+    if membership is not None:
+        times.append(membership.joined_at)
+    return max(t for t in times if t is not None)
+
+
+def had_real_window(membership, slot, *, min_hours=DEFAULT_MIN_WINDOW_HOURS,
+                    extended_until=None):
+    """Whether homework on this case was owed by the member: the one rule for the sweep, its
+    dry run, the participation board and a learner's standing. Owed only if the case asks for
+    homework (not "no homework due"), the member was in the cohort when it went out and not
+    removed before its grace ended, and from when they could first see it to its due time
+    (or the end of their extension, if later) there were at least `min_hours`. Leave and
+    excuses are Excuse rows, checked where the work is loaded."""
+    if getattr(slot.case, "no_homework", False) or membership.joined_at > slot.publish_at:
+        return False
+    removed = membership.status == MembershipStatus.REMOVED and membership.removed_at is not None
+    if removed and membership.removed_at < slot.grace_until:
+        return False
+    end = max(slot.due_at, extended_until) if extended_until is not None else slot.due_at
+    return end - window_opened(slot, membership) >= timedelta(hours=min_hours)
+
+
+# ---- the safety stop on mass removal ----------------------------------------------------
+
+def removal_stop(cohort, active):
+    """How many learners one sweep may remove among `active` active learners: the cohort's
+    share (`removal_stop_percent`, rounded down) or its count (`removal_stop_count`),
+    whichever is fewer; exactly that many is allowed. One removal is never held: a stop is
+    for mass removal, and a small cohort keeps its rule."""
+    share = active * cohort.removal_stop_percent // 100
+    return max(min(share, cohort.removal_stop_count), 1)
+
+
+def removal_held(cohort, removals, active):
+    """Whether a sweep removing `removals` of `active` active learners is held by the stop."""
+    return removals > removal_stop(cohort, active)
+
+
+def removable_members(cohort):
+    """Active members a host may remove by hand (everyone but hosts), with .user, by name:
+    one query."""
+    return list(Membership.select(Membership, User).join(User)
+                .where((Membership.cohort == cohort)
+                       & (Membership.status == MembershipStatus.ACTIVE)
+                       & (Membership.role != "host"))
+                .order_by(User.display_name, User.id))

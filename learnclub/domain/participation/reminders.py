@@ -1,12 +1,13 @@
 """Homework reminders: at the cohort's offsets before due, only to active learners who have
 not written and are not excused, once per case and offset (the outbox key)."""
+import re
 from datetime import timedelta
 
 from learnclub.domain.cases.editing import schedule_of
 from learnclub.domain.cases.queries import is_out_at
 from learnclub.domain.participation.missing_list import still_to_write
-from learnclub.domain.reach import notices
-from learnclub.models import Case, Cohort
+from learnclub.domain.reach import notices, outbox
+from learnclub.models import Case, Cohort, Excuse, Membership, Submission
 
 
 def _due_reminders(cohort, now):
@@ -35,3 +36,21 @@ def send_reminders(*, now, base_url):
                 queued += 1
     return queued
 
+
+REMINDER_KEY = re.compile(r"case:(\d+):reminder:\d+h:member:(\d+)$")  # notices.mail_reminder
+
+
+@outbox.recheck(REMINDER_KEY)
+def reminder_still_wanted(message, *, now):
+    """Checked when the outbox sends a reminder: the learner is still an active learner of
+    the case's cohort, has not written and is not excused."""
+    case_id, user_id = (int(n) for n in REMINDER_KEY.match(message.key).groups())
+    case = Case.get_or_none(Case.id == case_id)
+    if case is None or not Membership.active_learners(case.cohort_id).where(
+            Membership.user == user_id).exists():
+        return False
+    done = (Submission.select().where((Submission.case == case_id)
+                                      & (Submission.user == user_id)).exists()
+            or Excuse.select().where((Excuse.case == case_id)
+                                     & (Excuse.user == user_id)).exists())
+    return not done

@@ -12,11 +12,12 @@ from learnclub.domain.cases.editing import schedule_of
 from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.participation.queries import (  # noqa: F401 (asked here before)
     active_learners,
+    had_real_window,
     misses_of,
+    removal_held,
     removal_pending,
     standing_of,
 )
-from learnclub.domain.participation.tracking import was_member
 from learnclub.domain.reach import chat_posts, notices
 from learnclub.models import (
     Case,
@@ -40,6 +41,18 @@ class Plan:
     paused: bool = False
     #: membership id -> ids of the cases missed, for each of the removals
     missed_cases: dict = field(default_factory=dict)
+    _active: int | None = field(default=None, repr=False)  #: active learners, once counted
+
+    @property
+    def held(self):
+        """More removals than the cohort's safety stop allows (queries.removal_held): the
+        sweep records the misses and removes nobody until a host confirms. One count query
+        the first time (none without removals)."""
+        if not self.removals:
+            return False
+        if self._active is None:
+            self._active = active_learners(self.cohort).count()
+        return removal_held(self.cohort, len(self.removals), self._active)
 
 
 def _closed_slots(cohort, now):
@@ -48,25 +61,37 @@ def _closed_slots(cohort, now):
 
 
 def _no_miss_due(ids, now):
-    """(case_id, user_id) pairs on these cases with homework, an excuse or a running
-    extension: three queries."""
+    """((case_id, user_id) pairs on these cases with homework, an excuse or a running
+    extension, {(case_id, user_id): latest extension end}): three queries."""
     if not ids:
-        return set()
+        return set(), {}
     done = {(r.case_id, r.user_id) for r in Submission.select(Submission.case, Submission.user)
             .where(Submission.case.in_(ids))}
     excused = {(r.case_id, r.user_id) for r in Excuse.select(Excuse.case, Excuse.user)
                .where(Excuse.case.in_(ids))}
-    extended = {(r.case_id, r.user_id) for r in Extension.select(Extension.case, Extension.user)
-                .where(Extension.case.in_(ids) & (Extension.until > now))}
-    return done | excused | extended
+    extended = {}
+    for r in Extension.select(Extension.case, Extension.user, Extension.until).where(
+            Extension.case.in_(ids)):
+        key = (r.case_id, r.user_id)
+        extended[key] = max(extended.get(key, r.until), r.until)
+    running = {key for key, until in extended.items() if until > now}
+    return done | excused | running, extended
+
+
+def _owes(membership, slot, cohort, extended):
+    """Whether this learner owed homework on this closed case (queries.had_real_window)."""
+    return had_real_window(membership, slot, min_hours=cohort.min_window_hours,
+                           extended_until=extended.get((slot.case.id, membership.user_id)))
 
 
 def plan_sweep(cohort, *, now):
-    """What the sweep would do at `now`: new misses and removals. Changes nothing."""
+    """What the sweep would do at `now`: new misses and removals. Changes nothing.
+
+    A miss only for a window that was really open to that learner (had_real_window)."""
     plan = Plan(cohort, paused=cohort.removals_paused)
     slots = _closed_slots(cohort, now)
     learners = list(active_learners(cohort, with_users=True))
-    no_miss_due = _no_miss_due([s.case.id for s in slots], now)
+    no_miss_due, extended = _no_miss_due([s.case.id for s in slots], now)
     misses, settled = {}, set()  # settled: a voided miss is not recorded again
     for m in Miss.select().where(Miss.cohort == cohort):
         if m.voided_at is None:
@@ -82,8 +107,8 @@ def plan_sweep(cohort, *, now):
         fresh = any(at >= membership.joined_at for _case_id, at in kept)
         for slot in slots:
             key = (slot.case.id, membership.user_id)
-            if key in no_miss_due or key in settled \
-                    or slot.case.id in counted or not was_member(membership, slot):
+            if key in no_miss_due or key in settled or slot.case.id in counted \
+                    or not _owes(membership, slot, cohort, extended):
                 continue
             plan.new_misses.append((membership, slot))
             counted.append(slot.case.id)
@@ -94,18 +119,27 @@ def plan_sweep(cohort, *, now):
     return plan
 
 
-def apply_sweep(cohort, *, now, base_url):
-    """Record the plan's misses and removals once each; mail removed learners. Returns plan."""
+def apply_sweep(cohort, *, now, base_url, confirmed_by=None):
+    """Record the plan's misses and removals once each; mail removed learners. Returns plan.
+
+    A plan over the safety stop (Plan.held) removes nobody: the sweep is marked held and the
+    staff are mailed once; `confirmed_by` (a host confirming it) removes them anyway, logged
+    as done by that host."""
     with write_transaction():
         lock_row(Cohort.select().where(Cohort.id == cohort.id)).get()
-        plan = plan_sweep(Cohort.get_by_id(cohort.id), now=now)
+        current = Cohort.get_by_id(cohort.id)
+        plan = plan_sweep(current, now=now)
         for membership, slot in plan.new_misses:
             Miss.insert(cohort=cohort, user=membership.user_id, case=slot.case.id,
                         created_at=now).on_conflict_ignore().execute()
+        if plan.held and confirmed_by is None:
+            _hold(current, plan, now=now, base_url=base_url)
+            return plan
+        _release(current)
         removed = []
         for membership, titles in plan.removals:
             # the notice is queued in the same transaction: nobody is removed untold
-            if remove_member(membership, kind=RemovalKind.STRIKES, actor=None, now=now,
+            if remove_member(membership, kind=RemovalKind.STRIKES, actor=confirmed_by, now=now,
                              case_ids=plan.missed_cases[membership.id],
                              reason=strikes_words(titles)):
                 notices.mail_removed(membership=membership, titles=titles, now=now,
@@ -116,15 +150,40 @@ def apply_sweep(cohort, *, now, base_url):
     return plan
 
 
+def _hold(cohort, plan, *, now, base_url):
+    """Mark the sweep held (once: the first time, with the staff mailed) and whom it holds."""
+    ids = [m.user_id for m, _titles in plan.removals]
+    if cohort.removals_held_at is None:
+        Cohort.update(removals_held_at=now, removals_held_ids=ids).where(
+            Cohort.id == cohort.id).execute()
+        for person in _staff(cohort):
+            notices.mail_removals_held(cohort=cohort, staff=person, held_at=now,
+                                       held=plan.removals, link=f"{base_url}/c/{cohort.slug}"
+                                       "/participation#held", now=now)
+    elif cohort.removals_held_ids != ids:
+        Cohort.update(removals_held_ids=ids).where(Cohort.id == cohort.id).execute()
+
+
+def _release(cohort):
+    """The sweep is no longer held (confirmed, or within the stop again)."""
+    if cohort.removals_held_at is not None:
+        Cohort.update(removals_held_at=None, removals_held_ids=[]).where(
+            Cohort.id == cohort.id).execute()
+
+
+def _staff(cohort):
+    """The cohort's active hosts and assistants (one query)."""
+    return (User.select().join(Membership, on=(Membership.user == User.id))
+            .where((Membership.cohort == cohort)
+                   & (Membership.status == MembershipStatus.ACTIVE)
+                   & Membership.role.in_(STAFF_ROLES)))
+
+
 def _tell_staff(cohort, removed, *, now, base_url):
     """One summary mail per active host and assistant when a sweep removed anyone."""
     if not removed:
         return
-    staff = (User.select().join(Membership, on=(Membership.user == User.id))
-             .where((Membership.cohort == cohort)
-                    & (Membership.status == MembershipStatus.ACTIVE)
-                    & Membership.role.in_(STAFF_ROLES)))
-    for person in staff:
+    for person in _staff(cohort):
         notices.mail_removals_to_staff(cohort=cohort, staff=person, removed=removed, now=now,
                                        link=f"{base_url}/c/{cohort.slug}/audit")
 
@@ -169,7 +228,7 @@ def sweep_all(*, now, base_url, dry_run=False):
             plans.append(plan_sweep(cohort, now=now))
             continue
         plan = apply_sweep(cohort, now=now, base_url=base_url)
-        if plan.removals:
+        if plan.removals and not plan.held:
             offer_free_seats(cohort, now=now, base_url=base_url)
         plans.append(plan)
     return plans

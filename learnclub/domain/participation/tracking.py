@@ -20,7 +20,11 @@ from learnclub.domain.cases.editing import schedule_of
 from learnclub.domain.cohorts import access
 from learnclub.domain.errors import DomainError, NotFound, untranslated
 from learnclub.domain.homework import queries as homework_queries
-from learnclub.domain.participation.queries import active_learners
+from learnclub.domain.participation.queries import (
+    DEFAULT_MIN_WINDOW_HOURS,
+    active_learners,
+    had_real_window,
+)
 from learnclub.models import Case, Excuse, Membership, PointEvent, Submission, User
 from learnclub.models.cohorts import MembershipStatus, Role
 
@@ -126,13 +130,10 @@ def _work(case_ids, user=None):
             {(e.case, e.user): e for e in excuses.namedtuples()})
 
 
-def was_member(membership, slot):
-    """Whether homework on this case was expected of the member: in the cohort when it went
-    out, and not removed before its grace ended. The one rule for tracking and progress."""
-    if membership.joined_at > slot.publish_at:
-        return False
-    removed = membership.status == MembershipStatus.REMOVED and membership.removed_at is not None
-    return not (removed and membership.removed_at < slot.grace_until)
+def was_member(membership, slot, *, min_hours=DEFAULT_MIN_WINDOW_HOURS):
+    """Whether homework on this case was expected of the member: queries.had_real_window,
+    the one rule for the sweep, tracking and progress."""
+    return had_real_window(membership, slot, min_hours=min_hours)
 
 
 def cell_for(slot, membership, submission, excuse, *, now):

@@ -128,6 +128,13 @@ def mail_talk_accepted(*, talk, link, now):
                when=local_when(talk.slot.starts_at, talk.cohort.timezone, talk.guest.locale))
 
 
+def mail_talk_moved(*, talk, link, now):
+    """Tell the guest their session moved (once per change of the session, by SEQUENCE)."""
+    _talk_mail("talk_moved", talk, f"talk:{talk.id}:moved:{talk.slot.sequence}", link=link,
+               now=now,
+               when=local_when(talk.slot.starts_at, talk.cohort.timezone, talk.guest.locale))
+
+
 def mail_talk_declined(*, talk, link, now):
     """A kind note that a proposal was not taken this time."""
     _talk_mail("talk_declined", talk, f"talk:{talk.id}:declined", link=link, now=now)
@@ -171,3 +178,29 @@ def mail_slot_cancelled(*, slot, user, topic, concerned, link, now):
     _send_to(user, "slot_cancelled", f"slot:{slot.id}:cancelled:user:{user.id}", now=now,
              kind="" if concerned else "sharing", cohort=cohort.name, topic=topic, link=link,
              when=local_when(slot.starts_at, cohort.timezone, user.locale))
+
+
+def mail_removals_held(*, cohort, staff, held_at, held, link, now):
+    """Tell a host or assistant that the safety stop held a sweep: whom it would remove and
+    for which cases, and what they can do (once per hold)."""
+    _send_to(staff, "removals_held",
+             f"cohort:{cohort.id}:removals-held:{held_at:%Y%m%dT%H%M%S}:staff:{staff.id}",
+             now=now, cohort=cohort.name, link=link, percent=cohort.removal_stop_percent,
+             count=cohort.removal_stop_count,
+             held=[{"name": membership.user.display_name, "titles": titles}
+                   for membership, titles in held])
+
+
+def mail_removed_by_host(*, membership, reason, link, now):
+    """Tell a member, respectfully, that a host ended their membership, why, and that what
+    they wrote stays theirs."""
+    _send_to(membership.user, "removed_by_host",
+             f"removal:membership:{membership.id}:{now:%Y%m%dT%H%M%S}", now=now,
+             cohort=membership.cohort.name, reason=reason, link=link)
+
+
+def mail_left(*, membership, link, now):
+    """Confirm to a member that they left the cohort and that what they wrote stays."""
+    _send_to(membership.user, "left",
+             f"left:membership:{membership.id}:{now:%Y%m%dT%H%M%S}", now=now,
+             cohort=membership.cohort.name, link=link)

@@ -9,6 +9,26 @@ from learnclub.models import OutboxMessage
 CLAIM_FOR = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 
+#: key pattern -> check(message, now=...) -> bool: is a queued mail still wanted when sent?
+#: (registered by the areas that queue such mails, e.g. participation.reminders)
+RECHECKS = {}
+
+
+def recheck(pattern):
+    """Register a check run just before sending each mail whose key matches `pattern` (a
+    compiled regular expression); a mail no longer wanted is settled as "skipped"."""
+    def register(check):
+        RECHECKS[pattern] = check
+        return check
+    return register
+
+
+def still_wanted(message, *, now):
+    """False if a registered check says this mail has become moot (e.g. a reminder to write
+    homework that has been written since it was queued)."""
+    return all(check(message, now=now) for pattern, check in RECHECKS.items()
+               if pattern.match(message.key))
+
 
 def enqueue_mail(key, *, to_addr, subject, body, now, user=None, kind="", html=None):
     """Add a mail to the outbox unless one with this key exists (then nothing changes).
@@ -58,7 +78,8 @@ def claim_message(message, *, now):
 
 
 def mark_sent(message, *, now, outcome="sent"):
-    """Settle a message: "sent", or "off" (its reader unsubscribed) or "digest" (bundled)."""
+    """Settle a message: "sent", or "off" (its reader unsubscribed), "digest" (bundled) or
+    "skipped" (no longer wanted when its turn came, see `still_wanted`)."""
     OutboxMessage.update(sent_at=now, claimed_until=None, last_error="", outcome=outcome).where(
         OutboxMessage.id == message.id).execute()
 

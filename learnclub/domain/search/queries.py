@@ -80,7 +80,7 @@ def snippet(text, terms, context=SNIPPET_CONTEXT):
 
 
 def _talks(cohort, terms, limit):
-    talks = (Talk.select().where((Talk.cohort == cohort) & Talk.number.is_null(False)
+    talks = (Talk.select().where((Talk.cohort == cohort) & Talk.published_at.is_null(False)
                                  & _matches(Talk, "talk_search",
                                             [Talk.topic, Talk.transcript_md], terms))
              .order_by(Talk.published_at.desc()).limit(limit))

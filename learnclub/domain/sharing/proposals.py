@@ -45,7 +45,8 @@ def visitors_among(cohort, user_ids):
 def unapproved_proposers(cohort, board):
     """The proposers on a sharing_review.ReviewBoard whom the host has not approved yet."""
     return visitors_among(cohort, {talk.guest_id for week in board.weeks
-                                   for _rank, talk in week.proposals})
+                                   for _rank, talk in week.proposals}
+                          | {talk.guest_id for talk in board.unlisted})
 
 
 def approve_guest(talk, *, actor, now, tr=untranslated):

@@ -23,8 +23,9 @@ def own_talk(cohort, talk_id, guest):
 
 
 def numbered_talk(cohort, number):
-    """The cohort's session 第`number`期, or None."""
-    return Talk.get_or_none((Talk.cohort == cohort) & (Talk.number == number))
+    """The cohort's session 第`number`期 once its transcript is published, or None."""
+    return Talk.get_or_none((Talk.cohort == cohort) & (Talk.number == number)
+                            & Talk.published_at.is_null(False))
 
 
 def transcript_revisions(talk):
@@ -34,14 +35,14 @@ def transcript_revisions(talk):
 
 
 def archive_page(cohort, *, after=None, limit=None):
-    """The cohort's numbered talks after number `after`, 第1期 first, at most `limit`, each
+    """The cohort's published talks after number `after`, 第1期 first, at most `limit`, each
     with its guest and its session (if the slot is still there): one query."""
     query = (Talk.select(Talk.id, Talk.number, Talk.topic, Talk.title_snapshot,
                          Talk.published_at, Talk.recording_url, Talk.slot, Talk.guest,
                          User, ShareSlot)
              .join(User, on=(Talk.guest == User.id))
              .switch(Talk).join(ShareSlot, JOIN.LEFT_OUTER, on=(Talk.slot == ShareSlot.id))
-             .where((Talk.cohort == cohort) & Talk.number.is_null(False)))
+             .where((Talk.cohort == cohort) & Talk.published_at.is_null(False)))
     if after is not None:
         query = query.where(Talk.number > after)
     return list(query.order_by(Talk.number).limit(limit))

@@ -33,7 +33,11 @@ class Week:
 class ReviewBoard:
     weeks: list  #: Week per upcoming slot, in time order
     to_notify: list  #: decided talks whose guest was not told yet
-    to_publish: list  #: talks whose session has started and that have no number yet
+    to_publish: list  #: talks whose session has started and whose transcript is not out yet
+    #: upcoming open weeks no talk has: a host may give any proposal one of them
+    open_weeks: list = field(default_factory=list)
+    #: submitted talks none of whose listed weeks is still upcoming and open
+    unlisted: list = field(default_factory=list)
 
 
 def _news_key(talk):
@@ -61,10 +65,13 @@ def review_board(cohort, *, now):
         OutboxMessage.key.in_([_news_key(t) for t in decided])).tuples()) if decided else set()
     told = {key for (key,) in told}
     started = _started(cohort, now, [t for t in talks if t.status in TAKING_STATES])
+    listed = {talk.id for week in weeks.values() for _rank, talk in week.proposals}
     return ReviewBoard(
         weeks=[weeks[s.id] for s in slots],
         to_notify=[t for t in decided if _news_key(t) not in told],
-        to_publish=[t for t in talks if t.id in started and t.number is None])
+        to_publish=[t for t in talks if t.id in started and t.published_at is None],
+        open_weeks=[weeks[s.id].slot for s in slots if weeks[s.id].holder is None],
+        unlisted=[t for t in talks if t.status == "submitted" and t.id not in listed])
 
 
 def _started(cohort, now, talks):

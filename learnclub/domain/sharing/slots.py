@@ -120,6 +120,16 @@ def move_slot(slot, starts_at, *, actor, now, minutes=None, tr=untranslated):
     return ShareSlot.get_by_id(slot.id)
 
 
+def mail_slot_moved(slot, *, link, now):
+    """Queue the "your session moved" mail to the guest whose talk has the slot, if any.
+    Returns the talk told, or None."""
+    talk = Talk.get_or_none((Talk.slot == slot.id)
+                            & Talk.status.in_(("accepted", "confirmed")))
+    if talk is not None:
+        notices.mail_talk_moved(talk=talk, link=link, now=now)
+    return talk
+
+
 @dataclass
 class SlotCancellation:
     slot: ShareSlot

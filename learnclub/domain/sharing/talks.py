@@ -17,6 +17,7 @@ from learnclub.domain.sharing.slots import (  # noqa: F401 - callers import thes
     cancel_slot,
     generate_slots,
     mail_slot_cancelled,
+    mail_slot_moved,
     move_slot,
     touch_slot,
     weekly_starts,

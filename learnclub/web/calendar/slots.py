@@ -71,11 +71,13 @@ def move(slug, slot_id):
         flash_form_errors(form)
         return _back(slug)
     try:
-        sharing.move_slot(slot, _aware(form, cohort), actor=current_user, now=clock.now(),
-                          minutes=form.minutes.data, tr=tr)
+        slot = sharing.move_slot(slot, _aware(form, cohort), actor=current_user,
+                                 now=clock.now(), minutes=form.minutes.data, tr=tr)
     except DomainError as exc:
         flash(exc.message, "error")
     else:
+        sharing.mail_slot_moved(slot, now=clock.now(), link=base_url() + url_for(
+            "sharing.mine", slug=cohort.slug))
         flash(_("Session moved to %(when)s.", when=form.starts_at.data.strftime(
             "%Y-%m-%d %H:%M")), "success")
     return _back(slug)

@@ -13,14 +13,17 @@ from learnclub.domain.cases import editing as cases
 from learnclub.domain.cases import images as case_files
 from learnclub.domain.cases import queries as case_queries
 from learnclub.domain.cases.case_file import ContentProblem, parse_case_file
+from learnclub.domain.cases.due_times import EarlierDueNeedsConfirmation
 from learnclub.domain.cases.schedule import Cadence, queue_warning, runs_dry_at
+from learnclub.domain.cases.windows import check_window
 from learnclub.domain.errors import DomainError
 from learnclub.domain.rendering import render_markdown
 from learnclub.web.cases import bp
 from learnclub.web.cases.forms import CaseForm, ImageForm
 from learnclub.web.cases.routes import load_case
 from learnclub.web.cohorts.forms import PlainForm
-from learnclub.web.common import cohort_for, show_error, tr
+from learnclub.web.common import base_url, cohort_for, show_error, tr
+from learnclub.web.i18n import local_time
 
 
 def _load_md_file(form, zone):
@@ -35,6 +38,7 @@ def _load_md_file(form, zone):
         return True
     form.title.data, form.body_md.data = source.title, source.body_md
     form.homework_prompt.data, form.tags.data = source.homework, ", ".join(source.tags)
+    form.no_homework.data = source.no_homework
     for field, value in (("publish_at", source.publish_at), ("due_at", source.due_at)):
         getattr(form, field).data = value.astimezone(zone).replace(tzinfo=None) if value else None
     return True
@@ -46,24 +50,49 @@ def _editor(cohort, case, form):
     action = request.form.get("action", "save")
     if not form.validate_on_submit() or _load_md_file(form, zone) or action == "preview":
         return None
+    now = clock.now()
     try:
+        check_window(cohort, form.values(zone, now), now=now, case=case, tr=tr)
         if case is None:
-            case = cases.create_case(cohort, form.values(zone), actor=current_user,
-                                     now=clock.now(), tr=tr)
+            case = cases.create_case(cohort, form.values(zone, now), actor=current_user,
+                                     now=now, tr=tr)
         else:
-            cases.update_case(case, form.values(zone), actor=current_user, now=clock.now(),
-                              tr=tr)
+            cases.update_case(case, form.values(zone, now), actor=current_user, now=now,
+                              tr=tr, base_url=base_url())
+    except EarlierDueNeedsConfirmation as exc:
+        show_error(form, exc)
+        form.confirm_needed = True
+        return None
     except DomainError as exc:
         show_error(form, exc)
         return None
     flash(_("Case saved."), "success")
+    _flash_when(cohort, case)
     _flash_rhythm_warnings(cohort, case)
     return redirect(url_for("cases.edit", slug=cohort.slug, case_id=case.id))
 
 
+def _flash_when(cohort, case):
+    """Say exactly when the saved case goes out and when its homework is due."""
+    slot = next((s for s in cases.schedule_of(cohort) if s.case.id == case.id), None)
+    if slot is not None:
+        flash(_("It goes out on %(out)s and homework is due on %(due)s (%(zone)s).",
+                out=local_time(slot.publish_at, cohort.timezone),
+                due=local_time(slot.due_at, cohort.timezone), zone=cohort.timezone), "info")
+
+
 def _flash_rhythm_warnings(cohort, case):
-    """An explicit time outside the cadence is allowed, and said out loud."""
-    for slot in cases.schedule_of(cohort):
+    """An explicit time outside the cadence is allowed, and said out loud; so is an earlier
+    case whose window stays open after this one goes out (never cut without the host)."""
+    slots = cases.schedule_of(cohort)
+    mine = next((s for s in slots if s.case.id == case.id), None)
+    for slot in slots if mine else ():
+        if slot.publish_at < mine.publish_at < slot.due_at and slot.case.id != case.id:
+            flash(_("The homework of “%(title)s” stays open until %(due)s, after this case "
+                    "goes out. To shorten its window, set its due time in its editor.",
+                    title=slot.case.title, due=local_time(slot.due_at, cohort.timezone)),
+                  "info")
+    for slot in slots:
         for _kind, gap in slot.warnings if slot.case.id == case.id else ():
             flash(_("Note: this case goes out %(days).1f days after the previous one; the "
                     "cohort's rhythm is %(min)d–%(max)d days.", days=gap,
@@ -76,7 +105,10 @@ def _render_editor(cohort, case, form):
     images = case_queries.images_of(case) if case else []
     return render_template("cases/edit.html", cohort=cohort, case=case, form=form,
                            preview=preview, images=images, image_form=ImageForm(),
-                           plain=PlainForm())
+                           plain=PlainForm(),
+                           confirm_needed=getattr(form, "confirm_needed", False),
+                           expected=case_queries.expected_queue_time(cohort, case,
+                                                                     now=clock.now()))
 
 
 @bp.route("/c/<slug>/cases/new", methods=["GET", "POST"])
@@ -159,6 +191,7 @@ def schedule(slug):
                            archived=case_queries.archived_cases(cohort),
                            dry_warning=queue_warning(slots, cadence, now=now),
                            dry_at=runs_dry_at(slots, cadence),
+                           behind=case_queries.waiting_for_pinned(cohort, now=now),
                            plain=PlainForm())
 
 

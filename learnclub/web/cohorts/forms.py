@@ -39,6 +39,9 @@ class CohortForm(FlaskForm):
     homework_due_hours = IntegerField(_l("Homework due after publication (hours)"),
                                       validators=_NUMBER)
     homework_grace_hours = IntegerField(_l("Grace for late homework (hours)"), validators=_NUMBER)
+    #: not sent (an older form): the cohort keeps its value
+    min_window_hours = IntegerField(_l("Shortest homework window that can count as a miss "
+                                       "(hours)"), default=24, validators=[Optional()])
     strike_limit = IntegerField(_l("Misses before a learner is asked to leave"),
                                 validators=_NUMBER)
     excused_per_learner = IntegerField(_l("Excused absences per learner"), validators=_NUMBER)

@@ -14,9 +14,11 @@ from learnclub.domain.cohorts import queries as cohort_queries
 from learnclub.domain.cohorts import settings as cohorts
 from learnclub.domain.errors import DomainError
 from learnclub.domain.homework.progress import learner_progress
+from learnclub.domain.sharing import rule as sharing_rule
 from learnclub.domain.sharing import talks as sharing
 from learnclub.web.cohorts import bp
 from learnclub.web.cohorts.forms import CohortForm, InviteForm, NewCohortForm, PlainForm, RoleForm
+from learnclub.web.cohorts.rule_preview import flash_moved, rule_preview
 from learnclub.web.common import cohort_for, cohort_or_404, show_error, tr
 from learnclub.web.participation.status import miss_status
 
@@ -93,18 +95,29 @@ def page(slug):
 @bp.route("/c/<slug>/settings", methods=["GET", "POST"])
 @login_required
 def settings(slug):
+    """Save the settings; a new weekly sharing rule first shows which weeks move (a second
+    submit with `confirm_rule` saves and moves them)."""
     cohort = cohort_for(slug, "edit_cohort")
     form = CohortForm(obj=cohort)
+    preview = None
     if form.validate_on_submit():
-        try:
-            changed = cohorts.update_cohort(cohort, form.settings(), actor=current_user,
-                                            now=clock.now(), tr=tr)
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            flash(_("Settings saved.") if changed else _("Nothing changed."), "success")
-            return redirect(url_for("cohorts.settings", slug=slug))
+        values = form.settings()
+        moves_weeks = sharing_rule.rule_changes(cohort, values)
+        preview = rule_preview(cohort, values) if moves_weeks else None
+        if preview is None or request.form.get("confirm_rule"):
+            try:
+                changed = cohorts.update_cohort(cohort, values, actor=current_user,
+                                                now=clock.now(), tr=tr)
+            except DomainError as exc:
+                show_error(form, exc)
+            else:
+                flash(_("Settings saved.") if changed else _("Nothing changed."), "success")
+                if moves_weeks:
+                    flash_moved(cohort, sharing_rule.apply_weekly_rule(
+                        cohort, actor=current_user, now=clock.now()))
+                return redirect(url_for("cohorts.settings", slug=slug))
     return render_template("cohorts/settings.html", cohort=cohort, form=form,
+                           preview=preview,
                            can_delete=access.can(current_user, "delete_cohort", cohort))
 
 

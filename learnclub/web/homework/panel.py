@@ -14,4 +14,6 @@ def homework_panel(case, *, slot, viewer, membership, now):
     own = panel["own"]
     panel.update(form=HomeworkForm(obj=own) if own else HomeworkForm(),
                  comment_form=CommentForm(), preview_anchors=PREVIEW_ANCHORS)
+    if case.no_homework:  # "no homework due": the page says so, and offers no editor
+        panel["can_write"] = False
     return panel

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("participation", __name__)
 
-from learnclub.web.participation import audit, learner, routes  # noqa: E402,F401
+from learnclub.web.participation import audit, learner, leaving, routes  # noqa: E402,F401

@@ -4,10 +4,17 @@ waitlist and its live seat offers."""
 from learnclub.domain.cases.editing import schedule_of
 from learnclub.domain.cases.queries import is_out_at
 from learnclub.domain.cases.schedule import window_state
+from learnclub.domain.cohorts import access
 from learnclub.domain.cohorts.admission import seats_taken
 from learnclub.domain.participation import queries
 from learnclub.domain.participation import sweep as participation
-from learnclub.web.participation.forms import ExcuseForm, ExtensionForm, PauseForm, ReadmitForm
+from learnclub.web.participation.forms import (
+    ExcuseForm,
+    ExtensionForm,
+    PauseForm,
+    ReadmitForm,
+    RemoveMemberForm,
+)
 
 
 def board(cohort, *, now):
@@ -28,3 +35,14 @@ def board(cohort, *, now):
             "seats_taken": seats_taken(cohort), "excuse_form": excuse_form,
             "extension_form": extension_form, "pause_form": PauseForm(),
             "readmit_form": ReadmitForm()}
+
+
+def remove_part(cohort, user):
+    """The host's "remove a member" form and whether they may confirm held removals (one
+    query for the members, none for an assistant)."""
+    if not access.can(user, "remove_member", cohort):
+        return {"remove_form": None, "can_remove": False}
+    form = RemoveMemberForm(prefix="remove")
+    form.user_id.choices = [(m.user_id, m.user.display_name)
+                            for m in queries.removable_members(cohort)]
+    return {"remove_form": form, "can_remove": True}

@@ -51,3 +51,15 @@ class ExtensionForm(FlaskForm):
 class SeatAnswerForm(FlaskForm):
     accept = SubmitField(_l("Accept the seat"))
     decline = SubmitField(_l("Decline"))
+
+
+class RemoveMemberForm(FlaskForm):
+    """A host removes a member by hand; the page fills the choices."""
+
+    user_id = SelectField(_l("Member"), coerce=int, validate_choice=False)
+    reason = TextAreaField(_l("Reason"), validators=[
+        InputRequired(message=_l("Say why: the member reads it in their notice."))])
+
+
+class LeaveCohortForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (optional)"))

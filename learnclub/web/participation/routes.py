@@ -18,7 +18,7 @@ from learnclub.domain.participation import sweep as participation
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import base_url, cohort_for, tr
 from learnclub.web.participation import bp
-from learnclub.web.participation.board import board
+from learnclub.web.participation.board import board, remove_part
 from learnclub.web.participation.forms import (
     ExcuseForm,
     ExtensionForm,
@@ -63,7 +63,7 @@ def page(slug):
     cohort = cohort_for(slug, "manage_participation")
     now = clock.now()
     return render_template("participation/page.html", cohort=cohort, now=now, is_staff=True,
-                           **board(cohort, now=now))
+                           **board(cohort, now=now), **remove_part(cohort, current_user))
 
 
 @bp.post("/c/<slug>/participation/pause")

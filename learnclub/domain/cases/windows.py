@@ -1,0 +1,50 @@
+"""No homework window in the past or too short by accident (docs/rules.md "Due and grace").
+
+The web editor and content sync ask `check_window` before they save: a due time already past,
+or a window shorter than the cohort's `min_window_hours` (from when learners can first see the
+case to its due time), is refused with the field at fault, unless the case is marked
+"no homework due" (it then never gives a miss).
+"""
+from datetime import timedelta
+
+from learnclub.domain.cases.schedule import time_has_come
+from learnclub.domain.errors import DomainError, untranslated
+
+HINT = 'Choose a later due time, or mark the case "no homework due".'
+
+
+def _unchanged(case, publish_at, due_at):
+    """An edit of a case that leaves its times (and its homework) as they were."""
+    return (case is not None and not case.no_homework and due_at == case.due_at_fixed
+            and (publish_at == case.publish_at or not case.publish_fixed))
+
+
+def check_window(cohort, values, *, now, case=None, tr=untranslated):
+    """Raise DomainError (field "due_at", or "publish_at" when the due time follows from the
+    publication) if the homework window these values make is past or too short at `now`.
+
+    A case already out keeps its publication time; a queued one without a due time gets its
+    dates from the cadence, in the future, and is not checked here."""
+    if values.get("no_homework"):
+        return
+    publish_at, due_at = values.get("publish_at"), values.get("due_at")
+    if publish_at and due_at and due_at <= publish_at:
+        return  # the editing rules say what is wrong with that
+    if case is not None and time_has_come(case.publish_at, now):
+        publish_at = case.publish_at
+    if _unchanged(case, values.get("publish_at"), due_at):
+        return
+    field = "due_at" if due_at else "publish_at"
+    if due_at is None:
+        if publish_at is None:
+            return
+        due_at = publish_at + timedelta(hours=cohort.homework_due_hours)
+    if due_at <= now:
+        raise DomainError(f'{tr("The homework due time is already past.")} {tr(HINT)}',
+                          field=field)
+    hours = (due_at - max(publish_at or now, now)) / timedelta(hours=1)
+    if hours < cohort.min_window_hours:
+        message = tr("Learners would have only %(hours)s hours to write; this cohort needs "
+                     "at least %(min)s.") % {"hours": f"{hours:.1f}".rstrip("0").rstrip("."),
+                                             "min": cohort.min_window_hours}
+        raise DomainError(f"{message} {tr(HINT)}", field=field)

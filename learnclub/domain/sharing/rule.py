@@ -1,0 +1,89 @@
+"""The weekly sharing rule moves the calendar (docs/rules.md "Weekly guest sharing"): when a
+host changes the weekday, time, length or time zone of the rule, every weekly session ahead
+that no talk holds moves to the new rule (its row, UID and week kept, its SEQUENCE bumped);
+a week an accepted or confirmed talk holds stays where it is (the host may move it by hand,
+`move_slot`, and the guest is mailed). First a plan (the preview), then the move."""
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from learnclub.db import lock_row, write_transaction
+from learnclub.domain.cohorts.activity import Action, changed, record
+from learnclub.domain.sharing.slots import touch_slot
+from learnclub.models import Cohort, ShareSlot, Talk
+from learnclub.models.sharing import TAKING_STATES
+
+#: the settings that make up the weekly rule
+RULE_FIELDS = ("timezone", "sharing_weekday", "sharing_time", "sharing_minutes")
+
+
+@dataclass
+class RuleChange:
+    #: (slot, new start in UTC, new minutes) of the open weeks no talk holds
+    moves: list = field(default_factory=list)
+    #: weeks off the new rule that stay because an accepted or confirmed talk holds them
+    stays: list = field(default_factory=list)
+    #: open weeks that stay because their new time has passed or another session has it
+    kept: list = field(default_factory=list)
+
+
+def rule_of(cohort, settings=None):
+    """The rule's settings: the cohort's, with `settings` (about to be saved) over them."""
+    settings = settings or {}
+    return {key: settings.get(key, getattr(cohort, key)) for key in RULE_FIELDS}
+
+
+def rule_changes(cohort, settings):
+    """True if saving `settings` would change the cohort's weekly rule."""
+    return rule_of(cohort, settings) != rule_of(cohort)
+
+
+def rule_start(week, rule):
+    """The UTC start the rule gives the ISO week "YYYY-Www" (its local wall time)."""
+    year, number = week.split("-W")
+    day = date.fromisocalendar(int(year), int(number), rule["sharing_weekday"] + 1)
+    wall = time.fromisoformat(rule["sharing_time"])
+    return datetime.combine(day, wall, tzinfo=ZoneInfo(rule["timezone"])).astimezone(UTC)
+
+
+def plan_weekly_rule(cohort, settings=None, *, now):
+    """What following the rule (the cohort's, or the one `settings` would make) does to the
+    weekly sessions that have not started. Two queries. Returns a RuleChange."""
+    rule = rule_of(cohort, settings)
+    opened = list(ShareSlot.select().where(
+        (ShareSlot.cohort == cohort.id) & (ShareSlot.status == "open")
+        & (ShareSlot.starts_at > now)).order_by(ShareSlot.starts_at, ShareSlot.id))
+    ids = [s.id for s in opened] or [0]
+    held = {t.slot_id for t in Talk.select(Talk.slot).where(
+        Talk.slot.in_(ids) & Talk.status.in_(TAKING_STATES))}
+    busy = {s.starts_at for s in opened}
+    plan = RuleChange()
+    for slot in (s for s in opened if s.kind == "weekly" and s.week):
+        start, minutes = rule_start(slot.week, rule), rule["sharing_minutes"]
+        if (slot.starts_at, slot.minutes) == (start, minutes):
+            continue
+        if slot.id in held:
+            plan.stays.append(slot)
+            continue
+        if start <= now or (start != slot.starts_at and start in busy):
+            plan.kept.append(slot)
+            continue
+        busy = (busy - {slot.starts_at}) | {start}
+        plan.moves.append((slot, start, minutes))
+    return plan
+
+
+def apply_weekly_rule(cohort, *, actor, now):
+    """Move the cohort's open weeks that no talk holds to its (saved) weekly rule, bumping
+    their SEQUENCE; each move is logged. Returns the RuleChange (what moved, what stayed)."""
+    with write_transaction():
+        cohort = lock_row(Cohort.select().where(Cohort.id == cohort.id)).get()
+        plan = plan_weekly_rule(cohort, now=now)
+        for slot, start, minutes in plan.moves:
+            ShareSlot.update(starts_at=start, minutes=minutes).where(
+                ShareSlot.id == slot.id).execute()
+            touch_slot(slot.id, now=now)
+            record(cohort, Action.SLOT_MOVED, actor=actor, now=now, subject=slot,
+                   changes=changed({"starts_at": slot.starts_at, "minutes": slot.minutes},
+                                   {"starts_at": start, "minutes": minutes}))
+    return plan
