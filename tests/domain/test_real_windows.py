@@ -183,3 +183,23 @@ def test_check_window_follows_the_cohorts_minimum(cohort):
     values = {"publish_at": START, "due_at": START + timedelta(hours=10)}
 
     assert check_window(cohort, values, now=START) is None
+
+
+def test_board_and_sweep_apply_the_cohorts_own_minimum(app):
+    # a 48 h minimum: a learner who joined 30 h before the due time owes nothing, and the
+    # heatmap, the learner's progress and the sweep all say so
+    from learnclub.domain.homework.progress import learner_progress
+    from learnclub.domain.participation.tracking import participation_matrix
+    cohort = make_cohort(strike_limit=1, min_window_hours=48)
+    case = write(cohort, publish_at=START - timedelta(days=5), now=START - timedelta(days=6))
+    due = slot_of_case(cohort, case).due_at
+    learner = make_member(cohort)
+    membership(cohort, learner, due - timedelta(hours=30))
+    after_grace = START + timedelta(days=1)
+
+    rows = participation_matrix(cohort, now=after_grace).rows
+    progress_rows, _todo, _streak = learner_progress(cohort, learner, now=after_grace)
+
+    assert [c.state for c in rows[0].cells] == ["not_member"]
+    assert [r.expected for r in progress_rows] == [False]
+    assert plan_sweep(cohort, now=after_grace).new_misses == []

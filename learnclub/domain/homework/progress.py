@@ -41,7 +41,8 @@ def learner_progress(cohort, user, *, now):
     excused = {e.case_id for e in Excuse.select(Excuse.case).where(
         (Excuse.user == user.id) & Excuse.case.in_(ids))} if ids else set()
     rows = [Row(s, window_state(s, now), submissions.get(s.case.id), s.case.id in excused,
-                expected=membership is not None and was_member(membership, s))
+                expected=membership is not None
+                and was_member(membership, s, min_hours=cohort.min_window_hours))
             for s in reversed(slots)]
     todo = [r for r in rows if r.outcome == "todo"]
     upcoming = min(todo, key=lambda r: r.slot.due_at) if todo else None

@@ -13,7 +13,8 @@ def still_to_write(cohort, slot):
     excused = Excuse.select(Excuse.user).where(Excuse.case == slot.case.id)
     members = active_learners(cohort, with_users=True).where(
         Membership.user.not_in(written) & Membership.user.not_in(excused))
-    return sorted((m for m in members if was_member(m, slot)),
+    return sorted((m for m in members
+                   if was_member(m, slot, min_hours=cohort.min_window_hours)),
                   key=lambda m: (group_name(m.user), m.id))
 
 

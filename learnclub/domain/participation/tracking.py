@@ -21,7 +21,6 @@ from learnclub.domain.cohorts import access
 from learnclub.domain.errors import DomainError, NotFound, untranslated
 from learnclub.domain.homework import queries as homework_queries
 from learnclub.domain.participation.queries import (
-    DEFAULT_MIN_WINDOW_HOURS,
     active_learners,
     had_real_window,
 )
@@ -130,13 +129,13 @@ def _work(case_ids, user=None):
             {(e.case, e.user): e for e in excuses.namedtuples()})
 
 
-def was_member(membership, slot, *, min_hours=DEFAULT_MIN_WINDOW_HOURS):
+def was_member(membership, slot, *, min_hours):
     """Whether homework on this case was expected of the member: queries.had_real_window,
-    the one rule for the sweep, tracking and progress."""
+    the one rule for the sweep, tracking and progress (min_hours: the cohort's minimum)."""
     return had_real_window(membership, slot, min_hours=min_hours)
 
 
-def cell_for(slot, membership, submission, excuse, *, now):
+def cell_for(slot, membership, submission, excuse, *, now, min_hours):
     """The cell of one learner on one case at `now`; see the module's docstring."""
     if submission is not None:
         return Cell(slot.case, "late" if submission.late_seconds > 0 else "on_time",
@@ -144,17 +143,18 @@ def cell_for(slot, membership, submission, excuse, *, now):
                     submission.featured_at is not None)
     if excuse is not None:
         return Cell(slot.case, "excused", excuse_reason=excuse.reason)
-    if not was_member(membership, slot):
+    if not was_member(membership, slot, min_hours=min_hours):
         return Cell(slot.case, "not_member")
     return Cell(slot.case, "missed" if now >= slot.grace_until else "open")
 
 
-def _rows(slots, memberships, *, now, user=None):
+def _rows(cohort, slots, memberships, *, now, user=None):
     subs, excuses = _work([s.case.id for s in slots], user)
     rows = []
     for m in memberships:
         cells = [cell_for(s, m, subs.get((s.case.id, m.user_id)),
-                          excuses.get((s.case.id, m.user_id)), now=now) for s in slots]
+                          excuses.get((s.case.id, m.user_id)), now=now,
+                          min_hours=cohort.min_window_hours) for s in slots]
         rows.append(Row(m, cells, Counter(c.state for c in cells)))
     return rows
 
@@ -178,7 +178,7 @@ def participation_matrix(cohort, *, now, sort="name", include_removed=False, tr=
     if sort not in SORTS:
         raise DomainError(tr("Unknown order for the table."), field="sort")
     slots = published_slots(cohort, now=now)
-    rows = _rows(slots, _learners(cohort, include_removed=include_removed), now=now)
+    rows = _rows(cohort, slots, _learners(cohort, include_removed=include_removed), now=now)
     rows.sort(key=lambda r: (r.removed, *_SORT_KEYS[sort](r)))
     return Matrix(slots, rows, sort)
 
@@ -207,7 +207,7 @@ def case_report(cohort, case, *, now, tr=untranslated):
     slots = [s for s in published_slots(cohort, now=now) if s.case.id == case.id]
     if not slots:
         raise NotFound(tr("This case is not out yet."))
-    rows = _rows(slots, _learners(cohort, include_removed=True), now=now)
+    rows = _rows(cohort, slots, _learners(cohort, include_removed=True), now=now)
     rows.sort(key=_name_key)
     by_state = {state: [(r.membership, r.cells[0]) for r in rows if r.cells[0].state == state]
                 for state in STATES}
@@ -226,7 +226,7 @@ def learner_history(cohort, user, *, now, reader=None, tr=untranslated):
         raise NotFound(tr("This person is not a learner of this cohort."))
     slots = published_slots(cohort, now=now) if reader is None else \
         case_queries.out_slots(cohort, reader, now=now)
-    return _rows(slots, memberships, now=now, user=user)[0]
+    return _rows(cohort, slots, memberships, now=now, user=user)[0]
 
 
 def require_history_reader(actor, cohort, user_id, *, tr=untranslated):
