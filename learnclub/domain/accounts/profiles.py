@@ -7,6 +7,7 @@ from learnclub.domain.errors import DomainError, untranslated
 from learnclub.domain.text import LONG, SHORT, check_text
 from learnclub.i18n import LOCALES
 from learnclub.models import Cohort, Membership, User
+from learnclub.models.cohorts import MembershipStatus
 
 #: field -> (max length, required)
 PROFILE_FIELDS = {
@@ -77,7 +78,7 @@ def _contains(field, needle):
 def directory(cohort, *, city="", industry="", text=""):
     """Active members of a cohort, filtered; one query whatever the cohort's size."""
     query = (Membership.select(Membership, User).join(User)
-             .where((Membership.cohort == cohort) & (Membership.status == "active")))
+             .where((Membership.cohort == cohort) & (Membership.status == MembershipStatus.ACTIVE)))
     if city.strip():
         query = query.where(_contains(User.city, city.strip()))
     if industry.strip():
@@ -94,7 +95,7 @@ def directory(cohort, *, city="", industry="", text=""):
 def directory_facets(cohort):
     """Distinct cities and industries among active members, for the filter menus."""
     base = (User.select(User.city, User.industry).join(Membership)
-            .where((Membership.cohort == cohort) & (Membership.status == "active")))
+            .where((Membership.cohort == cohort) & (Membership.status == MembershipStatus.ACTIVE)))
     rows = list(base.tuples())
     cities = sorted({c for c, _ in rows if c.strip()})
     industries = sorted({i for _, i in rows if i.strip()})
@@ -105,7 +106,8 @@ def zones_of(user_ids, default_zone):
     """{user id: zone name}: their earliest active membership's cohort zone, else the default."""
     zones = dict.fromkeys(user_ids, default_zone)
     rows = (Membership.select(Membership.user, Cohort.timezone).join(Cohort)
-            .where(Membership.user.in_(list(user_ids)) & (Membership.status == "active"))
+            .where(Membership.user.in_(list(user_ids))
+                   & (Membership.status == MembershipStatus.ACTIVE))
             .order_by(Membership.joined_at.desc(), Membership.id.desc()).tuples())
     for user_id, zone in rows:  # earliest last, so it wins
         zones[user_id] = zone

@@ -1,6 +1,7 @@
 """The accounts area's questions: an account, its signed-in browsers and API tokens, and
 whose profile a reader may open."""
 from learnclub.models import AccessToken, LoginSession, Membership, User
+from learnclub.models.cohorts import MembershipStatus
 
 
 def user_by_id(user_id):
@@ -22,6 +23,6 @@ def shares_a_cohort(viewer, user_id):
     """True if the account with this id is in a cohort the viewer is an active member of:
     whose profile the viewer may open (docs/rules.md "People")."""
     mine = Membership.select(Membership.cohort).where(
-        (Membership.user == viewer.id) & (Membership.status == "active"))
+        (Membership.user == viewer.id) & (Membership.status == MembershipStatus.ACTIVE))
     return Membership.select().where((Membership.user == user_id)
                                      & (Membership.cohort.in_(mine))).exists()

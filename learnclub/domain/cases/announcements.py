@@ -9,11 +9,12 @@ from learnclub.domain.cases.editing import schedule_of
 from learnclub.domain.cases.schedule import Cadence, queue_warning
 from learnclub.domain.reach import chat_posts, notices
 from learnclub.models import Case, Cohort, Membership, User
+from learnclub.models.cohorts import MembershipStatus
 
 
 def _members(cohort):
     return list(User.select().join(Membership).where(
-        (Membership.cohort == cohort) & (Membership.status == "active")))
+        (Membership.cohort == cohort) & (Membership.status == MembershipStatus.ACTIVE)))
 
 
 def announce_cases(*, now, base_url):
@@ -47,7 +48,7 @@ def warn_dry_queues(*, now, base_url):
             continue
         hosts = User.select().join(Membership).where(
             (Membership.cohort == cohort) & (Membership.role == "host")
-            & (Membership.status == "active"))
+            & (Membership.status == MembershipStatus.ACTIVE))
         for host in hosts:
             notices.mail_queue_dry(cohort=cohort, host=host, dry_at=dry_at, now=now,
                                    link=f"{base_url}/c/{cohort.slug}/schedule")

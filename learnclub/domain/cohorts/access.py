@@ -2,7 +2,7 @@
 template."""
 from learnclub.domain.errors import NotAllowed, untranslated
 from learnclub.models import Membership
-from learnclub.models.cohorts import STAFF_ROLES
+from learnclub.models.cohorts import STAFF_ROLES, MembershipStatus
 
 #: action -> roles (of an *active* membership) that may take it
 PERMISSIONS = {
@@ -36,7 +36,7 @@ def membership_of(user, cohort):
 def can(user, action, cohort, membership=None):
     """True if the user holds an active role in the cohort that allows the action."""
     membership = membership or membership_of(user, cohort)
-    return (membership is not None and membership.status == "active"
+    return (membership is not None and membership.status == MembershipStatus.ACTIVE
             and membership.role in PERMISSIONS[action])
 
 

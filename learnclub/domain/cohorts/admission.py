@@ -14,6 +14,7 @@ from learnclub.domain.errors import Conflict, DomainError, NotAllowed, untransla
 from learnclub.domain.reach import notices
 from learnclub.domain.text import LONG, check_text
 from learnclub.models import Application, Cohort, Invite, Membership, MembershipEvent, SeatOffer
+from learnclub.models.cohorts import MembershipStatus
 
 #: decision -> the application states it may be taken from
 DECISIONS_FROM = {
@@ -46,13 +47,13 @@ def _take_seat(cohort_id, user, *, role, action, actor, now, reason, tr, offer=N
     hold their seats; `offer` is the one being accepted (its seat is the one taken)."""
     cohort = lock_row(Cohort.select().where(Cohort.id == cohort_id)).get()
     existing = Membership.get_or_none((Membership.cohort == cohort) & (Membership.user == user))
-    if existing is not None and existing.status == "active":
+    if existing is not None and existing.status == MembershipStatus.ACTIVE:
         raise Conflict(tr("%(name)s is already a member.") % {"name": user.display_name})
     if role == "learner" and free_seats(cohort, now=now, besides=offer) <= 0:
         raise _full(cohort, now=now, tr=tr)
     if existing is not None:
         existing.status, existing.role, existing.removed_at, existing.joined_at = (
-            "active", role, None, now)
+            MembershipStatus.ACTIVE, role, None, now)
         existing.save()
     else:
         Membership.create(cohort=cohort, user=user, role=role, joined_at=now)
@@ -82,7 +83,7 @@ def submit_application(cohort, user, *, motivation, background, now, tr=untransl
     background = check_text(background, field="background", label=tr("Your background"),
                             max_length=LONG, tr=tr)
     member = Membership.get_or_none((Membership.cohort == cohort) & (Membership.user == user))
-    if member is not None and member.status == "active":
+    if member is not None and member.status == MembershipStatus.ACTIVE:
         raise Conflict(tr("You are already a member of this cohort."))
     application = Application.get_or_none((Application.cohort == cohort)
                                           & (Application.user == user))

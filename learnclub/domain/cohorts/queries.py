@@ -7,6 +7,7 @@ from peewee import fn
 
 from learnclub.domain.participation import queries as participation
 from learnclub.models import Application, Case, Cohort, Invite, Membership, Submission, User
+from learnclub.models.cohorts import MembershipStatus
 
 
 def cohort_by_slug(slug):
@@ -29,13 +30,13 @@ def memberships_of(user):
 def active_memberships_of(user):
     """The user's active memberships with their cohorts: one query."""
     return list(Membership.select(Membership, Cohort).join(Cohort)
-                .where((Membership.user == user) & (Membership.status == "active")))
+                .where((Membership.user == user) & (Membership.status == MembershipStatus.ACTIVE)))
 
 
 def active_cohort_ids(user):
     """Ids of the cohorts the user is an active member of."""
     return [m.cohort_id for m in Membership.select(Membership.cohort).where(
-        (Membership.user == user.id) & (Membership.status == "active"))]
+        (Membership.user == user.id) & (Membership.status == MembershipStatus.ACTIVE))]
 
 
 def member_of(cohort, user_id):
@@ -58,7 +59,7 @@ def _page(query, field, after, limit):
 def my_cohorts_page(user, *, after=None, limit=None):
     """The user's active memberships with their cohorts, oldest membership first."""
     return _page(Membership.select(Membership, Cohort).join(Cohort).where(
-        (Membership.user == user.id) & (Membership.status == "active")),
+        (Membership.user == user.id) & (Membership.status == MembershipStatus.ACTIVE)),
         Membership.id, after, limit)
 
 

@@ -14,7 +14,7 @@ from learnclub.domain.sharing.talks import generate_slots
 from learnclub.domain.text import LONG, check_text
 from learnclub.i18n import LOCALES
 from learnclub.models import Cohort, Membership, MembershipEvent
-from learnclub.models.cohorts import ROLES
+from learnclub.models.cohorts import ROLES, MembershipStatus
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 RESERVED_SLUGS = {"new", "api", "static", "admin", "login", "logout", "signup", "setup"}
@@ -169,7 +169,7 @@ def change_role(membership, role, *, actor, now, tr=untranslated):
         if membership.role == "host" and role != "host":
             hosts = list(lock_row(Membership.select().where(
                 (Membership.cohort == membership.cohort_id) & (Membership.role == "host")
-                & (Membership.status == "active"))))
+                & (Membership.status == MembershipStatus.ACTIVE))))
             if len(hosts) <= 1:
                 raise Conflict(tr("A cohort needs at least one host."))
         old = membership.role

@@ -11,11 +11,12 @@ from learnclub.domain.errors import NotAllowed, NotFound, untranslated
 from learnclub.domain.homework.points import award_points, revoke_points
 from learnclub.domain.text import LONG, check_text
 from learnclub.models import Comment, Like, Notification, Submission
+from learnclub.models.cohorts import MembershipStatus
 
 
 def _require_active(user, cohort, tr):
     membership = access.membership_of(user, cohort)
-    if membership is None or membership.status != "active":
+    if membership is None or membership.status != MembershipStatus.ACTIVE:
         raise NotAllowed(tr("Only active members of the cohort can do this."))
     return membership
 

@@ -35,6 +35,7 @@ from learnclub.models import (
     Submission,
     User,
 )
+from learnclub.models.cohorts import MembershipStatus
 
 #: the answers of `write_window` in which the learner may write
 WRITABLE = ("open", "grace", "extended")
@@ -278,4 +279,4 @@ def hosts_of(cohort):
     """Names of the cohort's active hosts: whom a removed learner can write to."""
     return [m.user.display_name for m in Membership.select(Membership, User).join(User).where(
         (Membership.cohort == cohort) & (Membership.role == "host")
-        & (Membership.status == "active")).order_by(Membership.joined_at)]
+        & (Membership.status == MembershipStatus.ACTIVE)).order_by(Membership.joined_at)]

@@ -8,6 +8,7 @@ from learnclub.domain.errors import Conflict, NotAllowed, untranslated
 from learnclub.domain.reach import notices
 from learnclub.domain.sharing.talks import propose_talk
 from learnclub.models import Membership, MembershipEvent, Talk
+from learnclub.models.cohorts import MembershipStatus
 
 
 def proposals_open(cohort):
@@ -38,7 +39,7 @@ def visitors_among(cohort, user_ids):
         return set()
     members = {m.user_id for m in Membership.select(Membership.user).where(
         (Membership.cohort == cohort) & Membership.user.in_(list(user_ids))
-        & (Membership.status == "active"))}
+        & (Membership.status == MembershipStatus.ACTIVE))}
     return set(user_ids) - members
 
 

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from learnclub.domain.reach import notices
 from learnclub.models import Cohort, Membership, ShareSlot, Talk, User
+from learnclub.models.cohorts import MembershipStatus
 
 GUEST_OFFSETS = (("2h", timedelta(hours=2)), ("7d", timedelta(days=7)))  #: latest first
 MEMBERS_FROM = time(9, 0)  #: members hear on the day, from this local time
@@ -48,7 +49,8 @@ def send_sharing_reminders(*, now, base_url):
             queued += 1
         if _members_due(slot, cohort, now):
             members = (User.select().join(Membership, on=(Membership.user == User.id))
-                       .where((Membership.cohort == cohort) & (Membership.status == "active")
+                       .where((Membership.cohort == cohort)
+                              & (Membership.status == MembershipStatus.ACTIVE)
                               & (User.id != talk.guest_id)))
             for member in members:
                 notices.mail_talk_today(talk=talk, member=member, link=link, now=now)

@@ -8,6 +8,7 @@ from peewee import JOIN
 from learnclub.domain.reach import notices
 from learnclub.domain.sharing.talks import propose_talk
 from learnclub.models import Membership, OutboxMessage, ShareSlot, Talk, TalkPreference, User
+from learnclub.models.cohorts import MembershipStatus
 from learnclub.models.sharing import TAKING_STATES
 
 #: decided states -> the key suffix of the mail that tells the guest
@@ -120,7 +121,7 @@ def visible_profiles(viewer, user_ids):
     if viewer is None or not getattr(viewer, "is_authenticated", False) or not user_ids:
         return set()
     mine = Membership.select(Membership.cohort).where(
-        (Membership.user == viewer.id) & (Membership.status == "active"))
+        (Membership.user == viewer.id) & (Membership.status == MembershipStatus.ACTIVE))
     shared = {m.user_id for m in Membership.select(Membership.user).where(
         Membership.user.in_(list(user_ids)) & Membership.cohort.in_(mine))}
     return shared | ({viewer.id} & set(user_ids))

@@ -16,6 +16,7 @@ from learnclub.domain.cohorts.activity import Action, changed, record
 from learnclub.domain.errors import Conflict, DomainError, untranslated
 from learnclub.domain.reach import notices
 from learnclub.models import Cohort, Membership, ShareSlot, Talk, User
+from learnclub.models.cohorts import MembershipStatus
 from learnclub.models.sharing import TAKING_STATES
 
 
@@ -153,7 +154,7 @@ def cancel_slot(slot, *, actor, now, tr=untranslated):
         record(slot.cohort_id, Action.SLOT_CANCELLED, actor=actor, now=now, subject=slot,
                changes={"starts_at": slot.starts_at})
     members = [m.user_id for m in Membership.select(Membership.user).where(
-        (Membership.cohort == slot.cohort_id) & (Membership.status == "active"))]
+        (Membership.cohort == slot.cohort_id) & (Membership.status == MembershipStatus.ACTIVE))]
     ids = set(members) | {t.guest_id for t in talks} | set(proposers)
     people = list(User.select().where(User.id.in_(ids)).order_by(User.id)) if ids else []
     return SlotCancellation(ShareSlot.get_by_id(slot.id), talks, people, proposers)
