@@ -72,6 +72,7 @@ def host_writes_case(host):
     expect(page.locator("#case-preview p").first).to_contain_text("王姐")
     tomorrow = (clock.now().astimezone(ZONE) + timedelta(days=1)).date()
     publish_local = f"{tomorrow:%Y-%m-%d}T20:00"
+    page.locator('input[name="publish_mode"][value="fixed"]').check()
     page.locator("#publish_at").fill(publish_local)
     save(host)
     host.wait_for(re.compile(rf"/c/{SLUG}/cases/\d+/edit"))

@@ -39,6 +39,8 @@ class CaseForm(FlaskForm):
         if case.publish_fixed and case.publish_at:
             self.publish_at.data = case.publish_at.astimezone(zone).replace(tzinfo=None)
             self.publish_mode.data = "fixed"
+        else:  # not the UTC value the form took from the row
+            self.publish_at.data = None
         if case.due_at_fixed:
             self.due_at.data = case.due_at_fixed.astimezone(zone).replace(tzinfo=None)
 
