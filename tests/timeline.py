@@ -4,8 +4,9 @@ named phases; nothing in the suite depends on the day it runs.
 The `clock` fixture (conftest.py, on for every test) puts the app's clock (`learnclub.clock`)
 at START; the domain, jobs, the web, the API, the CLI runner and the live server of the
 browser tests all read it. A test moves on with `clock.travel_to(instant)`,
-`clock.advance(hours=...)` or `clock.to(case, "in_grace")`. The clock ticks on from where it was put (so rows written one
-after another keep their order) unless a test freezes it (`frozen=True`).
+`clock.advance(hours=...)` or `clock.to(case, "in_grace")`. The clock ticks on from where
+it was put (so rows written one after another keep their order) unless a test freezes it
+(`frozen=True`).
 """
 from datetime import UTC, datetime, timedelta
 
