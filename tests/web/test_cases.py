@@ -545,16 +545,45 @@ def test_schedule_says_why_queued_case_goes_after_pinned_one(cohort, as_host):
             "before it, it would have gone out less than 3 days ahead of it") in html
 
 
-def test_case_editor_early_case_keeps_previous_window_and_says_so(cohort, as_host):
+def _open_first_case(cohort):
     soon = clock.now().replace(second=0, microsecond=0) + timedelta(hours=1)
     first = new_case(cohort, title="案例一", publish_at=soon)
     Clock.travel_to(clock.now() + timedelta(hours=2))
-    due = first.publish_at + timedelta(days=3)
+    return first, first.publish_at + timedelta(days=3)
 
-    response = as_host.post("/c/lab/cases/new", data=editor_form(publish_mode="now"),
+
+def test_case_editor_asks_before_saving_over_an_open_window(cohort, as_host):
+    first, due = _open_first_case(cohort)
+
+    response = as_host.post("/c/lab/cases/new", data=editor_form(publish_mode="now"))
+
+    html = html_of(response)
+    assert (response.status_code, Case.select().count()) == (200, 1)
+    assert "is still open until its due time when this case goes out" in html
+    assert f"That homework is due on {due.astimezone(SHANGHAI):%Y-%m-%d %H:%M}." in html
+    assert 'value="both"' in html and 'value="after"' in html
+
+
+def test_case_editor_early_case_keeps_previous_window_and_says_so(cohort, as_host):
+    first, due = _open_first_case(cohort)
+
+    response = as_host.post("/c/lab/cases/new", data=editor_form(publish_mode="now",
+                                                                 overlap="both"),
                             follow_redirects=True)
 
     assert ("info", f"The homework of “案例一” stays open until "
             f"{due.astimezone(SHANGHAI):%Y-%m-%d %H:%M}, after this case goes out. To shorten "
             "its window, set its due time in its editor.") in flashes_of(response)
     assert Case.get_by_id(first.id).due_shown_at == due
+    assert Case.get(Case.title != "案例一").publish_at == clock.now().replace(second=0,
+                                                                             microsecond=0)
+
+
+def test_case_editor_can_send_the_case_when_the_open_window_ends(cohort, as_host):
+    first, due = _open_first_case(cohort)
+
+    as_host.post("/c/lab/cases/new", data=editor_form(publish_mode="now", overlap="after"))
+
+    later = Case.get(Case.id != first.id)
+    assert (later.publish_at, later.publish_fixed, Case.get_by_id(first.id).due_shown_at) == (
+        due, True, due)

@@ -48,3 +48,41 @@ def check_window(cohort, values, *, now, case=None, tr=untranslated):
                      "at least %(min)s.") % {"hours": f"{hours:.1f}".rstrip("0").rstrip("."),
                                              "min": cohort.min_window_hours}
         raise DomainError(f"{message} {tr(HINT)}", field=field)
+
+
+class OverlapNeedsChoice(DomainError):
+    """This case would go out while an earlier case's homework is still open: the host
+    chooses, before saving, to keep both open or to send this one when that window ends."""
+
+    def __init__(self, message, *, earlier, due_at):
+        super().__init__(message, field="publish_at")
+        self.earlier, self.due_at = earlier, due_at
+
+
+def open_when_published(slots, publish_at, case=None):
+    """The slots of other cases that are out before `publish_at` and still due after it."""
+    mine = case.id if case is not None else None
+    return [s for s in slots if s.case.id != mine and s.publish_at < publish_at < s.due_at]
+
+
+def check_overlap(cohort, slots, values, *, now, case=None, tr=untranslated):
+    """Apply the host's choice about overlapping windows to `values` (returns the publication
+    time to save), or raise OverlapNeedsChoice if the host has not chosen yet.
+
+    Only an explicit publication time ("publish now" or a fixed one) of a case not yet out is
+    asked about; an earlier case's window is never cut by it (docs/rules.md "Due and grace")."""
+    publish_at, choice = values.get("publish_at"), values.get("overlap")
+    if publish_at is None or (case is not None and time_has_come(case.publish_at, now)):
+        return publish_at
+    open_slots = open_when_published(slots, publish_at, case)
+    if not open_slots:
+        return publish_at
+    last = max(open_slots, key=lambda s: s.due_at)
+    if choice == "after":
+        return last.due_at
+    if choice == "both":
+        return publish_at
+    raise OverlapNeedsChoice(
+        tr("The homework of “%(title)s” is still open until its due time when this case goes "
+           "out. Choose below: keep both open, or send this case when that homework is due.")
+        % {"title": last.case.title}, earlier=last.case, due_at=last.due_at)

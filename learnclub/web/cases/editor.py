@@ -15,7 +15,7 @@ from learnclub.domain.cases import queries as case_queries
 from learnclub.domain.cases.case_file import ContentProblem, parse_case_file
 from learnclub.domain.cases.due_times import EarlierDueNeedsConfirmation
 from learnclub.domain.cases.schedule import Cadence, queue_warning, runs_dry_at
-from learnclub.domain.cases.windows import check_window
+from learnclub.domain.cases.windows import OverlapNeedsChoice, check_overlap, check_window
 from learnclub.domain.errors import DomainError
 from learnclub.domain.rendering import render_markdown
 from learnclub.web.cases import bp
@@ -50,15 +50,20 @@ def _editor(cohort, case, form):
     action = request.form.get("action", "save")
     if not form.validate_on_submit() or _load_md_file(form, zone) or action == "preview":
         return None
-    now = clock.now()
+    now, values = clock.now(), form.values(zone, clock.now())
     try:
-        check_window(cohort, form.values(zone, now), now=now, case=case, tr=tr)
+        values["publish_at"] = check_overlap(cohort, cases.schedule_of(cohort), values,
+                                             now=now, case=case, tr=tr)
+        check_window(cohort, values, now=now, case=case, tr=tr)
         if case is None:
-            case = cases.create_case(cohort, form.values(zone, now), actor=current_user,
-                                     now=now, tr=tr)
+            case = cases.create_case(cohort, values, actor=current_user, now=now, tr=tr)
         else:
-            cases.update_case(case, form.values(zone, now), actor=current_user, now=now,
-                              tr=tr, base_url=base_url())
+            cases.update_case(case, values, actor=current_user, now=now, tr=tr,
+                              base_url=base_url())
+    except OverlapNeedsChoice as exc:
+        show_error(form, exc)
+        form.overlap_due = local_time(exc.due_at, cohort.timezone)
+        return None
     except EarlierDueNeedsConfirmation as exc:
         show_error(form, exc)
         form.confirm_needed = True
@@ -107,6 +112,7 @@ def _render_editor(cohort, case, form):
                            preview=preview, images=images, image_form=ImageForm(),
                            plain=PlainForm(),
                            confirm_needed=getattr(form, "confirm_needed", False),
+                           overlap_due=getattr(form, "overlap_due", None),
                            expected=case_queries.expected_queue_time(cohort, case,
                                                                      now=clock.now()))
 

@@ -30,6 +30,13 @@ class CaseForm(FlaskForm):
                                 format=LOCAL_FORMAT, validators=[Optional()])
     #: the host saw who an earlier due time affects and confirms it
     confirm_earlier = BooleanField(_l("Yes, move the due time earlier and mail the learners"))
+    #: the host's choice when this case goes out while an earlier case's homework is open
+    overlap = RadioField(_l("An earlier case's homework is still open"), default="",
+                         validators=[Optional()],
+                         choices=[SelectChoice("both", _l("Keep both open: the earlier case "
+                                                          "keeps its due time")),
+                                  SelectChoice("after", _l("Send this case when the earlier "
+                                                           "homework is due"))])
     md_file = FileField(_l("Or load a .md file (front matter fills the fields)"))
     #: "no homework due": no window is checked and the case never gives a miss
     no_homework = BooleanField(_l("No homework due (this case never counts as a miss)"))
@@ -58,6 +65,7 @@ class CaseForm(FlaskForm):
                 "homework_prompt": self.homework_prompt.data or "",
                 "tags": self.tags.data or "", "publish_at": publish_at,
                 "due_at": aware(self.due_at.data), "confirm_earlier": self.confirm_earlier.data,
+                "overlap": self.overlap.data or "",
                 "no_homework": bool(self.no_homework.data)}
 
 
