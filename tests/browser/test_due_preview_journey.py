@@ -88,3 +88,38 @@ def test_host_moves_announced_due_earlier_after_preview(open_tab, live_app, view
                        if re.search(rf"^case:{case.id}:due:", m.key))
     assert mails == ["silent@example.org", "wrote@example.org"]
     host.check()
+
+
+CHOICE = {"desktop": "is still open until its due time when this case goes out",
+          "phone": "的作业还没到截止时间"}
+
+
+def test_host_chooses_before_a_case_goes_out_over_an_open_window(open_tab, live_app, viewport,
+                                                                  clock):
+    """Publishing a second case now while the first one's homework is open: the editor saves
+    nothing yet, shows the choice and the first case's due time; the host picks "send it when
+    that homework is due" and the saved page says so."""
+    host_user, case = arrange(live_app, clock)
+    due = case.due_shown_at
+    host = open_tab()
+    sign_in(host, host_user.email)
+
+    host.goto(f"/c/{SLUG}/cases/new")
+    page = host.page
+    page.locator("#title").fill("第二个案例")
+    page.locator("#body_md").fill("正文")
+    page.locator('input[name="publish_mode"][value="now"]').check()
+    page.locator("#case-form button[name=action][value=save]").click()
+    expect(page.locator("#publish_at-error")).to_contain_text(CHOICE[viewport])
+    expect(page.locator("#choose-overlap")).to_contain_text(local_text(due))
+    with connection():
+        assert Case.select().count() == 1  # nothing saved yet
+    host.screenshot("overlap-choice")
+
+    page.locator('input[name="overlap"][value="after"]').check()
+    page.locator("#case-form button[name=action][value=save]").click()
+    expect(page.locator("main .flash.info").filter(has_text=SAVED[viewport])).to_contain_text(
+        local_text(due))
+    with connection():
+        assert Case.get(Case.id != case.id).publish_at == due
+    host.check()
