@@ -6,7 +6,7 @@ from learnclub.config import Config
 
 def create_app(config=None):
     """Build the app. Reads like a table of contents: each part wires itself in."""
-    from learnclub import api, cli, db, health, jobs, web
+    from learnclub import api, arrival, cli, db, health, jobs, web
 
     config = config or Config()
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static",
@@ -18,4 +18,5 @@ def create_app(config=None):
     health.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)
+    arrival.init_app(app)  # outermost: stamps a request's arrival before anything else runs
     return app

@@ -65,6 +65,8 @@ class Config:
         self.DEFAULT_TIMEZONE = _env("DEFAULT_TIMEZONE", "Asia/Shanghai")
         ZoneInfo(self.DEFAULT_TIMEZONE)  # fail at start-up, not on the first page
         self.TRUST_PROXY = _env("TRUST_PROXY", "") == "1"
+        #: a request that waited longer than this (by the proxy's X-Request-Start) gets a 503
+        self.MAX_WAIT = _seconds("MAX_WAIT", "10")
         #: seconds a chat-group robot gets to connect, to answer, and to finish its answer
         self.CHAT_TIMEOUT = _seconds("CHAT_TIMEOUT", "10")
         secure = self.BASE_URL.startswith("https://")

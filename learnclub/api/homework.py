@@ -5,6 +5,7 @@ import json
 from flask import jsonify, request
 
 from learnclub import clock
+from learnclub.arrival import arrival
 from learnclub.api import bp, serialise
 from learnclub.api.auth import current_user, query, writes
 from learnclub.api.errors import ApiError
@@ -89,7 +90,8 @@ def write_my_homework(slug, case_id):
     case = case_in(cohort, case_id, user, now=now, membership=membership)
     body = _body()
     try:
-        submission, created = submit_homework(case, user, body, now=now, tr=tr)
+        submission, created = submit_homework(case, user, body, now=arrival(request.environ),
+                                              tr=tr)
     except Conflict as exc:  # the window closed with the grace period
         raise ApiError(422, exc.message, code="too_late") from exc
     except (NotAllowed, NotFound):

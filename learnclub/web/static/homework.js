@@ -83,7 +83,63 @@
     clearTimeout(timer);
     timer = setTimeout(refreshPreview, 500);
   });
-  form.addEventListener("submit", save);
+  // Sending: the button shows it is busy; a busy server (503 + Retry-After) or a lost
+  // connection is tried again by itself, with a countdown, and the draft stays in the browser.
+  var status = document.getElementById("homework-status");
+  function say(text) { if (status) { status.hidden = false; status.textContent = text; } }
+  function busy(button, on) {
+    if (!button) { return; }
+    button.disabled = on;
+    button.setAttribute("aria-busy", on ? "true" : "false");
+  }
+  function retryLater(data, button, seconds, attempt, offline) {
+    var left = seconds;
+    (function tick() {
+      var why = offline ? (zh ? "连接中断" : "The connection dropped")
+                        : (zh ? "服务器正忙" : "The server is busy");
+      say(zh ? why + "，你写的内容保存在本设备上；" + left + " 秒后自动重新发送（第 " + attempt + " 次）。"
+             : why + "; your text is kept on this device. Sending again in " + left +
+               " s (attempt " + attempt + ").");
+      if (left-- > 0) { setTimeout(tick, 1000); } else { send(data, button, attempt); }
+    })();
+  }
+  function send(data, button, attempt) {
+    busy(button, true);
+    say(zh ? "正在发送…" : "Sending…");
+    fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (r) {
+        if (r.status === 503 && attempt < 30) {
+          var wait = parseInt(r.headers.get("Retry-After") || "3", 10);
+          retryLater(data, button, isNaN(wait) ? 3 : Math.min(wait, 60), attempt + 1);
+          return null;
+        }
+        // the page the server answered with (after a save: the case page and its message)
+        return r.text().then(function (html) {
+          var anchor = r.redirected ? form.dataset.savedAnchor : "";
+          if (r.redirected && window.history.replaceState) {
+            window.history.replaceState(null, "", r.url + (anchor ? "#" + anchor : ""));
+          }
+          document.open(); document.write(html); document.close();
+          var target = anchor && document.getElementById(anchor);
+          if (target) { target.scrollIntoView(); }
+        });
+      })
+      .catch(function () {
+        if (attempt < 30) { retryLater(data, button, 5, attempt + 1, true); return; }
+        busy(button, false);
+        say(zh ? "没能发送。你写的内容保存在本设备上，请稍后再点一次发送。"
+               : "Could not send it. Your text is kept on this device; press send again later.");
+      });
+  }
+  form.addEventListener("submit", function (event) {
+    save();
+    var button = event.submitter;
+    if (!window.fetch || !window.FormData || (button && button.value === "preview")) { return; }
+    event.preventDefault();
+    var data = new FormData(form);
+    if (button && button.name) { data.append(button.name, button.value); }
+    send(data, button, 1);
+  });
   showCount();
   if (note && !note.hidden) { refreshPreview(); }  // a restored draft shows as it will read
 })();
