@@ -18,9 +18,10 @@ _OLDEST = timedelta(minutes=5)
 _AHEAD = timedelta(seconds=2)  #: the proxy's clock may run slightly ahead of ours
 RETRY_AFTER = 3  #: seconds a shed request is asked to wait before it is sent again
 
-_BUSY = ("服务器正忙，没有处理你的请求。你写的内容仍在这台设备上，请 {s} 秒后再发送一次。\n"
+_BUSY = ("服务器正忙，没有处理你的请求。你写的内容仍在这台设备上，"
+         f"请 {RETRY_AFTER} 秒后再发送一次。\n"
          "The server is busy and did not handle your request. What you wrote is still on this "
-         "device; send it again in {s} seconds.\n").format(s=RETRY_AFTER)
+         f"device; send it again in {RETRY_AFTER} seconds.\n")
 
 
 def parse_request_start(value):

@@ -5,13 +5,13 @@ import json
 from flask import jsonify, request
 
 from learnclub import clock
-from learnclub.arrival import arrival
 from learnclub.api import bp, serialise
 from learnclub.api.auth import current_user, query, writes
 from learnclub.api.errors import ApiError
 from learnclub.api.language import tr
 from learnclub.api.pagination import listing, page_of_rows, page_request
 from learnclub.api.visibility import case_in, cohort_for, not_found, visible_cohort
+from learnclub.arrival import arrival
 from learnclub.domain.cases.editing import MAX_ID
 from learnclub.domain.cohorts import access
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed, NotFound

@@ -50,6 +50,8 @@ SAMPLES = {
     "talk_cancelled": {"cohort": "社群实验室", "topic": "社区团购", "link": LINK},
     "talk_moved": {"cohort": "社群实验室", "topic": "社区团购", "when": WHEN, "link": LINK},
     "week_taken": {"topic": "社区团购", "when": WHEN, "link": LINK},
+    "proposal_week_moved": {"cohort": "社群实验室", "link": LINK, "items": [
+        {"topic": "社区团购", "old": WHEN, "new": "2026-12-05 19:30 (China Standard Time)"}]},
     "talk_guest_reminder": {"cohort": "社群实验室", "topic": "社区团购", "when": WHEN,
                             "link": LINK, "offset": "7d", "to_confirm": True},
     "talk_today": {"cohort": "社群实验室", "topic": "社区团购", "guest": "张三", "when": WHEN,

@@ -561,7 +561,7 @@ def test_case_editor_asks_before_saving_over_an_open_window(cohort, as_host):
     assert (response.status_code, Case.select().count()) == (200, 1)
     assert "is still open until its due time when this case goes out" in html
     assert f"That homework is due on {due.astimezone(SHANGHAI):%Y-%m-%d %H:%M}." in html
-    assert 'value="both"' in html and 'value="after"' in html
+    assert ('value="both"' in html, 'value="after"' in html) == (True, True)
 
 
 def test_case_editor_early_case_keeps_previous_window_and_says_so(cohort, as_host):

@@ -319,7 +319,7 @@ def test_case_editor_keeps_xss_payloads_from_running(app):
         fields = {"title": fit(chunk, 300), "body_md": "\n\n".join(chunk),
                   "homework_prompt": "\n".join(chunk), "tags": ""}
         response = host.post(f"/c/{cohort.slug}/cases/new", data={
-            **fields, "action": "save",
+            **fields, "action": "save", "overlap": "both",  # the earlier chunks stay open
             "publish_at": published.astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
             # a real window (published days ago, due in two days): a past one is refused
             "due_at": (clock.now() + timedelta(days=2)).astimezone(zone).strftime(

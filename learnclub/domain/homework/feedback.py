@@ -4,7 +4,7 @@ import contextlib
 
 from peewee import IntegrityError, fn
 
-from learnclub.db import db
+from learnclub.db import write_transaction
 from learnclub.domain.cohorts import access
 from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.errors import NotAllowed, NotFound, untranslated
@@ -33,7 +33,7 @@ def toggle_like(submission, user, *, now, tr=untranslated):
     deleted = Like.delete().where((Like.submission == submission) & (Like.user == user)).execute()
     if deleted:
         return False
-    with contextlib.suppress(IntegrityError), db.atomic():  # a double click: liked either way
+    with contextlib.suppress(IntegrityError), write_transaction():  # double click: liked anyway
         Like.create(submission=submission, user=user, created_at=now)
     return True
 
@@ -51,7 +51,7 @@ def add_comment(submission, user, body, *, now, parent=None, tr=untranslated):
             raise NotFound(tr("That comment is not on this homework."))
         parent = parent.parent or parent  # one level of replies
     staff = membership.role in ("host", "assistant")
-    with db.atomic():
+    with write_transaction():
         comment = Comment.create(submission=submission, user=user, parent=parent, body_md=body,
                                  is_feedback=staff, created_at=now)
         _notify(submission, "feedback" if staff else "comment", user, now)
@@ -80,7 +80,7 @@ def toggle_featured(submission, *, actor, now, tr=untranslated):
     if not access.can(actor, "manage_cases", cohort):
         raise NotAllowed(tr("Only hosts and assistants pick featured homework."))
     key = f"submission:{submission.id}:featured"
-    with db.atomic():
+    with write_transaction():
         record(cohort, Action.UNFEATURED if submission.featured_at else Action.FEATURED,
                actor=actor, now=now, subject=(submission.user_id, submission.case))
         if submission.featured_at is not None:

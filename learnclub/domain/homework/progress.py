@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from learnclub.domain.cases.queries import out_slots
 from learnclub.domain.cases.schedule import window_state
+from learnclub.domain.homework.timing import edited_after_due_at
 from learnclub.domain.participation.tracking import was_member
 from learnclub.models import Excuse, Membership, Submission
 
@@ -25,6 +26,13 @@ class Row:
         if not self.expected:
             return "not_member"
         return "missed" if self.state == "closed" else "todo"
+
+    @property
+    def edited_after_due_at(self):
+        """When the homework was last edited, if after the due time (timing.py), else None."""
+        if self.submission is None:
+            return None
+        return edited_after_due_at(self.submission, self.slot)
 
 
 def learner_progress(cohort, user, *, now):

@@ -24,6 +24,7 @@ from learnclub.domain.cases.queries import (
 )
 from learnclub.domain.cases.schedule import window_state
 from learnclub.domain.cohorts import access
+from learnclub.domain.homework.timing import edits_after_due
 from learnclub.domain.participation.leave import extension_for
 from learnclub.models import (
     Case,
@@ -242,8 +243,9 @@ def _leave(case, user, *, learner, state, own):
 
 def case_homework(case, reader, *, slot, membership, now):
     """What the case page shows about homework: the reader's own, the peers' they may read
-    (featured first) with likes and comments, whether they may write (and until when, in
-    an extension), their leave. A fixed number of queries, however many learners write."""
+    (featured first) with likes and comments and which were edited after due (timing.py),
+    whether they may write (and until when, in an extension), their leave. A fixed number
+    of queries, however many learners write."""
     cohort, state = case.cohort, window_state(slot, now) if slot else "archived"
     own = Submission.get_or_none((Submission.case == case) & (Submission.user == reader.id))
     viewer = viewer_of(cohort, reader, membership=membership,
@@ -257,10 +259,12 @@ def case_homework(case, reader, *, slot, membership, now):
                             & (Submission.user != reader.id))
                      .order_by(Submission.featured_at.desc(nulls="LAST"),
                                Submission.submitted_at))
-    likes, liked, comments = conversation(([own] if own else []) + peers, reader.id)
+    shown = ([own] if own else []) + peers
+    likes, liked, comments = conversation(shown, reader.id)
     window = write_window(case, reader, now=now, slot=slot, membership=membership)
     learner = window != "not_learner"
     return {"own": own, "peers": peers, "likes": likes, "liked": liked, "comments": comments,
+            "edited_after_due": edits_after_due(shown, [slot] if slot else []),
             "learner": learner, "can_write": window in WRITABLE,
             "extended_until": extension_for(case, reader, now=now)
             if window == "extended" else None,

@@ -1,10 +1,12 @@
-"""Submitting homework (docs/rules.md "Homework"): one per learner per case, editable until
-due, accepted and marked late during grace, closed after. Every edit keeps the earlier text."""
+"""Submitting homework (docs/rules.md "Homework"): one per learner per case, accepted until
+due and marked late during grace, closed after; editable until the window closes (grace, or
+the learner's extension). Every edit keeps the earlier text and moves `updated_at`, which is
+how an edit after due shows (timing.py); the timing of the first submission never changes."""
 import re
 
 from peewee import IntegrityError
 
-from learnclub.db import db
+from learnclub.db import write_transaction
 from learnclub.domain.cases.queries import slot_of
 from learnclub.domain.cohorts import access
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed, NotFound, untranslated
@@ -62,7 +64,7 @@ def submit_homework(case, user, body, *, now, tr=untranslated):
                                membership=access.membership_of(user, cohort)), tr)
     length = _check_body(cohort, body, tr)
     try:
-        with db.atomic():
+        with write_transaction():
             return _save(case, user, body, length, slot, now=now)
     except IntegrityError:  # the same learner submitted twice at the same moment
         return _save(case, user, body, length, slot, now=now)

@@ -2,16 +2,20 @@
 host changes the weekday, time, length or time zone of the rule, every weekly session ahead
 that no talk holds moves to the new rule (its row, UID and week kept, its SEQUENCE bumped);
 a week an accepted or confirmed talk holds stays where it is (the host may move it by hand,
-`move_slot`, and the guest is mailed). First a plan (the preview), then the move."""
+`move_slot`, and the guest is mailed). First a plan (the preview), then the move, then
+telling the guests whose pending proposal names a week that moved (`mail_moved_proposals`)."""
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from learnclub.db import lock_row, write_transaction
+from learnclub.domain.cohorts.access import PERMISSIONS
 from learnclub.domain.cohorts.activity import Action, changed, record
+from learnclub.domain.reach import notices
 from learnclub.domain.sharing.slots import touch_slot
-from learnclub.models import Cohort, ShareSlot, Talk
-from learnclub.models.sharing import TAKING_STATES
+from learnclub.models import Cohort, Membership, ShareSlot, Talk, TalkPreference, User
+from learnclub.models.cohorts import MembershipStatus
+from learnclub.models.sharing import TAKING_STATES, TalkStatus
 
 #: the settings that make up the weekly rule
 RULE_FIELDS = ("timezone", "sharing_weekday", "sharing_time", "sharing_minutes")
@@ -25,6 +29,13 @@ class RuleChange:
     stays: list = field(default_factory=list)
     #: open weeks that stay because their new time has passed or another session has it
     kept: list = field(default_factory=list)
+    #: (talk, slot, new start in UTC): a submitted proposal naming a week that moves
+    proposals: list = field(default_factory=list)
+
+    @property
+    def proposers(self):
+        """Ids of the guests whose pending proposal names a week that moves: who is told."""
+        return sorted({talk.guest_id for talk, _slot, _start in self.proposals})
 
 
 def rule_of(cohort, settings=None):
@@ -48,7 +59,8 @@ def rule_start(week, rule):
 
 def plan_weekly_rule(cohort, settings=None, *, now):
     """What following the rule (the cohort's, or the one `settings` would make) does to the
-    weekly sessions that have not started. Two queries. Returns a RuleChange."""
+    weekly sessions that have not started, and which pending proposals name a week that
+    moves. Three queries. Returns a RuleChange."""
     rule = rule_of(cohort, settings)
     opened = list(ShareSlot.select().where(
         (ShareSlot.cohort == cohort.id) & (ShareSlot.status == "open")
@@ -70,7 +82,22 @@ def plan_weekly_rule(cohort, settings=None, *, now):
             continue
         busy = (busy - {slot.starts_at}) | {start}
         plan.moves.append((slot, start, minutes))
+    plan.proposals = _proposals_for(plan.moves)
     return plan
+
+
+def _proposals_for(moves):
+    """(talk, slot, new start) for each submitted talk that lists a slot of `moves`, by guest,
+    oldest proposal first, in the guest's order of preference. One query (none if no move)."""
+    starts = {slot.id: (slot, start) for slot, start, _minutes in moves}
+    if not starts:
+        return []
+    prefs = (TalkPreference.select(TalkPreference, Talk)
+             .join(Talk, on=(TalkPreference.talk == Talk.id))
+             .where(TalkPreference.slot.in_(list(starts))
+                    & (Talk.status == TalkStatus.SUBMITTED))
+             .order_by(Talk.guest, Talk.created_at, Talk.id, TalkPreference.rank))
+    return [(pref.talk, *starts[pref.slot_id]) for pref in prefs]
 
 
 def apply_weekly_rule(cohort, *, actor, now):
@@ -87,3 +114,40 @@ def apply_weekly_rule(cohort, *, actor, now):
                    changes=changed({"starts_at": slot.starts_at, "minutes": slot.minutes},
                                    {"starts_at": start, "minutes": minutes}))
     return plan
+
+
+def _proposal_links(cohort, guest_ids, base_url):
+    """{guest id: the page where they see their proposals}: "My talks" for a member who may
+    propose, the visitor's "My proposals" page otherwise."""
+    members = {m.user_id for m in Membership.select(Membership.user).where(
+        (Membership.cohort == cohort.id) & Membership.user.in_(guest_ids)
+        & (Membership.status == MembershipStatus.ACTIVE)
+        & Membership.role.in_(PERMISSIONS["propose_talk"]))}
+    return {guest_id: f"{base_url}/c/{cohort.slug}/talks/"
+            + ("mine" if guest_id in members else "proposed") for guest_id in guest_ids}
+
+
+def mail_moved_proposals(cohort, plan, *, base_url, now):
+    """Tell each guest of `plan.proposals` (what `apply_weekly_rule` returned) that the week
+    their pending proposal asked for moved: old and new time in the cohort's zone, in their
+    language, and a link to the proposal. One mail per guest per change (the outbox key
+    names the change's time), whatever their mail settings. Returns how many were told."""
+    by_guest = {}
+    for talk, slot, start in plan.proposals:
+        by_guest.setdefault(talk.guest_id, []).append((talk, slot, start))
+    if not by_guest:
+        return 0
+    guests = {u.id: u for u in User.select().where(User.id.in_(list(by_guest)))}
+    pages = _proposal_links(cohort, list(by_guest), base_url)
+    for guest_id, rows in by_guest.items():
+        guest, talks = guests[guest_id], {talk.id for talk, _slot, _start in rows}
+        link = pages[guest_id] + (f"#talk-{rows[0][0].id}" if len(talks) == 1 else "")
+        items = [{"topic": talk.topic,
+                  "old": notices.local_when(slot.starts_at, cohort.timezone, guest.locale),
+                  "new": notices.local_when(start, cohort.timezone, guest.locale)}
+                 for talk, slot, start in rows]
+        notices.send("proposal_week_moved",
+                     f"cohort:{cohort.id}:rule-moved:{now:%Y%m%dT%H%M%S}:guest:{guest_id}",
+                     to=guest.email, locale=guest.locale, user=guest, now=now,
+                     cohort=cohort.name, items=items, link=link)
+    return len(by_guest)

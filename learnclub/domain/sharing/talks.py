@@ -7,7 +7,7 @@ the caller queues mails (`mail_slot_cancelled`). Every change is logged (cohorts
 """
 from peewee import IntegrityError
 
-from learnclub.db import db, write_transaction
+from learnclub.db import write_transaction
 from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed, untranslated
 from learnclub.domain.sharing.slots import (  # noqa: F401 - callers import these from here
@@ -66,7 +66,7 @@ def propose_talk(cohort, guest, *, topic, abstract, preferred_slots, now, title=
     text = _talk_text(topic, abstract, guest.company_title if title is None else title,
                       guest.intro_md if bio is None else bio, tr)
     slots = _preferred(cohort, preferred_slots, now=now, tr=tr)
-    with db.atomic():
+    with write_transaction():
         talk = Talk.create(cohort=cohort, guest=guest, created_at=now, updated_at=now, **text)
         TalkPreference.insert_many([{"talk": talk, "slot": slot, "rank": rank}
                                     for rank, slot in enumerate(slots, 1)]).execute()

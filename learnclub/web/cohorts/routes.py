@@ -19,7 +19,7 @@ from learnclub.domain.sharing import talks as sharing
 from learnclub.web.cohorts import bp
 from learnclub.web.cohorts.forms import CohortForm, InviteForm, NewCohortForm, PlainForm, RoleForm
 from learnclub.web.cohorts.rule_preview import flash_moved, rule_preview
-from learnclub.web.common import cohort_for, cohort_or_404, show_error, tr
+from learnclub.web.common import base_url, cohort_for, cohort_or_404, show_error, tr
 from learnclub.web.participation.status import miss_status
 
 
@@ -113,8 +113,11 @@ def settings(slug):
             else:
                 flash(_("Settings saved.") if changed else _("Nothing changed."), "success")
                 if moves_weeks:
-                    flash_moved(cohort, sharing_rule.apply_weekly_rule(
-                        cohort, actor=current_user, now=clock.now()))
+                    plan = sharing_rule.apply_weekly_rule(cohort, actor=current_user,
+                                                          now=clock.now())
+                    sharing_rule.mail_moved_proposals(cohort, plan, base_url=base_url(),
+                                                      now=clock.now())
+                    flash_moved(cohort, plan)
                 return redirect(url_for("cohorts.settings", slug=slug))
     return render_template("cohorts/settings.html", cohort=cohort, form=form,
                            preview=preview,

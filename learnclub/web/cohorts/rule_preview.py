@@ -38,6 +38,11 @@ def rule_preview(cohort, values):
     lines = [ngettext("%(num)d open week will move from %(old)s to %(new)s.",
                       "%(num)d open weeks will move from %(old)s to %(new)s.",
                       len(plan.moves), old=old, new=new)]
+    if plan.proposers:
+        lines.append(ngettext("%(num)d guest whose talk proposal asks for a week that moves "
+                              "will be mailed its new time.", "%(num)d guests whose talk "
+                              "proposals ask for a week that moves will be mailed its new "
+                              "time.", len(plan.proposers)))
     return lines + _staying(cohort, plan)
 
 
@@ -64,5 +69,9 @@ def flash_moved(cohort, plan):
         flash(ngettext("%(num)d open week moved to %(new)s.",
                        "%(num)d open weeks moved to %(new)s.", len(plan.moves),
                        new=_rule_label(sharing_rule.rule_of(cohort))), "success")
+    if plan.proposers:
+        flash(ngettext("%(num)d guest whose talk proposal asks for a moved week was mailed "
+                       "its new time.", "%(num)d guests whose talk proposals ask for a moved "
+                       "week were mailed its new time.", len(plan.proposers)), "success")
     for line in _staying(cohort, plan):
         flash(line, "warn")

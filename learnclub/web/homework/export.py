@@ -5,9 +5,12 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 
 
-def homework_markdown(cohort, user, submissions):
-    """The file's text: a heading per case, the times in the cohort's zone, the text."""
+def homework_markdown(cohort, user, submissions, edited_after_due=None):
+    """The file's text: a heading per case, the times in the cohort's zone, the text;
+    `edited_after_due` ({submission id: when}, domain/homework/timing.py) marks an edit
+    saved after the due time."""
     zone = ZoneInfo(cohort.timezone)
+    edited_after_due = edited_after_due or {}
 
     def when(instant):
         return instant.astimezone(zone).strftime("%Y-%m-%d %H:%M")
@@ -21,5 +24,8 @@ def homework_markdown(cohort, user, submissions):
             times += " (" + _("late") + ")"
         if submission.updated_at != submission.submitted_at:
             times += "\n- " + _("Last edited: %(when)s", when=when(submission.updated_at))
+        if submission.id in edited_after_due:
+            edited = edited_after_due[submission.id].astimezone(zone).strftime("%H:%M")
+            times += " (" + _("edited after the due time (%(time)s)", time=edited) + ")"
         parts.append(f"## {submission.case.title}\n\n{times}\n\n{submission.body_md}\n")
     return "\n".join(parts)

@@ -4,9 +4,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnclub import clock
+from learnclub.arrival import arrival
 from learnclub.domain.cohorts import access
 from learnclub.domain.errors import DomainError, NotAllowed
-from learnclub.domain.homework import feedback
+from learnclub.domain.homework import feedback, timing
 from learnclub.domain.homework import queries as homework_queries
 from learnclub.domain.homework import submission as homework
 from learnclub.domain.homework.progress import learner_progress
@@ -37,7 +38,7 @@ def submit(slug, case_id):
         return case_pages.render_case(slug, case_id, homework_form=form)
     try:
         submission, created = homework.submit_homework(case, current_user, form.body_md.data,
-                                                       now=clock.now(), tr=tr)
+                                                       now=arrival(request.environ), tr=tr)
     except NotAllowed:
         raise  # a 403 page that explains, not a form error
     except DomainError as exc:
@@ -155,9 +156,9 @@ def export(slug):
     """My homework as a Markdown file, for members and for removed learners alike."""
     cohort = cohort_or_404(slug)
     membership = access.require_own_work(current_user, cohort, tr=tr)
-    own = homework_queries.own_homework(cohort, current_user, now=clock.now(),
-                                        membership=membership)
-    body = homework_markdown(cohort, current_user, own)
+    own = list(homework_queries.own_homework(cohort, current_user, now=clock.now(),
+                                             membership=membership))
+    body = homework_markdown(cohort, current_user, own, timing.cohort_edits_after_due(cohort, own))
     return Response(body.encode("utf-8"), content_type="text/markdown; charset=utf-8",
                     headers={"Content-Disposition":
                              f'attachment; filename="{cohort.slug}-my-homework.md"',
