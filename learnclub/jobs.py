@@ -9,7 +9,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from learnclub import clock
-from learnclub.db import connection
+from learnclub.db import connection, retry_locked
 from learnclub.domain.cases import announcements
 from learnclub.domain.cases import sync as content_sync
 from learnclub.domain.participation import readmission as membership
@@ -210,19 +210,23 @@ JOBS = {
 }
 
 
+def run_job(settings, name, *, now):
+    """Run one job for the instant `now`, on a connection of its own. A job the database is
+    too busy for (SQLite's write lock held by a request or another process) waits and runs
+    again from the start, for about a minute, instead of dying until its next turn; jobs are
+    idempotent, so what a failed try did already is not done twice."""
+    job, _interval = JOBS[name]
+    with connection():
+        return retry_locked(job)(settings, now=now)
+
+
 def run_due(settings, *, now):
     """Run every job once for the instant `now`. Returns {job name: result}."""
-    results = {}
-    for name, (job, _interval) in JOBS.items():
-        with connection():
-            results[name] = job(settings, now=now)
-    return results
+    return {name: run_job(settings, name, now=now) for name in JOBS}
 
 
 def _run_scheduled(settings, name):
-    job, _interval = JOBS[name]
-    with connection():
-        job(settings, now=clock.now())
+    run_job(settings, name, now=clock.now())
 
 
 def build_scheduler(settings, *, background):

@@ -9,7 +9,7 @@ import pytest
 
 from learnclub import create_app, schema
 from learnclub.config import TestConfig
-from learnclub.db import bind, db
+from learnclub.db import bind, close_pool, db
 from learnclub.models import ALL
 from tests.chat_receiver import receiver  # noqa: F401 - a fixture: a robot endpoint on loopback
 from tests.factories import PASSWORD
@@ -42,7 +42,7 @@ def sqlite_template(tmp_path_factory):
     database = bind(f"sqlite:///{path}")
     with database.connection_context():
         schema.upgrade()
-    database.close()
+    close_pool(database)  # the pooled connection too: its WAL goes into the file copied
     return path
 
 
@@ -66,7 +66,7 @@ def postgres_database():
     with database.connection_context():
         schema.upgrade()
     yield url
-    database.close()
+    close_pool()  # every pooled connection of the run, not only this thread's
     admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.close()
 

@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from learnclub.db import db
+from learnclub.db import write_transaction
 from learnclub.demo.activity import write_demo_homework
 from learnclub.demo.sharing import PAST_GUESTS, UPCOMING_GUEST, write_demo_sharing
 from learnclub.domain.accounts import profiles
@@ -246,7 +246,7 @@ def create_demo(*, now, base_url=BASE_URL, content_dir=None):
     host_pw, assistant_pw, learner_pw = (secrets.token_urlsafe(9) for _ in range(3))
     learner_hash = hash_password(learner_pw)
     start = now - timedelta(days=21)
-    with db.atomic():
+    with write_transaction():
         host = _person(HOST, hash_password(host_pw), at=start - timedelta(days=7), admin=True)
         cohort = cohorts.create_cohort(SLUG, _settings(), actor=host, now=start)
         _add_assistant(cohort, host, hash_password(assistant_pw), now=start + timedelta(hours=1))
@@ -255,7 +255,7 @@ def create_demo(*, now, base_url=BASE_URL, content_dir=None):
         _add_applicants(cohort, host, learner_hash, now=now)
     if content_dir is not None:
         content_sync.sync_cohort(cohort, Path(content_dir) / SLUG, now=now - timedelta(days=7))
-        with db.atomic():
+        with write_transaction():
             write_demo_homework(cohort, host, now=now)
             write_demo_sharing(cohort, host, learner_hash, now=now, start=start, email=_email,
                                link=f"{base_url}/c/{SLUG}/talks/mine")

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 
-from learnclub.db import db
+from learnclub.db import write_transaction
 from learnclub.domain.accounts import throttle
 from learnclub.domain.accounts.passwords import check_password_rule, hash_password, verify_password
 from learnclub.domain.accounts.tokens import issue_token, use_token
@@ -50,7 +50,7 @@ def issue_setup_token(*, now):
 def complete_setup(raw, *, email, display_name, password, now, tr=untranslated):
     """Create the first host (admin) with the one-time setup token. Returns the user."""
     email = _check_new_account(email, display_name, password, tr)
-    with db.atomic():
+    with write_transaction():
         use_token("setup", raw, now=now, tr=tr)
         if not setup_needed():
             raise Conflict(tr("learnclub is already set up."))
@@ -96,7 +96,7 @@ def request_signup(email, display_name, password, *, now, base_url, locale, retu
 def confirm_signup(raw, *, now, tr=untranslated):
     """Create the account a confirmation link stands for. Returns the new user, whose
     `return_to` says where sign-up started."""
-    with db.atomic():
+    with write_transaction():
         data = use_token("signup", raw, now=now, tr=tr).payload_data
         if User.select().where(User.email == data["email"]).exists():
             raise Conflict(tr("This account is already confirmed: sign in."))
@@ -171,7 +171,7 @@ def request_password_reset(email, *, now, base_url):
 def reset_password(raw, password, *, now, tr=untranslated):
     """Set a new password with a reset link; signs out every browser. Returns the user."""
     check_password_rule(password, tr=tr)
-    with db.atomic():
+    with write_transaction():
         user = use_token("reset", raw, now=now, tr=tr).user
         user.password_hash = hash_password(password)
         user.save()
@@ -186,7 +186,7 @@ def change_password(user, *, current, new, keep_key, now, tr=untranslated):
     if not verify_password(user.password_hash, current or ""):
         raise DomainError(tr("Your current password is not right."), field="current")
     check_password_rule(new, tr=tr, field="new")
-    with db.atomic():
+    with write_transaction():
         user.password_hash = hash_password(new)
         user.save(only=[User.password_hash])
         return end_other_sessions(user, keep_key=keep_key)

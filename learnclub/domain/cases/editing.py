@@ -4,7 +4,7 @@ Sync from files and the web editor both end here.
 """
 from peewee import fn
 
-from learnclub.db import db
+from learnclub.db import write_transaction
 from learnclub.domain.cases import due_times
 from learnclub.domain.cases.schedule import (
     Cadence,
@@ -76,7 +76,7 @@ def _next_position(cohort):
 def create_case(cohort, values, *, actor, now, source_path=None, source_hash="", tr=untranslated):
     """A new case; without a publish time it joins the end of the queue. Returns it."""
     _check_fields(values, tr)
-    with db.atomic():
+    with write_transaction():
         case = Case.create(
             cohort=cohort, source_path=source_path, source_hash=source_hash,
             title=values["title"], body_md=values["body_md"],
@@ -110,7 +110,7 @@ def update_case(case, values, *, actor, now, source="editor", source_hash=None, 
     changed = [k for k in (*TEXT_FIELDS, "tags", "no_homework")
                if k in values and getattr(case, k) != values[k]]
     published = time_has_come(case.publish_at, now)
-    with db.atomic():
+    with write_transaction():
         if published and any(k in TEXT_FIELDS for k in changed):
             CaseRevision.create(case=case, title=case.title, body_md=case.body_md,
                                 homework_prompt=case.homework_prompt, source=source,
@@ -175,7 +175,7 @@ def _update_times(case, values, published):
 def archive_case(case, *, now, actor=None):
     """Take a case out of the schedule and the members' list; nothing is deleted. `actor`
     None: by rule (its file disappeared)."""
-    with db.atomic():
+    with write_transaction():
         Case.update(archived_at=now).where(Case.id == case.id).execute()
         record(case.cohort_id, Action.CASE_ARCHIVED, actor=actor, now=now, subject=case)
         reschedule(case.cohort, now=now)
@@ -183,7 +183,7 @@ def archive_case(case, *, now, actor=None):
 
 def restore_case(case, *, now, actor=None):
     """Bring an archived case back (`actor` None: by rule, its file came back)."""
-    with db.atomic():
+    with write_transaction():
         Case.update(archived_at=None).where(Case.id == case.id).execute()
         record(case.cohort_id, Action.CASE_RESTORED, actor=actor, now=now, subject=case)
         reschedule(case.cohort, now=now)
@@ -200,7 +200,7 @@ def move_in_queue(case, direction, *, now, actor=None):
     j = i + direction
     if not 0 <= j < len(queue):
         return False
-    with db.atomic():
+    with write_transaction():
         a, b = queue[i], queue[j]
         Case.update(queue_position=b.queue_position).where(Case.id == a.id).execute()
         Case.update(queue_position=a.queue_position).where(Case.id == b.id).execute()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from learnclub.db import db, lock_row, write_transaction
+from learnclub.db import lock_row, write_transaction
 from learnclub.domain.cases import editing as cases
 from learnclub.domain.cases.case_file import ContentProblem, parse_case_file
 from learnclub.domain.cases.windows import check_window
@@ -102,7 +102,7 @@ def _sync_locked(cohort, folder, report, *, now):
     files = case_files(folder) if folder.is_dir() else []
     for path in files:
         try:
-            with db.atomic():
+            with write_transaction():
                 _import_file(cohort, path, existing, report, now=now)
         except ContentProblem as problem:  # a rule refused the values (e.g. due before publish)
             report.problems.append(problem)

@@ -7,7 +7,7 @@ from datetime import date
 
 from peewee import IntegrityError
 
-from learnclub.db import db
+from learnclub.db import write_transaction
 from learnclub.domain.cases.editing import schedule_of
 from learnclub.domain.cohorts import access
 from learnclub.domain.cohorts.activity import Action, record
@@ -74,7 +74,7 @@ def decide_leave(request, approve, *, actor, now, tr=untranslated):
     if new and excuses_used(request.cohort_id, request.user_id) + len(new) > limit:
         raise Conflict(tr("Approving this would exceed the %(n)d excused absences per learner.")
                        % {"n": limit})
-    with db.atomic():
+    with write_transaction():
         request.status = "approved" if approve else "declined"
         request.decided_by, request.decided_at = actor, now
         request.save()
@@ -92,7 +92,7 @@ def excuse_learner(case, user, *, actor, reason, now, tr=untranslated):
     """Excuse a learner for a case (a host directly, or an approved request); voids a miss."""
     check_text(reason, field="reason", label=tr("Reason"), max_length=LONG, tr=tr)
     try:
-        with db.atomic():
+        with write_transaction():
             Excuse.create(case=case, user=user, reason=reason, granted_by=actor, created_at=now)
             record(case.cohort_id, Action.EXCUSED, actor=actor, now=now, subject=(user, case),
                    changes={"reason": reason} if reason else None)

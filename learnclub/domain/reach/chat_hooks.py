@@ -6,7 +6,7 @@ show them: reach/queries.py.
 import unicodedata
 import uuid
 
-from learnclub.db import db
+from learnclub.db import write_transaction
 from learnclub.domain.cohorts.access import require
 from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.errors import DomainError, untranslated
@@ -92,7 +92,7 @@ def update_hook(hook, *, actor, kind, label, url, secret, events, now, tr=untran
         unsent &= OutboxMessage.kind.not_in(values["events"].split(",") + ["test"])
     logged = {k: None if k in ("url", "secret") else [getattr(hook, k), v]  # no secrets
               for k, v in values.items() if getattr(hook, k) != v}
-    with db.atomic():
+    with write_transaction():
         OutboxMessage.delete().where(unsent).execute()
         ChatHook.update(**values).where(ChatHook.id == hook.id).execute()
         record(hook.cohort_id, Action.HOOK_CHANGED, actor=actor, now=now,
@@ -106,7 +106,7 @@ def delete_hook(hook, *, actor, now, tr=untranslated):
     """Remove a robot; its posts, sent or not, go with it (the database cascades). Logged
     at `now`."""
     require(actor, "edit_cohort", hook.cohort, tr=tr)
-    with db.atomic():
+    with write_transaction():
         ChatHook.delete().where(ChatHook.id == hook.id).execute()
         record(hook.cohort_id, Action.HOOK_REMOVED, actor=actor, now=now,
                subject=hook)

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from peewee import JOIN
 
-from learnclub.db import db
+from learnclub.db import write_transaction
 from learnclub.domain.reach import notices
 from learnclub.models import Case, Cohort, Notification, Submission, User
 
@@ -39,7 +39,7 @@ def _queue_digest(items, *, base_url, now):
         return (f"{base_url}/c/{submission.case.cohort.slug}/cases/{submission.case.id}"
                 f"#homework-{submission.id}")
 
-    with db.atomic():
+    with write_transaction():
         notices.mail_activity_digest(
             user=user, now=now, link_for=link_for,
             key=f"activity:{user.id}:{items[-1].id}",

@@ -21,7 +21,7 @@ them, so a preference change applies to mail already queued and nothing held is 
 """
 from peewee import JOIN
 
-from learnclub.db import db
+from learnclub.db import write_transaction
 from learnclub.domain.errors import DomainError, untranslated
 from learnclub.models import MailPreference, OutboxMessage, User
 from learnclub.models.mail import OutboxOutcome
@@ -73,7 +73,7 @@ def set_preferences(user, modes, *, now, tr=untranslated):
             raise DomainError(tr("There is no such kind of mail."), field=kind)
         if mode not in MODES:
             raise DomainError(tr("Choose right away, daily digest or off."), field=kind)
-    with db.atomic():
+    with write_transaction():
         for kind, mode in modes.items():
             (MailPreference.insert(user=user, kind=kind, mode=mode)
              .on_conflict(conflict_target=[MailPreference.user, MailPreference.kind],
