@@ -214,8 +214,30 @@ def participation_sweep(dry_run, now_text):
             for membership, titles in plan.removals:
                 click.echo(f"  {'hold  ' if plan.held else 'remove'}   "
                            f"{membership.user.display_name} · {', '.join(titles)}")
+                _echo_why(plan, membership)
     if not plans:
         click.echo("No cohort has a case whose homework window has closed.")
+
+
+def _echo_why(plan, membership):
+    """The cases that counted against a learner the sweep would remove (due times in the
+    cohort's zone) and why the other closed cases did not (the plan's words, in English)."""
+    from zoneinfo import ZoneInfo
+
+    from learnclub.domain.participation.counting import reason_words
+    cohort = plan.cohort
+    for case in plan.counted[membership.id]:
+        due = (f"due {case.due_at.astimezone(ZoneInfo(cohort.timezone)):%Y-%m-%d %H:%M} "
+               f"{cohort.timezone}") if case.due_at else "due time unknown"
+        click.echo(f"           counted: {case.title} ({due})")
+    rows = plan.not_counted[membership.id]
+    total = sum(num for _reason, num in rows)
+    if not total:
+        return
+    why = "; ".join(f"{reason_words(reason, min_hours=cohort.min_window_hours)}: {num}"
+                    for reason, num in rows)
+    click.echo(f"           did not count: {total} other closed cases" + (f" ({why})" if why
+                                                                            else ""))
 
 
 @cli.group("user")

@@ -121,7 +121,9 @@ PLAN = ["lab: {verb} record 2 misses, {verb} remove 2",
         "  miss     张伟 · 小区生鲜团购",
         "  miss     刘洋 · 小区生鲜团购",
         "  remove   张伟 · 小区生鲜团购",
-        "  remove   刘洋 · 小区生鲜团购"]
+        "  remove   刘洋 · 小区生鲜团购",
+        # which case counted against each of them, due time in the cohort's zone
+        *["           counted: 小区生鲜团购 (due 2026-11-30 20:00 Asia/Shanghai)"] * 2]
 
 
 def sweep(runner, *options):

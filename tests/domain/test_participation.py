@@ -289,7 +289,8 @@ def test_removal_queues_one_respectful_notice(cohort, case):
     assert removal_notices(slacker) == [(
         f"removal:membership:{member_id}", slacker.email, "You have left 社群实验室",
         "You were asked to leave 社群实验室: its rule is that whoever does not write homework "
-        "leaves, so the group stays small and alive. Homework was missing for: 小区生鲜团购.\n\n"
+        "leaves, so the group stays small and alive. These cases counted as missed:\n\n"
+        "- 小区生鲜团购, due 2026-11-25 20:00 (China Standard Time)\n\n"
         "Nothing you wrote is lost: sign in to read and export your homework. If something "
         "got in the way, reply to your host: they can readmit you.\n\n"
         "http://localhost/c/lab/\n\n— learnclub")]
@@ -336,8 +337,9 @@ def test_removal_notice_in_chinese_for_a_chinese_reader(cohort, case):
 
     [(_key, _to, subject, body)] = removal_notices(slacker)
     assert subject == "你已离开 社群实验室"
-    assert body.splitlines()[0] == ("你已被请出 社群实验室：这里的规则是不写作业就离开，"
-                                    "好让社群保持小而活跃。缺交的作业：小区生鲜团购。")
+    assert body.splitlines()[:3] == ["你已被请出 社群实验室：这里的规则是不写作业就离开，"
+                                     "好让社群保持小而活跃。以下案例计为缺交：", "",
+                                     "- 小区生鲜团购，截止于 2026-11-25 20:00 (中国标准时间)"]
 
 
 # Extensions ---------------------------------------------------------------------------------
@@ -522,7 +524,7 @@ def test_readmitted_learner_missing_again_is_removed_with_a_new_notice(cohort, r
     sweep(NEXT_DAY + timedelta(days=5))
 
     assert status(cohort, removed) == "removed"
-    assert [body.split("Homework was missing for: ")[1].split(".")[0]
+    assert [body.split("counted as missed:\n\n- ")[1].split(",")[0]
             for _key, _to, _subject, body in removal_notices(removed)] == [
         "小区生鲜团购", "付费读书会"]
 

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from peewee import IntegrityError
 
-from learnclub.db import db, lock_row, write_transaction
+from learnclub.db import lock_row, write_transaction
 from learnclub.domain.cases.due_times import freeze_shown_dues
 from learnclub.domain.cases.editing import reschedule
 from learnclub.domain.cohorts.activity import Action, record
@@ -26,6 +26,7 @@ SETTING_FIELDS = (
     "is_public", "peer_visibility", "homework_min_length", "points_enabled", "points_on_time",
     "points_late", "points_featured", "points_comment", "points_comment_cap",
     "points_guest_share", "guest_proposals_public", "language", "min_window_hours",
+    "removal_stop_percent", "removal_stop_count",
 )
 
 
@@ -42,9 +43,12 @@ SHARING_FIELDS = {"timezone", "sharing_weekday", "sharing_time", "sharing_minute
                   "sharing_weeks_ahead"}
 
 
-def _in_range(settings, field, low, high, tr):
+def _in_range(settings, field, low, high, tr, label=None):
     value = settings[field]
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        if label is not None:
+            raise DomainError(tr("%(label)s: enter a whole number from %(low)d to %(high)d.")
+                              % {"label": tr(label), "low": low, "high": high}, field=field)
         raise DomainError(tr("Enter a whole number from %(low)d to %(high)d.")
                           % {"low": low, "high": high}, field=field)
 
@@ -60,6 +64,13 @@ NUMBER_RANGES = (("capacity", 1, 10_000), ("cadence_min_days", 1, 60),
                  ("points_on_time", 0, 1000), ("points_late", 0, 1000),
                  ("points_featured", 0, 1000), ("points_comment", 0, 1000),
                  ("points_comment_cap", 0, 1000), ("points_guest_share", 0, 1000))
+#: (setting, lowest, highest, its name) for the numbers whose message says which they are:
+#: the safety stop on mass removal (docs/rules.md "Safety stop")
+NAMED_RANGES = (
+    ("removal_stop_percent", 1, 100,
+     "Safety stop: most learners one check may remove (percent of active learners)"),
+    ("removal_stop_count", 1, 10_000,
+     "Safety stop: most learners one check may remove (people)"))
 
 
 def validate_settings(settings, *, tr=untranslated):
@@ -70,6 +81,8 @@ def validate_settings(settings, *, tr=untranslated):
     _check_timezone(settings["timezone"], tr)
     for field, low, high in NUMBER_RANGES:
         _in_range(settings, field, low, high, tr)
+    for field, low, high, label in NAMED_RANGES:
+        _in_range(settings, field, low, high, tr, label)
     _check_choices(settings, tr)
     settings["reminder_hours"] = _canonical_reminder_hours(settings["reminder_hours"], tr)
     return settings
@@ -129,7 +142,7 @@ def create_cohort(slug, settings, *, actor, now, tr=untranslated):
                           field="slug")
     validate_settings(settings, tr=tr)
     try:
-        with db.atomic():
+        with write_transaction():
             cohort = Cohort.create(slug=slug, created_by=actor, created_at=now,
                                    **{k: settings[k] for k in SETTING_FIELDS})
             Membership.create(cohort=cohort, user=actor, role="host", joined_at=now)
@@ -151,7 +164,7 @@ def update_cohort(cohort, settings, *, actor, now, tr=untranslated):
     for key in changed:
         setattr(cohort, key, settings[key])
     if changed:
-        with db.atomic():
+        with write_transaction():
             cohort.save()
             record(cohort, Action.SETTINGS_CHANGED, actor=actor, now=now, changes=logged)
             if set(changed) & RHYTHM_FIELDS:

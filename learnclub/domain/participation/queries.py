@@ -8,6 +8,7 @@ from datetime import timedelta
 from peewee import JOIN, fn
 
 from learnclub.domain.cases.schedule import time_has_come
+from learnclub.domain.participation.counting import NotCounted
 from learnclub.models import (
     Application,
     Case,
@@ -246,21 +247,30 @@ def window_opened(slot, membership=None):
     return max(t for t in times if t is not None)
 
 
+def window_gap(membership, slot, *, min_hours=DEFAULT_MIN_WINDOW_HOURS, extended_until=None):
+    """Why the member did not owe homework on this case (a counting.NotCounted), or None: owed
+    only if the case asks for homework, the member was in the cohort when it went out and not
+    removed before its grace ended, and from when they could first see it to its due time (or
+    their extension's end, if later) there were at least `min_hours`. Leave and excuses are
+    Excuse rows, checked where the work is loaded (counting.work_on)."""
+    if getattr(slot.case, "no_homework", False):
+        return NotCounted.NO_HOMEWORK
+    if membership.joined_at > slot.publish_at:
+        return NotCounted.JOINED_LATER
+    if membership.status == MembershipStatus.REMOVED and membership.removed_at is not None \
+            and membership.removed_at < slot.grace_until:
+        return NotCounted.LEFT_BEFORE
+    end = max(slot.due_at, extended_until) if extended_until is not None else slot.due_at
+    short = end - window_opened(slot, membership) < timedelta(hours=min_hours)
+    return NotCounted.WINDOW_SHORT if short else None
+
+
 def had_real_window(membership, slot, *, min_hours=DEFAULT_MIN_WINDOW_HOURS,
                     extended_until=None):
-    """Whether homework on this case was owed by the member: the one rule for the sweep, its
-    dry run, the participation board and a learner's standing. Owed only if the case asks for
-    homework (not "no homework due"), the member was in the cohort when it went out and not
-    removed before its grace ended, and from when they could first see it to its due time
-    (or the end of their extension, if later) there were at least `min_hours`. Leave and
-    excuses are Excuse rows, checked where the work is loaded."""
-    if getattr(slot.case, "no_homework", False) or membership.joined_at > slot.publish_at:
-        return False
-    removed = membership.status == MembershipStatus.REMOVED and membership.removed_at is not None
-    if removed and membership.removed_at < slot.grace_until:
-        return False
-    end = max(slot.due_at, extended_until) if extended_until is not None else slot.due_at
-    return end - window_opened(slot, membership) >= timedelta(hours=min_hours)
+    """Whether the member owed homework on this case (window_gap is None): the one rule for
+    the sweep, its dry run, the participation board and a learner's standing."""
+    return window_gap(membership, slot, min_hours=min_hours, extended_until=extended_until) \
+        is None
 
 
 # ---- the safety stop on mass removal ----------------------------------------------------

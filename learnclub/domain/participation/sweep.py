@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from learnclub.db import lock_row, write_transaction
 from learnclub.domain.cases.editing import schedule_of
 from learnclub.domain.cohorts.activity import Action, record
+from learnclub.domain.participation import counting
 from learnclub.domain.participation.queries import (  # noqa: F401 (asked here before)
     active_learners,
     had_real_window,
@@ -17,19 +18,10 @@ from learnclub.domain.participation.queries import (  # noqa: F401 (asked here b
     removal_held,
     removal_pending,
     standing_of,
+    window_gap,
 )
 from learnclub.domain.reach import chat_posts, notices
-from learnclub.models import (
-    Case,
-    Cohort,
-    Excuse,
-    Extension,
-    Membership,
-    MembershipEvent,
-    Miss,
-    Submission,
-    User,
-)
+from learnclub.models import Case, Cohort, Membership, MembershipEvent, Miss, User
 from learnclub.models.cohorts import STAFF_ROLES, MembershipStatus, RemovalKind
 
 
@@ -41,6 +33,11 @@ class Plan:
     paused: bool = False
     #: membership id -> ids of the cases missed, for each of the removals
     missed_cases: dict = field(default_factory=dict)
+    #: membership id -> [counting.CountedCase] (title, due time), for each of the removals
+    counted: dict = field(default_factory=dict)
+    #: membership id -> [(counting.NotCounted, how many closed cases)] that did not count
+    #: against them (handed-in ones aside), for each of the removals
+    not_counted: dict = field(default_factory=dict)
     _active: int | None = field(default=None, repr=False)  #: active learners, once counted
 
     @property
@@ -55,68 +52,81 @@ class Plan:
         return removal_held(self.cohort, len(self.removals), self._active)
 
 
-def _closed_slots(cohort, now):
-    return [s for s in schedule_of(cohort)
-            if s.grace_until <= now and not s.case.removals_paused]
-
-
-def _no_miss_due(ids, now):
-    """((case_id, user_id) pairs on these cases with homework, an excuse or a running
-    extension, {(case_id, user_id): latest extension end}): three queries."""
-    if not ids:
-        return set(), {}
-    done = {(r.case_id, r.user_id) for r in Submission.select(Submission.case, Submission.user)
-            .where(Submission.case.in_(ids))}
-    excused = {(r.case_id, r.user_id) for r in Excuse.select(Excuse.case, Excuse.user)
-               .where(Excuse.case.in_(ids))}
-    extended = {}
-    for r in Extension.select(Extension.case, Extension.user, Extension.until).where(
-            Extension.case.in_(ids)):
-        key = (r.case_id, r.user_id)
-        extended[key] = max(extended.get(key, r.until), r.until)
-    running = {key for key, until in extended.items() if until > now}
-    return done | excused | running, extended
-
-
-def _owes(membership, slot, cohort, extended):
-    """Whether this learner owed homework on this closed case (queries.had_real_window)."""
-    return had_real_window(membership, slot, min_hours=cohort.min_window_hours,
-                           extended_until=extended.get((slot.case.id, membership.user_id)))
-
-
-def plan_sweep(cohort, *, now):
-    """What the sweep would do at `now`: new misses and removals. Changes nothing.
-
-    A miss only for a window that was really open to that learner (had_real_window)."""
-    plan = Plan(cohort, paused=cohort.removals_paused)
-    slots = _closed_slots(cohort, now)
-    learners = list(active_learners(cohort, with_users=True))
-    no_miss_due, extended = _no_miss_due([s.case.id for s in slots], now)
-    misses, settled = {}, set()  # settled: a voided miss is not recorded again
+def _recorded_misses(cohort):
+    """({user_id: [(case_id, created_at)] of misses that count}, {(case_id, user_id) with a
+    voided miss}): one query."""
+    misses, voided = {}, set()
     for m in Miss.select().where(Miss.cohort == cohort):
         if m.voided_at is None:
             misses.setdefault(m.user_id, []).append((m.case_id, m.created_at))
         else:
-            settled.add((m.case_id, m.user_id))
-    titles = {s.case.id: s.case.title for s in slots}
-    for membership in learners:
-        kept = misses.get(membership.user_id, [])
-        counted = [case_id for case_id, _at in kept]
-        # misses from before a readmission without reset stay on record, but only a miss
-        # since (re)joining can remove: else the next sweep would undo the readmission
-        fresh = any(at >= membership.joined_at for _case_id, at in kept)
-        for slot in slots:
-            key = (slot.case.id, membership.user_id)
-            if key in no_miss_due or key in settled or slot.case.id in counted \
-                    or not _owes(membership, slot, cohort, extended):
-                continue
-            plan.new_misses.append((membership, slot))
-            counted.append(slot.case.id)
-            fresh = True
-        if fresh and len(counted) >= cohort.strike_limit and not plan.paused:
-            plan.removals.append((membership, [titles.get(c, "") for c in counted]))
-            plan.missed_cases[membership.id] = counted
+            voided.add((m.case_id, m.user_id))
+    return misses, voided
+
+
+@dataclass
+class _Sweep:
+    """What plan_sweep loaded once for the whole cohort."""
+
+    cohort: object
+    schedule: list  #: every live case's slot
+    closed: list  #: the slots whose grace has ended
+    work: object  #: counting.Work on the closed cases
+    misses: dict  #: user_id -> [(case_id, created_at)] that count
+    voided: set  #: (case_id, user_id) with a voided miss: never recorded again
+
+
+def plan_sweep(cohort, *, now):
+    """What the sweep would do at `now`: new misses and removals, and for each removal the
+    cases that counted and why the other closed cases did not. Changes nothing; a fixed
+    number of queries whatever the size of the cohort.
+
+    A miss only for a window that was really open to that learner (queries.window_gap)."""
+    plan = Plan(cohort, paused=cohort.removals_paused)
+    schedule = schedule_of(cohort)
+    closed = [s for s in schedule if s.grace_until <= now]
+    learners = list(active_learners(cohort, with_users=True))
+    sweep = _Sweep(cohort, schedule, closed,
+                   counting.work_on(cohort, [s.case.id for s in closed], now=now),
+                   *_recorded_misses(cohort))
+    removed = [m for m in learners if _plan_learner(plan, sweep, m)]
+    ids = sorted({i for case_ids in plan.missed_cases.values() for i in case_ids})
+    cases = {c.case_id: c for c in counting.counted_cases(ids, schedule)}
+    for membership in removed:
+        counted = [cases[i] for i in plan.missed_cases[membership.id]]
+        plan.counted[membership.id] = counted
+        plan.removals.append((membership, [c.title for c in counted]))
     return plan
+
+
+def _plan_learner(plan, sweep, membership):
+    """Add this learner's new misses to the plan; True (with the cases that count and why
+    the others did not) if the rule removes them."""
+    cohort = sweep.cohort
+    kept = sweep.misses.get(membership.user_id, [])
+    counted = [case_id for case_id, _at in kept]
+    # misses from before a readmission without reset stay on record, but only a miss
+    # since (re)joining can remove: else the next sweep would undo the readmission
+    fresh = any(at >= membership.joined_at for _case_id, at in kept)
+    skipped = []
+    for slot in sweep.closed:
+        key = (slot.case.id, membership.user_id)
+        if slot.case.id in counted or key in sweep.work.done:
+            continue
+        gap = window_gap(membership, slot, min_hours=cohort.min_window_hours,
+                         extended_until=sweep.work.extended.get(key))
+        reason = counting.why_not_counted(gap, slot, key, sweep.work, sweep.voided)
+        if reason is not None:
+            skipped.append(reason)
+            continue
+        plan.new_misses.append((membership, slot))
+        counted.append(slot.case.id)
+        fresh = True
+    if not (fresh and len(counted) >= cohort.strike_limit and not plan.paused):
+        return False
+    plan.missed_cases[membership.id] = counted
+    plan.not_counted[membership.id] = counting.tally(skipped)
+    return True
 
 
 def apply_sweep(cohort, *, now, base_url, confirmed_by=None):
@@ -143,7 +153,9 @@ def apply_sweep(cohort, *, now, base_url, confirmed_by=None):
                              case_ids=plan.missed_cases[membership.id],
                              reason=strikes_words(titles)):
                 notices.mail_removed(membership=membership, titles=titles, now=now,
-                                     link=f"{base_url}/c/{cohort.slug}/")
+                                     link=f"{base_url}/c/{cohort.slug}/",
+                                     missed=plan.counted[membership.id],
+                                     not_counted=plan.not_counted[membership.id])
                 removed.append((membership, titles))
         _tell_staff(cohort, removed, now=now, base_url=base_url)
         chat_posts.post_removals(cohort, [m for m, _ in removed], now=now, base_url=base_url)

@@ -114,11 +114,12 @@ def _learners(cohort, *, include_removed, user=None):
     return list(query)
 
 
-def _work(case_ids, user=None):
-    """Submissions and excuses on these cases, keyed by (case_id, user_id): two queries."""
+def _work(case_ids, user=None, *, times=True):
+    """Submissions and excuses on these cases, keyed by (case_id, user_id): two queries.
+    Without `times`, no submission time (the heatmap shows none: 30,000 dates not parsed)."""
     subs = Submission.select(Submission.id, Submission.case, Submission.user,
-                             Submission.submitted_at, Submission.late_seconds,
-                             Submission.length, Submission.featured_at)
+                             *([Submission.submitted_at] if times else []),
+                             Submission.late_seconds, Submission.length, Submission.featured_at)
     excuses = Excuse.select(Excuse.case, Excuse.user, Excuse.reason)
     subs, excuses = subs.where(Submission.case.in_(case_ids)), excuses.where(
         Excuse.case.in_(case_ids))
@@ -139,7 +140,8 @@ def cell_for(slot, membership, submission, excuse, *, now, min_hours):
     """The cell of one learner on one case at `now`; see the module's docstring."""
     if submission is not None:
         return Cell(slot.case, "late" if submission.late_seconds > 0 else "on_time",
-                    submission.submitted_at, submission.late_seconds, submission.length,
+                    getattr(submission, "submitted_at", None), submission.late_seconds,
+                    submission.length,
                     submission.featured_at is not None)
     if excuse is not None:
         return Cell(slot.case, "excused", excuse_reason=excuse.reason)
@@ -148,8 +150,8 @@ def cell_for(slot, membership, submission, excuse, *, now, min_hours):
     return Cell(slot.case, "missed" if now >= slot.grace_until else "open")
 
 
-def _rows(cohort, slots, memberships, *, now, user=None):
-    subs, excuses = _work([s.case.id for s in slots], user)
+def _rows(cohort, slots, memberships, *, now, user=None, times=True):
+    subs, excuses = _work([s.case.id for s in slots], user, times=times)
     rows = []
     for m in memberships:
         cells = [cell_for(s, m, subs.get((s.case.id, m.user_id)),
@@ -170,17 +172,28 @@ _SORT_KEYS = {
 }
 
 
-def participation_matrix(cohort, *, now, sort="name", include_removed=False, tr=untranslated):
-    """Learners × published cases with each cell's state, sorted; removed learners last.
-
-    Four queries. Raises DomainError for a sort not in SORTS.
-    """
+def participation_matrix(cohort, *, now, sort="name", include_removed=False, times=True,
+                         tr=untranslated):
+    """Learners × published cases with each cell's state, sorted; removed learners last;
+    without `times`, cells have no submission time. Four queries; DomainError for a sort
+    not in SORTS."""
     if sort not in SORTS:
         raise DomainError(tr("Unknown order for the table."), field="sort")
     slots = published_slots(cohort, now=now)
-    rows = _rows(cohort, slots, _learners(cohort, include_removed=include_removed), now=now)
+    rows = _rows(cohort, slots, _learners(cohort, include_removed=include_removed), now=now,
+                 times=times)
     rows.sort(key=lambda r: (r.removed, *_SORT_KEYS[sort](r)))
     return Matrix(slots, rows, sort)
+
+
+PER_PAGE = 100  #: learners on one page of the heatmap
+
+
+def matrix_page(matrix, page):
+    """(the rows on that page of the matrix, the page moved into range, how many pages)."""
+    pages = max(1, -(-len(matrix.rows) // PER_PAGE))
+    page = min(max(page, 1), pages)
+    return matrix.rows[(page - 1) * PER_PAGE:page * PER_PAGE], page, pages
 
 
 def rates_from(matrix):

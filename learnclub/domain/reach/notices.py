@@ -3,8 +3,10 @@
 and every mail goes into the outbox as text and HTML."""
 from zoneinfo import ZoneInfo
 
+from learnclub.domain.participation.counting import CountedCase, reason_words
 from learnclub.domain.reach import mail_templates
 from learnclub.domain.reach.outbox import enqueue_mail
+from learnclub.i18n import translations_for
 
 #: the last lines of every mail's text (what the daily digest strips from the mails it bundles)
 SIGNATURE = mail_templates.SIGNATURE
@@ -79,12 +81,22 @@ def mail_activity_digest(*, user, items, link_for, now, key):
         for kind, actor, case, submission in items])
 
 
-def mail_removed(*, membership, titles, link, now):
-    """Tell a learner, respectfully, that they were asked to leave, why, and how to come back."""
+def mail_removed(*, membership, titles, link, now, missed=None, not_counted=()):
+    """Tell a learner, respectfully, that they were asked to leave, why and how to come back:
+    each case that counted as missed with its due time in the cohort's zone (`missed`:
+    counting.CountedCase; only `titles` without it), and how many other closed cases did not
+    count and why (`not_counted`: [(counting.NotCounted, how many)] from the sweep's plan)."""
+    cohort, user = membership.cohort, membership.user
+    if missed is None:
+        missed = [CountedCase(None, title) for title in titles]
+    tr = translations_for(user.locale).gettext
     # keyed on the removal's time: a learner readmitted and removed again gets a new notice
-    _send_to(membership.user, "removed",
-             f"removal:membership:{membership.id}:{now:%Y%m%dT%H%M%S}", now=now,
-             cohort=membership.cohort.name, titles=titles, link=link)
+    _send_to(user, "removed", f"removal:membership:{membership.id}:{now:%Y%m%dT%H%M%S}",
+             now=now, cohort=cohort.name, link=link,
+             cases=[{"title": c.title, "due": local_when(c.due_at, cohort.timezone, user.locale)
+                     if c.due_at else ""} for c in missed],
+             reasons=[{"words": reason_words(reason, min_hours=cohort.min_window_hours, tr=tr),
+                       "num": num} for reason, num in not_counted])
 
 
 def mail_removals_to_staff(*, cohort, staff, removed, link, now):

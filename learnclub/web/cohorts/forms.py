@@ -16,6 +16,8 @@ WEEKDAYS = options((0, _l("Monday")), (1, _l("Tuesday")), (2, _l("Wednesday")),
                    (3, _l("Thursday")), (4, _l("Friday")), (5, _l("Saturday")),
                    (6, _l("Sunday")))
 _NUMBER = [InputRequired(message=_l("Enter a whole number."))]
+_STOP_PERCENT = _l("Safety stop: most learners one check may remove (percent of active learners)")
+_STOP_COUNT = _l("Safety stop: most learners one check may remove (people)")
 
 
 def _timezones():
@@ -44,6 +46,15 @@ class CohortForm(FlaskForm):
                                        "(hours)"), default=24, validators=[Optional()])
     strike_limit = IntegerField(_l("Misses before a learner is asked to leave"),
                                 validators=_NUMBER)
+    #: the safety stop on mass removal; not sent (an older form): the cohort keeps its value
+    removal_stop_percent = IntegerField(
+        _STOP_PERCENT, default=20, validators=[Optional()],
+        invalid_value_message=_l("%(label)s: enter a whole number from %(low)d to %(high)d.",
+                                 label=_STOP_PERCENT, low=1, high=100))
+    removal_stop_count = IntegerField(
+        _STOP_COUNT, default=5, validators=[Optional()],
+        invalid_value_message=_l("%(label)s: enter a whole number from %(low)d to %(high)d.",
+                                 label=_STOP_COUNT, low=1, high=10_000))
     excused_per_learner = IntegerField(_l("Excused absences per learner"), validators=_NUMBER)
     reminder_hours = StringField(_l("Reminders, hours before due (comma-separated)"))
     sharing_weekday = SelectField(_l("Weekly sharing day"), choices=WEEKDAYS, coerce=int,

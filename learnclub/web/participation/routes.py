@@ -25,7 +25,7 @@ from learnclub.web.participation.forms import (
     PauseForm,
     ReadmitForm,
 )
-from learnclub.web.participation.status import reason_text
+from learnclub.web.participation.status import not_counted_text, reason_text
 
 
 @bp.app_template_filter("membership_reason")
@@ -33,6 +33,13 @@ def membership_reason(reason):
     """{{ reason|membership_reason }}: a removal reason (queries.RemovalReason) or the words
     of a membership log entry, in the reader's words."""
     return reason_text(reason)
+
+
+@bp.app_template_filter("not_counted")
+def not_counted(rows, cohort):
+    """{{ plan.not_counted[m.id]|not_counted(cohort) }}: the closed cases that did not count
+    against a learner the sweep would remove, and why, in the reader's words."""
+    return not_counted_text(rows, cohort.min_window_hours)
 
 
 def flash_form_errors(form):

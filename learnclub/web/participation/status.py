@@ -7,7 +7,7 @@ from flask_babel import ngettext
 
 from learnclub import clock
 from learnclub.domain.cohorts import access
-from learnclub.domain.participation import queries
+from learnclub.domain.participation import counting, queries
 
 
 @dataclass
@@ -43,6 +43,19 @@ def standing_text(standing):
                     "next check.",
                     "You have %(num)d misses, the limit: you will be asked to leave at the "
                     "next check.", misses)
+
+
+def not_counted_text(rows, min_hours):
+    """For the hosts, how many other closed cases did not count against a learner the sweep
+    would remove and why (the plan's [(counting.NotCounted, how many)]), in a sentence."""
+    total = sum(num for _reason, num in rows)
+    if not total:
+        return _("Every other closed case was handed in.")
+    reasons = " · ".join(f"{counting.reason_words(reason, min_hours=min_hours, tr=_)}: {num}"
+                         for reason, num in rows)
+    return ngettext("%(num)d other closed case did not count: %(reasons)s.",
+                    "%(num)d other closed cases did not count: %(reasons)s.", total,
+                    reasons=reasons)
 
 
 def _role(code):
