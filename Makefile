@@ -10,7 +10,7 @@ PORT ?= 5000
 # pip's own progress bars and a line per package, without the resolver's chatter
 PIP := $(BIN)/python -m pip install --progress-bar on --disable-pip-version-check
 
-.PHONY: run demo test test-any-day lint bench clean messages
+.PHONY: run demo test test-any-day lint bench bench-rush clean messages
 
 $(BIN)/python:
 	@echo "==> Creating the virtual environment in $(VENV)/"
@@ -67,3 +67,11 @@ messages: $(TEST_STAMP)
 # Seed 500 learners × 60 cases and time the heaviest pages; records docs/benchmarks.md.
 bench: $(TEST_STAMP)
 	$(BIN)/python -m bench.heatmap --write
+
+# The deadline rush over real HTTP: gunicorn as in README's Production section, SQLite and
+# PostgreSQL (BENCH_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432), learnclub and
+# a bare Flask + peewee insert app; records docs/benchmarks.md. Several minutes at the default
+# 10,000 learners; e.g. `make bench-rush RUSH_ARGS="--learners 2000 --duration 10"`.
+RUSH_ARGS ?=
+bench-rush: $(RUN_STAMP)
+	$(BIN)/python -m bench.rush --write $(RUSH_ARGS)

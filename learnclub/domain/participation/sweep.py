@@ -7,6 +7,8 @@ the plan is the dry run, and applying it twice changes nothing the second time.
 """
 from dataclasses import dataclass, field
 
+from peewee import Value, chunked
+
 from learnclub.db import lock_row, write_transaction
 from learnclub.domain.cases.editing import schedule_of
 from learnclub.domain.cohorts.activity import Action, record
@@ -23,6 +25,9 @@ from learnclub.domain.participation.queries import (  # noqa: F401 (asked here b
 from learnclub.domain.reach import chat_posts, notices
 from learnclub.models import Case, Cohort, Membership, MembershipEvent, Miss, User
 from learnclub.models.cohorts import STAFF_ROLES, MembershipStatus, RemovalKind
+
+#: rows per bulk statement (SQLite's limit on bound variables)
+BATCH = 500
 
 
 @dataclass
@@ -134,32 +139,47 @@ def apply_sweep(cohort, *, now, base_url, confirmed_by=None):
 
     A plan over the safety stop (Plan.held) removes nobody: the sweep is marked held and the
     staff are mailed once; `confirmed_by` (a host confirming it) removes them anyway, logged
-    as done by that host."""
+    as done by that host. As many statements (in bulk) for 3 learners as for 3,000."""
     with write_transaction():
         lock_row(Cohort.select().where(Cohort.id == cohort.id)).get()
         current = Cohort.get_by_id(cohort.id)
         plan = plan_sweep(current, now=now)
-        for membership, slot in plan.new_misses:
-            Miss.insert(cohort=cohort, user=membership.user_id, case=slot.case.id,
-                        created_at=now).on_conflict_ignore().execute()
+        at = Value(Miss.created_at.db_value(now))
+        for case_id, ids in _grouped((s.case.id, m.id) for m, s in plan.new_misses).items():
+            _insert_per_member(Miss, ids, ignore=True, values=[  # once each: a key is kept
+                (Miss.cohort, Value(current.id)), (Miss.user, Membership.user),
+                (Miss.case, Value(case_id)), (Miss.void_reason, Value("")), (Miss.created_at, at)])
         if plan.held and confirmed_by is None:
             _hold(current, plan, now=now, base_url=base_url)
             return plan
         _release(current)
-        removed = []
-        for membership, titles in plan.removals:
-            # the notice is queued in the same transaction: nobody is removed untold
-            if remove_member(membership, kind=RemovalKind.STRIKES, actor=confirmed_by, now=now,
-                             case_ids=plan.missed_cases[membership.id],
-                             reason=strikes_words(titles)):
-                notices.mail_removed(membership=membership, titles=titles, now=now,
-                                     link=f"{base_url}/c/{cohort.slug}/",
-                                     missed=plan.counted[membership.id],
-                                     not_counted=plan.not_counted[membership.id])
-                removed.append((membership, titles))
-        _tell_staff(cohort, removed, now=now, base_url=base_url)
-        chat_posts.post_removals(cohort, [m for m, _ in removed], now=now, base_url=base_url)
+        changed = _end_memberships([(m, plan.missed_cases[m.id], strikes_words(titles))
+                                    for m, titles in plan.removals],
+                                   kind=RemovalKind.STRIKES, actor=confirmed_by, now=now)
+        removed = [(m, titles) for m, titles in plan.removals if m.id in changed]
+        # the notices are queued in the same transaction: nobody is removed untold
+        notices.mail_removed_many(current, [
+            (m, titles, plan.counted[m.id], plan.not_counted[m.id]) for m, titles in removed],
+            link=f"{base_url}/c/{current.slug}/", now=now)
+        _tell_staff(current, removed, now=now, base_url=base_url)
+        chat_posts.post_removals(current, [m for m, _ in removed], now=now, base_url=base_url)
     return plan
+
+
+def _insert_per_member(model, ids, *, values, ignore=False):
+    """INSERT INTO model SELECT `values` ((field, column or Value)) FROM membership, per BATCH."""
+    for batch in chunked(ids, BATCH):
+        query = model.insert_from(Membership.select(*[v for _f, v in values]).where(
+            Membership.id.in_(batch)), [f for f, _v in values])
+        (query.on_conflict_ignore() if ignore else query).execute()
+
+
+def _grouped(pairs):
+    """{key: [value, …]} of (key, value) pairs, in their order."""
+    groups = {}
+    for key, value in pairs:
+        groups.setdefault(key, []).append(value)
+    return groups
 
 
 def _hold(cohort, plan, *, now, base_url):
@@ -193,9 +213,7 @@ def _staff(cohort):
 
 def _tell_staff(cohort, removed, *, now, base_url):
     """One summary mail per active host and assistant when a sweep removed anyone."""
-    if not removed:
-        return
-    for person in _staff(cohort):
+    for person in _staff(cohort) if removed else ():
         notices.mail_removals_to_staff(cohort=cohort, staff=person, removed=removed, now=now,
                                        link=f"{base_url}/c/{cohort.slug}/audit")
 
@@ -204,17 +222,28 @@ def remove_member(membership, *, kind, actor, now, case_ids=(), reason=""):
     """End a membership (data kept) and log who did it and why: `kind` a RemovalKind, the
     cases missed (for RemovalKind.STRIKES) and the reason in words are stored on the
     membership and its log entry alike. Returns True if it changed."""
-    kind, case_ids = RemovalKind(kind), list(case_ids)
-    changed = Membership.update(status=MembershipStatus.REMOVED, removed_at=now,
-                                removed_reason=reason, removed_kind=kind,
-                                removed_case_ids=case_ids) \
-        .where((Membership.id == membership.id)
-               & (Membership.status == MembershipStatus.ACTIVE)).execute()
-    if changed:
-        MembershipEvent.create(cohort=membership.cohort_id, user=membership.user_id,
-                               action="removed", actor=actor, at=now, reason=reason,
-                               reason_kind=kind, case_ids=case_ids)
-    return bool(changed)
+    return bool(_end_memberships([(membership, list(case_ids), reason)],
+                                 kind=RemovalKind(kind), actor=actor, now=now))
+
+
+def _end_memberships(ends, *, kind, actor, now):
+    """remove_member for many `ends` (membership, case ids, reason): one UPDATE per outcome,
+    then the log entries, per BATCH. Returns the ids that changed (only active ones do)."""
+    changed = set()
+    for (case_ids, reason), ids in _grouped(((tuple(c), r), m.id) for m, c, r in ends).items():
+        for batch in chunked(ids, BATCH):
+            changed.update(m.id for m in Membership.update(
+                status=MembershipStatus.REMOVED, removed_at=now, removed_reason=reason,
+                removed_kind=kind, removed_case_ids=list(case_ids))
+                .where(Membership.id.in_(batch)
+                       & (Membership.status == MembershipStatus.ACTIVE))
+                .returning(Membership.id).execute())
+    e, m = MembershipEvent, Membership
+    _insert_per_member(e, sorted(changed), values=[
+        (e.cohort, m.cohort), (e.user, m.user), (e.action, Value("removed")),
+        (e.reason, m.removed_reason), (e.reason_kind, m.removed_kind), (e.at, m.removed_at),
+        (e.case_ids, m.removed_case_ids), (e.actor, Value(getattr(actor, "id", actor)))])
+    return changed
 
 
 def strikes_words(titles):
@@ -231,7 +260,6 @@ def cohorts_to_sweep(*, now):
 
 def sweep_all(*, now, base_url, dry_run=False):
     """Plan (dry run) or apply the sweep for every cohort; free seats go to the waitlist.
-
     Returns the plans."""
     from learnclub.domain.participation.readmission import offer_free_seats
     plans = []

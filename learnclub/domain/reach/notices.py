@@ -3,10 +3,13 @@
 and every mail goes into the outbox as text and HTML."""
 from zoneinfo import ZoneInfo
 
+from peewee import Value, chunked
+
 from learnclub.domain.participation.counting import CountedCase, reason_words
 from learnclub.domain.reach import mail_templates
 from learnclub.domain.reach.outbox import enqueue_mail
 from learnclub.i18n import translations_for
+from learnclub.models import Membership, OutboxMessage, User
 
 #: the last lines of every mail's text (what the daily digest strips from the mails it bundles)
 SIGNATURE = mail_templates.SIGNATURE
@@ -81,22 +84,61 @@ def mail_activity_digest(*, user, items, link_for, now, key):
         for kind, actor, case, submission in items])
 
 
+def _removed_context(cohort, locale, titles, missed, not_counted):
+    """What the removal notice says to a learner reading `locale` (see mail_removed)."""
+    if missed is None:
+        missed = [CountedCase(None, title) for title in titles]
+    tr = translations_for(locale).gettext
+    return {"cohort": cohort.name,
+            "cases": [{"title": c.title, "due": local_when(c.due_at, cohort.timezone, locale)
+                       if c.due_at else ""} for c in missed],
+            "reasons": [{"words": reason_words(reason, min_hours=cohort.min_window_hours, tr=tr),
+                         "num": num} for reason, num in not_counted]}
+
+
+def _removed_key(membership, now):
+    # keyed on the removal's time: a learner readmitted and removed again gets a new notice
+    return f"removal:membership:{membership.id}:{now:%Y%m%dT%H%M%S}"
+
+
 def mail_removed(*, membership, titles, link, now, missed=None, not_counted=()):
     """Tell a learner, respectfully, that they were asked to leave, why and how to come back:
     each case that counted as missed with its due time in the cohort's zone (`missed`:
     counting.CountedCase; only `titles` without it), and how many other closed cases did not
     count and why (`not_counted`: [(counting.NotCounted, how many)] from the sweep's plan)."""
-    cohort, user = membership.cohort, membership.user
-    if missed is None:
-        missed = [CountedCase(None, title) for title in titles]
-    tr = translations_for(user.locale).gettext
-    # keyed on the removal's time: a learner readmitted and removed again gets a new notice
-    _send_to(user, "removed", f"removal:membership:{membership.id}:{now:%Y%m%dT%H%M%S}",
-             now=now, cohort=cohort.name, link=link,
-             cases=[{"title": c.title, "due": local_when(c.due_at, cohort.timezone, user.locale)
-                     if c.due_at else ""} for c in missed],
-             reasons=[{"words": reason_words(reason, min_hours=cohort.min_window_hours, tr=tr),
-                       "num": num} for reason, num in not_counted])
+    user = membership.user
+    _send_to(user, "removed", _removed_key(membership, now), now=now, link=link,
+             **_removed_context(membership.cohort, user.locale, titles, missed, not_counted))
+
+
+def mail_removed_many(cohort, removals, *, link, now, batch=500):
+    """mail_removed for many learners of `cohort` at once: `removals` are (membership with
+    .user, titles, missed, not_counted). The notice names no one, so learners told the same
+    in the same language share one rendering; each such group's outbox rows go in with one
+    INSERT … SELECT per `batch` (keys as mail_removed's; a key already queued is kept)."""
+    groups = {}
+    for membership, titles, missed, not_counted in removals:
+        told = (membership.user.locale, tuple(titles), tuple(missed) if missed else None,
+                tuple(not_counted))
+        groups.setdefault(told, []).append(membership.id)
+    key = Value("removal:membership:").concat(Membership.id).concat(
+        Value(f":{now:%Y%m%dT%H%M%S}"))
+    at = Value(OutboxMessage.created_at.db_value(now))
+    fields = [OutboxMessage.key, OutboxMessage.user, OutboxMessage.kind, OutboxMessage.to_addr,
+              OutboxMessage.subject, OutboxMessage.body, OutboxMessage.html_body,
+              OutboxMessage.created_at, OutboxMessage.next_attempt_at, OutboxMessage.attempts,
+              OutboxMessage.last_error, OutboxMessage.outcome]
+    for (locale, titles, missed, not_counted), ids in groups.items():
+        subject, text, html = mail_templates.render_mail(
+            "removed", locale, link=link,
+            **_removed_context(cohort, locale, titles, missed, not_counted))
+        for chunk in chunked(ids, batch):
+            rows = (Membership.select(key, User.id, Value(""), User.email, Value(subject[:500]),
+                                      Value(text), Value(html), at, at, Value(0), Value(""),
+                                      Value(""))
+                    .join(User, on=(Membership.user == User.id))
+                    .where(Membership.id.in_(chunk)))
+            OutboxMessage.insert_from(rows, fields).on_conflict_ignore().execute()
 
 
 def mail_removals_to_staff(*, cohort, staff, removed, link, now):
