@@ -1,12 +1,14 @@
 """Search (搜索) over a cohort's archive transcripts, cases and homework, Chinese and English.
 
-Each whitespace-separated term must occur somewhere in the text (AND). On SQLite, terms of
-three characters or more go through the FTS5 trigram tables (migrations/0007_search.py, kept
-current by triggers); shorter terms, such as one- or two-character Chinese words, fall back
-to LIKE. On PostgreSQL every term is an ILIKE, helped by pg_trgm GIN indexes. Wildcards in
-the query (% and _) are literal. A handful of queries, however many rows: the reader's
-membership, the schedule and the cases they wrote on (for which homework they may read),
-then talks, cases and homework.
+Each whitespace-separated term must occur somewhere in the text (AND), as LIKE (SQLite) or
+ILIKE (PostgreSQL) says; wildcards in the query (% and _) are literal. The character n-gram
+index (grams.py, migrations/0017_search_grams.py) narrows each kind to the rows that may
+match, whatever the term's length or script, and LIKE checks only those (`_page`: the newest
+rows are checked by LIKE first, so a common term stops there). Per kind, the newest rows
+first (by id), one page plus one (to know there is more) fetched in SQL; the pages are
+merged by date. A bounded number of queries, however many rows: the index refresh (SQLite),
+the reader's membership, the schedule and the cases they wrote on (for which homework they
+may read), then talks, cases and homework.
 """
 import re
 from dataclasses import dataclass, field
@@ -15,16 +17,17 @@ from functools import reduce
 from operator import and_, or_
 
 from markupsafe import Markup, escape
-from peewee import SQL, NodeList, Value
+from peewee import SQL, NodeList, Value, fn
 
 from learnclub.db import is_sqlite
 from learnclub.domain.cohorts import access
 from learnclub.domain.homework.queries import readable_submissions
+from learnclub.domain.search import grams
 from learnclub.models import Case, Submission, Talk
 
 QUERY_MAX = 100
+RECENT = 1000  #: the newest rows of a table searched by LIKE alone, before the index
 SNIPPET_CONTEXT = 40  #: characters of text shown on each side of the first match
-_FTS_MIN = 3  #: the trigram tokenizer cannot match fewer characters
 
 
 @dataclass
@@ -42,6 +45,7 @@ class SearchResults:
     query: str  #: the query as searched (cut to QUERY_MAX)
     truncated: bool = False
     results: list = field(default_factory=list)
+    more: bool = False  #: there are more matches than the page shows
 
 
 def _like(column, term):
@@ -50,17 +54,21 @@ def _like(column, term):
                      SQL("ESCAPE '\\'")))
 
 
-def _matches(model, fts_table, columns, terms):
-    """A condition: every term occurs in one of the columns (FTS5 for long terms on SQLite)."""
-    long_terms = [t for t in terms if len(t) >= _FTS_MIN] if is_sqlite() else []
-    conditions = [reduce(or_, (_like(c, t) for c in columns))
-                  for t in terms if t not in long_terms]
-    if long_terms:
-        expression = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
-        conditions.append(model.id.in_(NodeList((SQL(
-            f"SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH ?", (expression,)),),
-            parens=True)))
-    return reduce(and_, conditions)
+def _page(query, kind, model, columns, terms, limit):
+    """Up to `limit` rows of `query` (on `model`) in which every term occurs in one of the
+    columns, newest (highest id) first. First the newest RECENT rows of the table by LIKE
+    alone: a common term fills the page there, without the index building its every match;
+    only if not, the older rows through the index's candidates. One or two queries."""
+    like = reduce(and_, [reduce(or_, (_like(c, t) for c in columns)) for t in terms])
+    newest = model.alias()
+    edge = newest.select(fn.COALESCE(fn.MAX(newest.id), 0) - RECENT)
+    rows = list(query.where((model.id > edge) & like).order_by(model.id.desc()).limit(limit))
+    if len(rows) < limit:
+        narrowed = grams.candidates(kind, model, terms)
+        older = (model.id <= edge) & like
+        older = older if narrowed is None else older & narrowed
+        rows.extend(query.where(older).order_by(model.id.desc()).limit(limit - len(rows)))
+    return rows
 
 
 def snippet(text, terms, context=SNIPPET_CONTEXT):
@@ -80,19 +88,17 @@ def snippet(text, terms, context=SNIPPET_CONTEXT):
 
 
 def _talks(cohort, terms, limit):
-    talks = (Talk.select().where((Talk.cohort == cohort) & Talk.published_at.is_null(False)
-                                 & _matches(Talk, "talk_search",
-                                            [Talk.topic, Talk.transcript_md], terms))
-             .order_by(Talk.published_at.desc()).limit(limit))
+    talks = _page(Talk.select().where((Talk.cohort == cohort)
+                                      & Talk.published_at.is_null(False)),
+                  "talk", Talk, [Talk.topic, Talk.transcript_md], terms, limit)
     return [SearchResult("talk", t.topic, {"number": t.number},
                          snippet(t.transcript_md or t.topic, terms), t.published_at)
             for t in talks]
 
 
 def _cases(cohort, terms, now, limit):
-    cases = (Case.published(cohort, now)
-             .where(_matches(Case, "case_search", [Case.title, Case.body_md], terms))
-             .order_by(Case.publish_at.desc()).limit(limit))
+    cases = _page(Case.published(cohort, now), "case", Case, [Case.title, Case.body_md],
+                  terms, limit)
     return [SearchResult("case", c.title, {"case_id": c.id},
                          snippet(c.body_md or c.title, terms), c.publish_at) for c in cases]
 
@@ -100,10 +106,9 @@ def _cases(cohort, terms, now, limit):
 def _homework(cohort, terms, reader, membership, now, limit):
     """Homework the reader may read (homework.queries.readable_submissions, the case page's
     rule) on cases that are out."""
-    rows = (readable_submissions(cohort, reader, now=now, membership=membership)
-            .where(Case.is_out(now)
-                   & _matches(Submission, "submission_search", [Submission.body_md], terms))
-            .order_by(Submission.updated_at.desc()).limit(limit))
+    rows = _page(readable_submissions(cohort, reader, now=now, membership=membership)
+                 .where(Case.is_out(now)), "submission", Submission, [Submission.body_md],
+                 terms, limit)
     return [SearchResult("homework", s.case.title,
                          {"case_id": s.case_id, "submission_id": s.id},
                          snippet(s.body_md, terms), s.updated_at, author=s.user.display_name)
@@ -112,16 +117,19 @@ def _homework(cohort, terms, reader, membership, now, limit):
 
 def search(cohort, query, *, reader, now, limit=30):
     """What the reader may find for `query` in the cohort: visitors and outsiders the archive
-    only, members cases and the homework they may read too. Newest first; no side effects."""
-    query = " ".join((query or "").split())
+    only, members cases and the homework they may read too. Newest first, one page of
+    `limit`; no side effects but bringing the index up to date (grams.refresh)."""
+    query = " ".join((query or "").replace("\x00", "").split())  # no database takes NUL
     found = SearchResults(query[:QUERY_MAX].strip(), truncated=len(query) > QUERY_MAX)
     terms = list(dict.fromkeys(found.query.split()))
     if not terms:
         return found
+    grams.refresh()
     membership = access.membership_of(reader, cohort)
-    results = _talks(cohort, terms, limit)
+    results = _talks(cohort, terms, limit + 1)
     if access.can(reader, "view_cohort_pages", cohort, membership):
-        results += _cases(cohort, terms, now, limit)
-        results += _homework(cohort, terms, reader, membership, now, limit)
-    found.results = sorted(results, key=lambda r: r.date or now, reverse=True)[:limit]
+        results += _cases(cohort, terms, now, limit + 1)
+        results += _homework(cohort, terms, reader, membership, now, limit + 1)
+    results.sort(key=lambda r: r.date or now, reverse=True)
+    found.results, found.more = results[:limit], len(results) > limit
     return found
