@@ -67,8 +67,15 @@ class Config:
         self.TRUST_PROXY = _env("TRUST_PROXY", "") == "1"
         #: a request that waited longer than this (by the proxy's X-Request-Start) gets a 503
         self.MAX_WAIT = _seconds("MAX_WAIT", "10")
-        #: seconds a chat-group robot gets to connect, to answer, and to finish its answer
+        #: seconds of wall clock one chat-group post may take in all: connecting, sending,
+        #: the answer (a total, not per read)
         self.CHAT_TIMEOUT = _seconds("CHAT_TIMEOUT", "10")
+        #: "1": robots may point at loopback and private addresses (a receiver on this machine)
+        self.CHAT_ALLOW_PRIVATE = _env("CHAT_ALLOW_PRIVATE", "") == "1"
+        #: "plain" (time level logger [request id] message) or "json" (one object a line)
+        self.LOG_FORMAT = _env("LOG_FORMAT", "plain")
+        #: the least level logged: DEBUG, INFO, WARNING, ERROR
+        self.LOG_LEVEL = _env("LOG_LEVEL", "INFO")
         secure = self.BASE_URL.startswith("https://")
         self.SESSION_COOKIE_SECURE = secure
         self.REMEMBER_COOKIE_SECURE = secure

@@ -6,9 +6,9 @@ The scheduler runs in one process: `learnclub scheduler`, or embedded in `learnc
 """
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
-from learnclub import clock
+from learnclub import clock, logs
 from learnclub.db import connection, retry_locked
 from learnclub.domain.cases import announcements
 from learnclub.domain.cases import sync as content_sync
@@ -157,36 +157,45 @@ def post_guest_week(settings, *, now):
     return chat_posts.post_guest_weeks(now=now, base_url=settings["BASE_URL"])
 
 
-def _try_post(message, timeout):
+def _try_post(message, timeout, allow_private):
     """Deliver one post in a worker thread (no database work); the error text, or None."""
     try:
-        chat.deliver(message, timeout=timeout)
+        chat.deliver(message, timeout=timeout, allow_private=allow_private)
     except Exception as exc:  # noqa: BLE001 - any failure is retried later
         return str(exc) or type(exc).__name__
     return None
 
 
-def send_posts(settings, *, now):
-    """Send due chat-group posts once each: claimed here, delivered side by side (a slow
-    endpoint holds up no other), results recorded here. Returns (sent, failed) counts.
+def _record_post(message, error, *, now):
+    """Settle one delivered post at once: sent, or failed and due again later."""
+    if error is None:
+        outbox.mark_sent(message, now=now)
+    else:
+        log.warning("chat post %s (hook %s) failed: %s", message.key, message.hook_id, error)
+        outbox.mark_failed(message, error, now=now)
 
-    A batch is small enough to finish well within the claim, even if every endpoint hangs:
-    a post takes at most about 3 × CHAT_TIMEOUT (connect, answer, reading it)."""
+
+def send_posts(settings, *, now):
+    """Send due chat-group posts once each, at most chat_posts.POSTS_PER_MINUTE per robot a
+    minute (the rest wait): claimed here, delivered side by side (a slow endpoint holds up no
+    other), each result recorded here the moment it is known. Returns (sent, failed) counts.
+
+    Every post has CHAT_TIMEOUT seconds of wall clock in all, so a batch finishes well within
+    its claim even if every endpoint hangs or drips."""
     timeout = float(settings["CHAT_TIMEOUT"])
-    rounds = max(1, int(outbox.CLAIM_FOR.total_seconds() // (4 * timeout)))
-    claimed = [m for m in outbox.due_messages(now=now, posts=True, limit=min(50, 8 * rounds))
+    allow_private = bool(settings.get("CHAT_ALLOW_PRIVATE"))
+    rounds = max(1, int(outbox.CLAIM_FOR.total_seconds() // (2 * timeout)))
+    claimed = [m for m in chat_posts.due_posts(now=now, limit=min(50, 8 * rounds))
                if outbox.claim_message(m, now=now)]
     claimed = chat_posts.attach_hooks(claimed)
     if not claimed:
         return 0, 0
+    errors = []
     with ThreadPoolExecutor(max_workers=min(8, len(claimed))) as pool:
-        errors = list(pool.map(_try_post, claimed, [timeout] * len(claimed)))
-    for message, error in zip(claimed, errors, strict=True):
-        if error is None:
-            outbox.mark_sent(message, now=now)
-        else:
-            log.warning("chat post %s (hook %s) failed: %s", message.key, message.hook_id, error)
-            outbox.mark_failed(message, error, now=now)
+        running = {pool.submit(_try_post, m, timeout, allow_private): m for m in claimed}
+        for done in as_completed(running):
+            errors.append(done.result())
+            _record_post(running[done], errors[-1], now=now)
     return errors.count(None), len(errors) - errors.count(None)
 
 
@@ -205,8 +214,8 @@ JOBS = {
     "send_sharing_reminders": (send_sharing_reminders, 300),
     "post_guest_week": (post_guest_week, 300),
     "send_daily_digests": (send_daily_digests, 3600),
+    "send_outbox": (send_outbox, 30),  # before the robots: no post can hold up a mail
     "send_posts": (send_posts, 15),
-    "send_outbox": (send_outbox, 30),
 }
 
 
@@ -217,12 +226,23 @@ def run_job(settings, name, *, now):
     idempotent, so what a failed try did already is not done twice."""
     job, _interval = JOBS[name]
     with connection():
-        return retry_locked(job)(settings, now=now)
+        return logs.job_summary(name, retry_locked(job))(settings, now=now)
 
 
 def run_due(settings, *, now):
-    """Run every job once for the instant `now`. Returns {job name: result}."""
-    return {name: run_job(settings, name, now=now) for name in JOBS}
+    """Run every job once for the instant `now`, each on its own: one that fails (a chat
+    robot, say) stops none of the others. Returns {job name: result}; if any failed, raises
+    the first failure once all have run."""
+    results, failures = {}, []
+    for name in JOBS:
+        try:
+            results[name] = run_job(settings, name, now=now)
+        except Exception as exc:  # noqa: BLE001 - raised again below, after the others ran
+            log.exception("job %s failed", name)
+            failures.append(exc)
+    if failures:
+        raise failures[0]
+    return results
 
 
 def _run_scheduled(settings, name):

@@ -22,7 +22,8 @@ from tests.test_concurrency import run_together
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 PUBLISH = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 BASE = "https://learn.example.org"
-SETTINGS = {"CHAT_TIMEOUT": 5}
+#: the robots in these tests listen on loopback: the operator allows private addresses
+SETTINGS = {"CHAT_TIMEOUT": 5, "CHAT_ALLOW_PRIVATE": True}
 
 
 @pytest.fixture(params=["zh_Hans_CN", "en"])
@@ -32,7 +33,8 @@ def cohort(request, app):
 
 def hook(cohort, url, kind="generic", secret="", events=("case_published",)):
     return chat_hooks.add_hook(cohort, actor=cohort.created_by, kind=kind, label="学员群",
-                               url=url, secret=secret, events=list(events), now=NOW)
+                               url=url, secret=secret, events=list(events), now=NOW,
+                               allow_private=True)
 
 
 def test_post(h):
@@ -142,8 +144,8 @@ def test_send_posts_generic_without_secret_sends_no_signature(cohort, receiver):
     ("wecom", "/errcode", "HTTP 200, errcode 310000: keywords not in content"),
     ("dingtalk", "/errcode", "HTTP 200, errcode 310000: keywords not in content"),
     ("feishu", "/feishu-refuses", "HTTP 200, code 19021: sign match fail"),
-    ("wecom", "/fail", "HTTP 500: upstream exploded"),
-    ("generic", "/huge", "HTTP 500: " + "x" * (300 - len("HTTP 500: ")) + "…"),
+    ("wecom", "/fail", "HTTP 500 Internal Server Error"),
+    ("generic", "/huge", "HTTP 500 Internal Server Error"),
 ])
 def test_send_posts_refused_is_retried_later_with_backoff(cohort, receiver, kind, path,
                                                          error):
@@ -174,7 +176,7 @@ def test_send_posts_nobody_listening_is_retried(cohort):
     result = jobs.send_posts(SETTINGS, now=NOW)
 
     assert result == (0, 1)
-    assert state(post) == (1, None, None, "could not connect (ConnectionError)",
+    assert state(post) == (1, None, None, "could not connect (ConnectionRefusedError)",
                            NOW + timedelta(minutes=1))
 
 
@@ -183,7 +185,7 @@ def test_send_posts_hanging_endpoint_holds_up_nobody(cohort, receiver):
     failing = test_post(hook(cohort, receiver.url("/fail")))
     fine = test_post(hook(cohort, receiver.url("/ok")))
 
-    result = jobs.send_posts({"CHAT_TIMEOUT": 1}, now=NOW)
+    result = jobs.send_posts(dict(SETTINGS, CHAT_TIMEOUT=1), now=NOW)
 
     still_hanging = not receiver.release.is_set()
     receiver.release.set()
@@ -192,7 +194,7 @@ def test_send_posts_hanging_endpoint_holds_up_nobody(cohort, receiver):
     assert result == (1, 2)
     assert [len(receiver.to(p)) for p in ("/hang", "/fail", "/ok")] == [1, 1, 1]
     assert state(fine) == (1, NOW, None, "", NOW)
-    assert state(failing) == (1, None, None, "HTTP 500: upstream exploded", retry_at)
+    assert state(failing) == (1, None, None, "HTTP 500 Internal Server Error", retry_at)
     assert state(hanging) == (1, None, None, "no answer within 1 s", retry_at)
 
 

@@ -42,7 +42,7 @@ def lab(request, app, receiver):
     cohort = make_cohort(host=make_user(can_host=True), slug="lab", language=request.param)
     hooks = {name: chat_hooks.add_hook(cohort, actor=cohort.created_by, kind=kind, label=name,
                                        url=receiver.url(f"/{name}"), secret="", events=events,
-                                       now=ARRANGED)
+                                       now=ARRANGED, allow_private=True)
              for name, kind, events in (("all", "generic", list(EVENTS)), ("none", "wecom", []),
                                         ("archive", "dingtalk", ["archive_entry"]))}
     writer = make_member(cohort, make_user(display_name="认真同学"))
@@ -54,7 +54,7 @@ def lab(request, app, receiver):
 
 @pytest.fixture
 def settings(app):
-    return dict(app.config, MAIL_URL="")
+    return dict(app.config, MAIL_URL="", CHAT_ALLOW_PRIVATE=True)  # robots on loopback
 
 
 def run(settings, *instants):
@@ -98,7 +98,8 @@ def test_robot_added_after_the_case_came_out_does_not_get_it(lab, settings):
     run(settings, AFTER_PUBLISH)
     late = chat_hooks.add_hook(lab["cohort"], actor=lab["cohort"].created_by, kind="feishu",
                                label="后来的群", url=lab["receiver"].url("/late"), secret="",
-                               events=list(EVENTS), now=AFTER_PUBLISH + timedelta(hours=1))
+                               events=list(EVENTS), now=AFTER_PUBLISH + timedelta(hours=1),
+                               allow_private=True)
 
     run(settings, AFTER_PUBLISH + timedelta(hours=2))
     before_window = post_keys()

@@ -7,6 +7,7 @@ from learnclub import jobs
 from learnclub.domain.reach import mail_footer, notices
 from learnclub.domain.reach.mail_templates import render_mail
 from learnclub.models import Membership, OutboxMessage
+from learnclub.outbound import mail as mailer
 from learnclub.outbound.mail import build_message
 from tests import corpora
 from tests.factories import make_cohort, make_member, make_user
@@ -126,3 +127,32 @@ def test_send_outbox_mail_arrives_as_text_and_html_over_smtp(app, smtp):  # noqa
     assert html.startswith(stored.html_body.removesuffix("</body>\n</html>"))
     assert "Lab &lt;&amp;&gt; “社群”" in html
     assert f'<a href="{settings_url}"' in html
+
+
+# Message-ID: the same for every send of a row ---------------------------------------------------
+
+def test_deliver_same_row_twice_carries_the_same_message_id_from_the_sender_domain(
+        app, smtp):  # noqa: F811
+    first = OutboxMessage(key="mail:removed:7", to_addr="a@example.org", subject="主题",
+                          body="正文")
+    second = OutboxMessage(key="mail:removed:8", to_addr="a@example.org", subject="主题",
+                           body="正文")
+
+    for message in (first, first, second):  # the first again: a crash before it was marked
+        mailer.deliver(message, mail_url=smtp.url, sender=MAIL_FROM)
+
+    ids = [str(message_from_bytes(e.content, policy=policy.default)["Message-ID"])
+           for e in smtp.envelopes]
+    assert ids[0] == ids[1] != ids[2]
+    assert [i.startswith("<") and i.endswith("@example.org>") for i in ids] == [True] * 3
+    assert "learnclub" not in ids[0]
+
+
+def test_build_message_id_follows_the_key_not_the_moment():
+    message = OutboxMessage(key="mail:removed:7", to_addr="a@example.org", subject="s", body="b")
+
+    ids = {str(build_message(message, "学习社群 <hello@mail.example.cn>")["Message-ID"])
+           for _ in range(3)}
+
+    assert len(ids) == 1
+    assert ids.pop().endswith("@mail.example.cn>")

@@ -1,5 +1,12 @@
 """Delivering chat-group posts: sign the stored body as the robot's platform documents it and
-POST it, with a timeout on every step. No database work here: the job loads the hook first.
+POST it, the whole delivery (looking up the name, connecting, sending, the answer) within one
+wall-clock deadline. No database work here: the job loads the hook first.
+
+Robots are public services: an address that resolves to a loopback, private, link-local,
+multicast, reserved or unspecified address is refused at send time (checked after DNS, then
+connected to that very address, so a name cannot change its answer in between) unless the
+operator allows it (LEARNCLUB_CHAT_ALLOW_PRIVATE=1). Redirects are not followed, no proxy is
+used, and an error keeps only the status and a short reason, never the answer itself.
 
 - WeCom (企业微信) group robot: the body as it is.
 - Feishu (飞书) custom bot with a secret: "timestamp" (unix seconds) and "sign" =
@@ -13,17 +20,16 @@ POST it, with a timeout on every step. No database work here: the job loads the 
 import base64
 import hashlib
 import hmac
+import http.client
 import json
-import time
+from http import HTTPStatus
 from urllib.parse import quote
 
-import requests
-from urllib3.exceptions import ReadTimeoutError
-
 from learnclub import clock
+from learnclub.outbound import robot_http
 
-ANSWER_MAX = 64 * 1024  #: bytes of an answer read at most
-ERROR_MAX = 300  #: characters of the platform's message kept in the error
+REASON_MAX = 100  #: characters of the platform's own reason (errmsg) kept in the error
+REFUSED = "refused: the address is in a private network"
 
 
 class DeliveryError(Exception):
@@ -60,34 +66,27 @@ def signed_request(message):
     return url, headers, body
 
 
-def _read_answer(response, deadline):
-    """At most ANSWER_MAX bytes of the answer, stopping at the deadline."""
-    chunks, size = [], 0
-    for chunk in response.iter_content(8192):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size >= ANSWER_MAX or time.monotonic() > deadline:
-            break
-    return b"".join(chunks)[:ANSWER_MAX]
-
-
 def _short(text):
     text = " ".join(str(text).split())
-    return text if len(text) <= ERROR_MAX else text[:ERROR_MAX] + "…"
+    return text if len(text) <= REASON_MAX else text[:REASON_MAX] + "…"
 
 
 def check_answer(kind, status, raw):
     """Raise DeliveryError unless the platform took the post: a 2xx answer, and no
-    WeCom/DingTalk errcode or Feishu code other than 0."""
+    WeCom/DingTalk errcode or Feishu code other than 0. The error names the status and, for
+    a refusal in a 2xx answer, the platform's errmsg; the rest of an answer is never kept."""
+    if not 200 <= status < 300:
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            phrase = ""
+        raise DeliveryError(f"HTTP {status} {phrase}".rstrip())
     try:
         answer = json.loads(raw.decode("utf-8", "replace"))
     except ValueError:
         answer = None
     fields = answer if isinstance(answer, dict) else {}
     said = fields.get("errmsg") or fields.get("msg") or fields.get("message")
-    if not 200 <= status < 300:
-        detail = said if said else raw.decode("utf-8", "replace")
-        raise DeliveryError(_short(f"HTTP {status}: {detail}".rstrip(": ")))
     code_field = {"wecom": "errcode", "dingtalk": "errcode", "feishu": "code"}.get(kind)
     code = fields.get(code_field, 0) if code_field else 0
     if code not in (0, "0", None):
@@ -95,21 +94,21 @@ def check_answer(kind, status, raw):
                                    .rstrip(": ")))
 
 
-def deliver(message, *, timeout):
-    """POST one chat post (message.hook loaded) with `timeout` seconds for connecting, for
-    each read and for the answer. Raises DeliveryError when the endpoint did not take it."""
+def deliver(message, *, timeout, allow_private=False):
+    """POST one chat post (message.hook loaded), all of it within `timeout` seconds of wall
+    clock. Raises DeliveryError when the endpoint did not take it, or was refused: a private
+    address without `allow_private`."""
     url, headers, body = signed_request(message)
+    headers = dict(headers, **{"User-Agent": "learnclub"})
     try:
-        with requests.post(url, data=body, headers=headers, timeout=(timeout, timeout),
-                           allow_redirects=False, stream=True) as response:
-            raw = _read_answer(response, time.monotonic() + timeout)
-            status = response.status_code
-    except requests.Timeout:
+        status, raw = robot_http.post(url, body, headers, seconds=timeout,
+                                      allow_private=allow_private)
+    except robot_http.Refused:
+        raise DeliveryError(REFUSED) from None
+    except TimeoutError:
         raise DeliveryError(f"no answer within {timeout:g} s") from None
-    except requests.ConnectionError as exc:
-        if exc.args and isinstance(exc.args[0], ReadTimeoutError):  # while reading the answer
-            raise DeliveryError(f"no answer within {timeout:g} s") from None
-        raise DeliveryError(f"could not connect ({type(exc).__name__})") from None
-    except requests.RequestException as exc:
+    except robot_http.CouldNotConnect as exc:
+        raise DeliveryError(f"could not connect ({exc})") from None
+    except (OSError, http.client.HTTPException) as exc:
         raise DeliveryError(f"request failed ({type(exc).__name__})") from None
     check_answer(message.hook.kind, status, raw)

@@ -2,13 +2,18 @@
 
 LEARNCLUB_MAIL_URL forms: smtp://user:pass@host:25 (STARTTLS when offered),
 smtps://user:pass@host:465 (TLS), smtp+plain://host:1025 (no TLS, for local relays).
+
+Delivery is at least once: a sender stopped between the SMTP server taking a mail and the
+outbox marking it sent sends it again. Every send of one outbox row carries the same
+Message-ID (see `message_id`), so mail systems that drop duplicates drop that one.
 """
+import hashlib
 import html
 import logging
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from urllib.parse import unquote, urlparse
 
 log = logging.getLogger("learnclub.mail")
@@ -27,7 +32,7 @@ def build_message(message, sender, *, footer="", headers=None):
     # a header is one line: a cohort named with line-break characters must not stop its mail
     mail["Subject"] = " ".join(message.subject.splitlines())
     mail["Date"] = formatdate(localtime=False)
-    mail["Message-ID"] = make_msgid(domain="learnclub")
+    mail["Message-ID"] = message_id(message, sender)
     mail["Auto-Submitted"] = "auto-generated"
     for name, value in (headers or {}).items():
         mail[name] = value
@@ -35,6 +40,23 @@ def build_message(message, sender, *, footer="", headers=None):
     if getattr(message, "html_body", None):
         mail.add_alternative(_with_footer(message.html_body, footer), subtype="html")
     return mail
+
+
+def message_id(message, sender):
+    """<digest@sender's domain>, the digest of the outbox row (key, id, queued at): the same
+    for every send of that row, different for any other. A message without a key (not from
+    the outbox) gets a fresh one."""
+    _name, at, domain = parseaddr(sender)[1].rpartition("@")
+    domain = domain.strip("<>[] ") if at else ""
+    try:
+        domain = domain.encode("idna").decode("ascii") if domain else "localhost"
+    except UnicodeError:
+        domain = "localhost"
+    key = getattr(message, "key", None)
+    if not key:
+        return make_msgid(domain=domain)
+    row = f"{key}\n{getattr(message, 'id', '')}\n{getattr(message, 'created_at', '')}"
+    return f"<{hashlib.sha256(row.encode()).hexdigest()[:40]}@{domain}>"
 
 
 def _with_footer(document, footer):

@@ -73,6 +73,7 @@ def add_robot(tab, url):
 
 
 def test_host_connects_a_group_and_copies_the_missing_list(open_tab, live_app, viewport):
+    live_app.config["CHAT_ALLOW_PRIVATE"] = True  # the receiver is on loopback
     case = arrange()
     tab = open_tab()
     tab.page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=tab.base)

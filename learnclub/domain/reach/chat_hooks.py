@@ -5,6 +5,7 @@ show them: reach/queries.py.
 """
 import unicodedata
 import uuid
+from urllib.parse import urlsplit
 
 from learnclub.db import write_transaction
 from learnclub.domain.cohorts.access import require
@@ -15,6 +16,7 @@ from learnclub.domain.reach.outbox import enqueue_post
 from learnclub.domain.text import check_text, is_web_address
 from learnclub.models import ChatHook, OutboxMessage
 from learnclub.outbound import chat_formats
+from learnclub.outbound.robot_http import is_private_host
 
 KINDS = ("wecom", "feishu", "dingtalk", "generic")
 EVENTS = ("case_published", "homework_due", "removals", "guest_week", "archive_entry")
@@ -30,7 +32,7 @@ def _unprintable(text):
                for c in text)
 
 
-def _check_url(url, tr):
+def _check_url(url, tr, allow_private):
     url = check_text(url, field="url", label=tr("Webhook address"), max_length=URL_MAX,
                      required=True, tr=tr).strip()
     message = tr("Enter the robot's webhook address: it starts with https:// or http://.")
@@ -39,6 +41,11 @@ def _check_url(url, tr):
                              "characters."), field="url")
     if not is_web_address(url):
         raise DomainError(message, field="url")
+    if not allow_private and is_private_host(urlsplit(url).hostname):
+        # names are checked again, after DNS, each time a post is sent (outbound/robot_http)
+        raise DomainError(tr("The webhook address points into a private network (this "
+                             "machine or the local network): a chat robot must be reachable "
+                             "on the internet."), field="url")
     return url
 
 
@@ -54,13 +61,14 @@ def _check_secret(secret, kind, tr):
     return secret
 
 
-def _check(kind, label, url, secret, events, tr):
-    """The hook's fields as stored, or DomainError naming the first field at fault."""
+def _check(kind, label, url, secret, events, tr, allow_private):
+    """The hook's fields as stored, or DomainError naming the first field at fault. A
+    private address (localhost, 10.x, …) only if the operator allows it (`allow_private`)."""
     if kind not in KINDS:
         raise DomainError(tr("Choose the kind of chat robot from the list."), field="kind")
     check_text(label, field="label", label=tr("Group name"), max_length=LABEL_MAX,
                required=True, tr=tr)
-    url = _check_url(url, tr)
+    url = _check_url(url, tr, allow_private)
     secret = None if secret is None else _check_secret(secret, kind, tr)
     events = list(events or ())
     if any(not isinstance(e, str) or e not in EVENTS for e in events):
@@ -69,22 +77,24 @@ def _check(kind, label, url, secret, events, tr):
     return {"kind": kind, "label": label, "url": url, "secret": secret, "events": picked}
 
 
-def add_hook(cohort, *, actor, kind, label, url, secret, events, now, tr=untranslated):
+def add_hook(cohort, *, actor, kind, label, url, secret, events, now, tr=untranslated,
+             allow_private=False):
     """Add a chat-group robot to the cohort (staff only). Saves the ChatHook; returns it."""
     require(actor, "edit_cohort", cohort, tr=tr)
-    values = _check(kind, label, url, secret or "", events, tr)
+    values = _check(kind, label, url, secret or "", events, tr, allow_private)
     hook = ChatHook.create(cohort=cohort, created_by=actor, created_at=now, **values)
     record(cohort, Action.HOOK_ADDED, actor=actor, now=now, subject=hook,
            changes={"kind": kind, "events": values["events"]})
     return hook
 
 
-def update_hook(hook, *, actor, kind, label, url, secret, events, now, tr=untranslated):
+def update_hook(hook, *, actor, kind, label, url, secret, events, now, tr=untranslated,
+                allow_private=False):
     """Change a robot: secret None keeps the stored one, "" clears it. Saves the hook; a new
     kind drops its unsent posts (written in the old format), as does an event no longer
     picked. Logged at `now`. Returns the hook."""
     require(actor, "edit_cohort", hook.cohort, tr=tr)
-    values = _check(kind, label, url, secret, events, tr)
+    values = _check(kind, label, url, secret, events, tr, allow_private)
     if values["secret"] is None:
         values["secret"] = hook.secret if kind in SIGNED_KINDS else ""
     unsent = (OutboxMessage.hook == hook.id) & OutboxMessage.sent_at.is_null()

@@ -1,23 +1,29 @@
 """Posts into chat groups, queued in the outbox once per robot and event (see
 reach/chat_hooks.py), each in its robot's format (outbound/chat_formats.py). Each goes only
 to the robots that picked its event, and only at the moment of the event or within its
-window: a robot added later never gets old news.
+window: a robot added later never gets old news. At most POSTS_PER_MINUTE go to one robot in
+any minute; the rest wait in the queue (see `due_posts`).
 """
 import hashlib
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from peewee import fn
+
 from learnclub.domain.cases.editing import schedule_of
 from learnclub.domain.cases.queries import is_out_at
 from learnclub.domain.participation.missing_list import still_to_write
-from learnclub.domain.reach import chat_messages
+from learnclub.domain.reach import chat_messages, outbox
 from learnclub.domain.reach.outbox import enqueue_post
 from learnclub.domain.reach.queries import hooks_of
 from learnclub.domain.sharing.reminders import MEMBERS_FROM
-from learnclub.models import Case, ChatHook, Cohort, ShareSlot, Talk, User
+from learnclub.models import Case, ChatHook, Cohort, OutboxMessage, ShareSlot, Talk, User
 from learnclub.outbound import chat_formats
 
 DUE_SOON_DEFAULT_HOURS = 24  #: "due soon" for a cohort without reminder offsets
+#: posts to one robot in any rolling minute: WeCom and DingTalk take 20 a minute (DingTalk
+#: then blocks the robot for 10 minutes), Feishu more
+POSTS_PER_MINUTE = 20
 
 
 def _post(cohort, event, key, build, *, now):
@@ -128,6 +134,32 @@ def post_guest_weeks(*, now, base_url):
         if which is not None:
             queued += post_guest_week(talk, which=which, now=now, base_url=base_url)
     return queued
+
+
+def _posts_in_last_minute(now):
+    """robot id -> posts sent to it in the minute before `now`, or being sent now."""
+    recent = (((OutboxMessage.sent_at > now - timedelta(minutes=1))
+               & (OutboxMessage.sent_at <= now))
+              | (OutboxMessage.sent_at.is_null() & (OutboxMessage.claimed_until > now)))
+    return dict(OutboxMessage.select(OutboxMessage.hook, fn.COUNT(OutboxMessage.id))
+                .where(OutboxMessage.hook.is_null(False) & recent)
+                .group_by(OutboxMessage.hook).tuples())
+
+
+def due_posts(*, now, limit):
+    """The due posts to send now, oldest first, at most `limit`, and no more to a robot than
+    keeps it within POSTS_PER_MINUTE in the last minute. The others stay queued as they are
+    (not tried, not failed) and go out in a later run."""
+    used = _posts_in_last_minute(now)
+    full = [hook for hook, count in used.items() if count >= POSTS_PER_MINUTE]
+    picked = []
+    for message in outbox.due_messages(now=now, posts=True, limit=4 * limit, skip_hooks=full):
+        if used.get(message.hook_id, 0) < POSTS_PER_MINUTE:
+            used[message.hook_id] = used.get(message.hook_id, 0) + 1
+            picked.append(message)
+            if len(picked) == limit:
+                break
+    return picked
 
 
 def attach_hooks(messages):

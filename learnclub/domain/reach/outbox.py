@@ -51,9 +51,12 @@ def enqueue_post(key, *, hook, event, subject, body, now):
     ).on_conflict_ignore().execute())
 
 
-def due_messages(*, now, limit=50, posts=False):
-    """Unsent mails (or, with posts=True, chat posts) that are due and that nobody holds."""
+def due_messages(*, now, limit=50, posts=False, skip_hooks=()):
+    """Unsent mails (or, with posts=True, chat posts) that are due and that nobody holds;
+    posts to the robots `skip_hooks` (ids) left out."""
     channel = OutboxMessage.hook.is_null(False) if posts else OutboxMessage.hook.is_null()
+    if skip_hooks:
+        channel &= OutboxMessage.hook.not_in(list(skip_hooks))
     return list(OutboxMessage.select().where(
         channel
         & OutboxMessage.sent_at.is_null()

@@ -1,6 +1,6 @@
 """A cohort's chat-group robots (hosts and assistants): the list with its delivery log,
 adding, editing and deleting a robot, and a test message delivered by the job."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -53,6 +53,11 @@ def _form_page(cohort, form, hook=None):
                            signed_kinds=chat_hooks.SIGNED_KINDS)
 
 
+def _allow_private():
+    """May robots point into the private network (LEARNCLUB_CHAT_ALLOW_PRIVATE=1)?"""
+    return bool(current_app.config.get("CHAT_ALLOW_PRIVATE"))
+
+
 @bp.route("/c/<slug>/integrations/new", methods=["GET", "POST"])
 @login_required
 def new(slug):
@@ -64,7 +69,7 @@ def new(slug):
     if form.validate_on_submit():
         try:
             hook = chat_hooks.add_hook(cohort, actor=current_user, now=clock.now(), tr=tr,
-                                       **form.values())
+                                       allow_private=_allow_private(), **form.values())
         except DomainError as exc:
             show_error(form, exc)
         else:
@@ -86,7 +91,7 @@ def edit(slug, hook_id):
     if form.validate_on_submit():
         try:
             chat_hooks.update_hook(hook, actor=current_user, now=clock.now(), tr=tr,
-                                   **form.values(editing=True))
+                                   allow_private=_allow_private(), **form.values(editing=True))
         except DomainError as exc:
             show_error(form, exc)
         else:
