@@ -1,23 +1,32 @@
-"""Benchmark: the pages that grow with a cohort, at 500 learners × 60 cases.
+"""Benchmark: the pages that grow with a cohort, at 500 learners × 60 cases (`--learners`,
+`--cases` for other sizes, e.g. `--learners 10000`).
 
-Seeds a SQLite database (in a temporary folder), then times in-process requests (server time,
-no network) through Flask's test client:
+Seeds a SQLite database (in a temporary folder) with realistic homework (300–800 characters
+of Chinese and English Markdown, its HTML stored as the domain stores it), then times
+in-process requests (server time, no network) through Flask's test client:
 
-- the heatmap (/c/<slug>/tracking), the case page of the newest case (as the host, with every
-  learner's homework on it), and submitting homework (a new learner each time);
-- a bare Flask + peewee endpoint that reads the same rows the heatmap reads (memberships with
-  users, cases, submissions, excuses) and returns only their counts: the floor any page
-  showing this data stands on.
+- the heatmap (/c/<slug>/tracking, its first page), the newest case's page as the host and as
+  a learner who handed in (the first page of peers' homework), and submitting homework;
+- for each page, a bare Flask + peewee endpoint that runs the same reads that page needs
+  (the same rows and columns, bodies included) and returns only a few numbers: the floor any
+  page showing this data stands on with these libraries.
 
-Prints medians (and the ratio learnclub / bare) and, with --write, records them in
-docs/benchmarks.md. Run: `make bench` (LEARNCLUB_BENCH_RUNS sets the repetitions).
+A page and its reference are timed in turn (reference, page, reference, page, …), so a
+slower or busier moment of the machine weighs on both. Prints the median with p10 and p90,
+the ratio page / reference, each page's HTML size, the peak memory of one request of each
+page (tracemalloc) and the process's peak RSS; with --write, records the table in its own
+section of docs/benchmarks.md. Run: `make bench` (LEARNCLUB_BENCH_RUNS sets the repetitions).
 """
+import argparse
 import os
 import platform
+import random
+import resource
 import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,146 +36,289 @@ from learnclub import clock, create_app, schema
 from learnclub.config import TestConfig
 from learnclub.db import bind, db
 from learnclub.domain.accounts.passwords import hash_password
-from learnclub.models import Case, Excuse, Membership, Submission, User
+from learnclub.domain.rendering import homework_html
+from learnclub.models import Case, Comment, Excuse, Like, Membership, Submission, User
 from tests.factories import default_settings
 
-LEARNERS, CASES = 500, 60
 RUNS = int(os.environ.get("LEARNCLUB_BENCH_RUNS", "15"))
 PASSWORD = "benchmark passphrase"
 ROOT = Path(__file__).resolve().parent.parent
+PEERS = 50  #: peers' homework on the first page of a case (homework.queries.PEERS_PER_PAGE)
+MARKER, END = "<!-- bench:heatmap -->", "<!-- /bench:heatmap -->"
+
+_SENTENCES = [
+    "先在群里发一条欢迎消息，把规则讲清楚，再约定每周的分享时间。",
+    "我们社区团购群有 300 人，活跃的只有二十几个，需要分层运营。",
+    "First, I would **pin the rules** and ask every newcomer to introduce themselves.",
+    "复盘时发现，提醒太频繁反而让人屏蔽群消息，所以改成每周一次汇总。",
+    "The key metric is not the number of members but how many *reply within a day*.",
+    "对沉默的成员，私聊比群发有效得多，回复率从 5% 提高到 40%。",
+    "I tried a weekly AMA with a guest; attendance doubled when we sent the topic early.",
+    "最后，用一个简单的表格记录每个人的作业和反馈，避免遗漏。",
+]
 
 
-def seed(now):
-    """The cohort: a host, 500 learners, 60 cases every 4 days, ~85% of homework handed in."""
+def body(rng):
+    """300–800 characters of Markdown: a heading, paragraphs, a list, a link, some bold."""
+    parts = [f"## 我的思考 {rng.randint(1, 99)}", ""]
+    while sum(len(p) for p in parts) < rng.randint(300, 760):
+        kind = rng.random()
+        if kind < 0.2:
+            parts += [f"- {rng.choice(_SENTENCES)}", f"- {rng.choice(_SENTENCES)}", ""]
+        elif kind < 0.3:
+            parts += ["参考：[社群运营手册](https://example.org/handbook) 第三章。", ""]
+        else:
+            parts += [" ".join(rng.sample(_SENTENCES, 2)), ""]
+    return "\n".join(parts)[:800]
+
+
+def seed(now, learners_n, cases_n):
+    """A host, the learners, cases every 4 days, ~85% of homework handed in; the newest
+    case has half the learners' homework, each with a like and every tenth a comment."""
     from learnclub.domain.cohorts.settings import create_cohort
-    hashed = hash_password(PASSWORD)
+    rng, hashed = random.Random(7), hash_password(PASSWORD)
     host = User.create(email="host@bench.example", password_hash=hashed, display_name="群主",
                        can_host=True, created_at=now)
     cohort = create_cohort("bench", default_settings(name="压测社群"), actor=host,
-                           now=now - timedelta(days=300))
-    start = now - timedelta(days=4 * (CASES - 1), hours=1)
+                           now=now - timedelta(days=4 * cases_n + 30))
+    start = now - timedelta(days=4 * (cases_n - 1), hours=1)
+    variants = [body(rng) for _ in range(50)]
+    stored = [homework_html(0, v) for v in variants]  # older cases: realistic row size
     with db.atomic():
-        User.insert_many([{"email": f"l{i}@bench.example", "password_hash": hashed,
-                           "display_name": f"学员{i:03d}", "city": "上海", "created_at": start}
-                          for i in range(LEARNERS)]).execute()
+        _insert(User, [{"email": f"l{i}@bench.example", "password_hash": hashed,
+                        "display_name": f"学员{i:05d}", "city": "上海", "created_at": start}
+                       for i in range(learners_n)])
         learners = list(User.select().where(User.email.startswith("l")).order_by(User.id))
-        Membership.insert_many([{"cohort": cohort, "user": u, "role": "learner",
-                                 "joined_at": start - timedelta(days=1)}
-                                for u in learners]).execute()
-        Case.insert_many([{"cohort": cohort, "title": f"案例 {n + 1}", "body_md": "## 正文\n内容",
-                           "homework_prompt": "你会怎么做？",
-                           "publish_at": start + timedelta(days=4 * n),
-                           "publish_fixed": True, "queue_position": n, "created_at": start,
-                           "updated_at": start} for n in range(CASES)]).execute()
+        _insert(Membership, [{"cohort": cohort, "user": u, "role": "learner",
+                              "joined_at": start - timedelta(days=1)} for u in learners])
+        _insert(Case, [{"cohort": cohort, "title": f"案例 {n + 1}", "body_md": variants[n % 50],
+                        "homework_prompt": "你会怎么做？",
+                        "publish_at": start + timedelta(days=4 * n), "publish_fixed": True,
+                        "queue_position": n, "created_at": start, "updated_at": start}
+                       for n in range(cases_n)])
         cases = list(Case.select().order_by(Case.publish_at))
-        rows = [{"case": c, "user": u, "body_md": "我的作业：先建群，再定规则，最后复盘。",
-                 "length": 15, "submitted_at": c.publish_at + timedelta(hours=5),
-                 "updated_at": c.publish_at + timedelta(hours=5),
-                 "late_seconds": 3600 if (i + j) % 11 == 0 else 0}
-                for j, c in enumerate(cases[:-1]) for i, u in enumerate(learners)
-                if (i * 7 + j) % 7 != 0]
-        rows += [{"case": cases[-1], "user": u, "body_md": "最新案例的作业", "length": 7,
-                  "submitted_at": now, "updated_at": now} for u in learners[: LEARNERS // 2]]
-        for chunk in range(0, len(rows), 2000):
-            Submission.insert_many(rows[chunk:chunk + 2000]).execute()
-        Excuse.insert_many([{"case": cases[j], "user": learners[j], "reason": "出差",
-                             "created_at": start} for j in range(0, CASES - 1, 3)]).execute()
+        _insert(Submission, (
+            {"case": c, "user": u, "body_md": variants[(i + j) % 50],
+             "body_html": stored[(i + j) % 50], "length": 300,
+             "submitted_at": c.publish_at + timedelta(hours=5),
+             "updated_at": c.publish_at + timedelta(hours=5),
+             "late_seconds": 3600 * (1 + (i + j) % 9) if (i + j) % 11 == 0 else 0}
+            for j, c in enumerate(cases[:-1]) for i, u in enumerate(learners)
+            if (i * 7 + j) % 7 != 0))
+        _newest_homework(cases[-1], learners, variants, now)
+        _insert(Excuse, [{"case": cases[j], "user": learners[j], "reason": "出差",
+                          "created_at": start} for j in range(0, cases_n - 1, 3)])
     return cohort, cases, learners
 
 
+def _insert(model, rows, chunk=2000):
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == chunk:
+            model.insert_many(batch).execute()
+            batch = []
+    if batch:
+        model.insert_many(batch).execute()
+
+
+def _newest_homework(case, learners, variants, now):
+    """Half the learners' homework on the newest case, HTML stored per row as the domain
+    stores it; a like on each, a comment on every tenth."""
+    writers = learners[: len(learners) // 2]
+    _insert(Submission, [{"case": case, "user": u, "body_md": variants[i % 50], "length": 300,
+                          "submitted_at": now - timedelta(minutes=i), "updated_at": now}
+                         for i, u in enumerate(writers)])
+    subs = list(Submission.select(Submission.id, Submission.body_md).where(
+        Submission.case == case))
+    for s in subs:
+        Submission.update(body_html=homework_html(s.id, s.body_md)).where(
+            Submission.id == s.id).execute()
+    _insert(Like, [{"submission": s.id, "user": writers[-1 - n], "created_at": now}
+                   for n, s in enumerate(subs)])
+    _insert(Comment, [{"submission": s.id, "user": writers[n], "body_md": "写得好！",
+                       "body_html": "<p>写得好！</p>", "created_at": now}
+                      for n, s in enumerate(subs) if n % 10 == 0])
+
+
 def bare_app(database_url):
-    """Flask + peewee and nothing else, reading the heatmap's rows."""
+    """Flask + peewee and nothing else, running each page's reads and returning counts."""
     app = Flask("bare")
     bind(database_url)
 
-    @app.get("/rows/<int:cohort_id>")
-    def rows(cohort_id):
+    @app.get("/heatmap/<int:cohort_id>")
+    def heatmap(cohort_id):
         with db.connection_context():
             members = list(Membership.select(Membership, User).join(User)
                            .where((Membership.cohort == cohort_id)
                                   & (Membership.role == "learner")))
-            cases = list(Case.select().where(Case.cohort == cohort_id))
-            ids = [c.id for c in cases]
-            subs = list(Submission.select(Submission.case, Submission.user,
-                                          Submission.late_seconds)
+            ids = [c.id for c in Case.select().where(Case.cohort == cohort_id)]
+            subs = list(Submission.select(Submission.id, Submission.case, Submission.user,
+                                          Submission.late_seconds, Submission.length,
+                                          Submission.featured_at)
                         .where(Submission.case.in_(ids)).tuples())
-            excuses = list(Excuse.select(Excuse.case, Excuse.user)
+            excuses = list(Excuse.select(Excuse.case, Excuse.user, Excuse.reason)
                            .where(Excuse.case.in_(ids)).tuples())
-        return jsonify(members=len(members), cases=len(cases), submissions=len(subs),
+        return jsonify(members=len(members), cases=len(ids), submissions=len(subs),
                        excuses=len(excuses))
+
+    @app.get("/case/<int:case_id>/<int:reader_id>")
+    def case_page(case_id, reader_id):
+        with db.connection_context():
+            case = Case.get_by_id(case_id)
+            own = Submission.get_or_none((Submission.case == case_id)
+                                         & (Submission.user == reader_id))
+            peers = (Submission.select(Submission, User).join(User)
+                     .where((Submission.case == case_id) & (Submission.user != reader_id)))
+            total = peers.count()
+            shown = list(peers.order_by(Submission.featured_at.desc(nulls="LAST"),
+                                        Submission.submitted_at).limit(PEERS))
+            ids = [s.id for s in shown] + ([own.id] if own else [])
+            likes = list(Like.select(Like.submission).where(Like.submission.in_(ids)).tuples())
+            comments = list(Comment.select(Comment, User).join(User)
+                            .where(Comment.submission.in_(ids)))
+        return jsonify(case=len(case.body_md), total=total, likes=len(likes),
+                       comments=len(comments), html=sum(len(s.body_html) for s in shown))
     return app
 
 
-def timed(call, runs=RUNS):
-    """Median wall time in milliseconds of `call()` over `runs` runs (after one warm-up)."""
-    call()
-    samples = []
-    for n in range(runs):
-        begin = time.perf_counter()
-        response = call(n)
-        samples.append((time.perf_counter() - begin) * 1000)
-        assert response.status_code in (200, 302), response.status_code
-    return statistics.median(samples)
+def quantiles(samples):
+    """(median, p10, p90) in milliseconds."""
+    deciles = statistics.quantiles(samples, n=10, method="inclusive")
+    return statistics.median(samples), deciles[0], deciles[-1]
 
 
-def main(write):
+def interleaved(pairs, runs):
+    """Time each (reference, page) in turn, `runs` times after one warm-up of each:
+    {name: [ms]}."""
+    samples = {name: [] for pair in pairs for name, _call in pair}
+    for n in range(runs + 1):
+        for pair in pairs:
+            for name, call in pair:
+                begin = time.perf_counter()
+                response = call()
+                elapsed = (time.perf_counter() - begin) * 1000
+                assert response.status_code == 200, (name, response.status_code)
+                if n:
+                    samples[name].append(elapsed)
+    return samples
+
+
+def peak_memory(call):
+    """Peak Python memory (MB) allocated during one call, and its response's size (KB)."""
+    tracemalloc.start()
+    response = call()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2**20, len(response.data) / 1024
+
+
+def signed_in(app, email):
+    client = app.test_client()
+    client.post("/login", data={"email": email, "password": PASSWORD})
+    return client
+
+
+def main(args):
     folder = Path(tempfile.mkdtemp(prefix="learnclub-bench-"))
     url = f"sqlite:///{folder / 'bench.db'}"
     app = create_app(TestConfig(url, folder, WTF_CSRF_ENABLED=False))
     now = clock.now()
     with db.connection_context():
         schema.upgrade()
-        cohort, cases, learners = seed(now)
-    host = app.test_client()
-    host.post("/login", data={"email": "host@bench.example", "password": PASSWORD})
-    newest = cases[-1]
-    writers = iter(learners[LEARNERS // 2:])
-
-    def submit(_n=None):
-        client = app.test_client()
-        client.post("/login", data={"email": next(writers).email, "password": PASSWORD})
-        begin = time.perf_counter()
-        response = client.post(f"/c/bench/cases/{newest.id}/homework",
-                               data={"body_md": "我的作业：先建群，再定规则，最后复盘。"})
-        submit.server_ms = (time.perf_counter() - begin) * 1000
-        return response
-
-    heatmap = timed(lambda _n=None: host.get("/c/bench/tracking"))
-    case_page = timed(lambda _n=None: host.get(f"/c/bench/cases/{newest.id}"))
-    submit_samples = []
-    for _ in range(RUNS + 1):
-        submit()
-        submit_samples.append(submit.server_ms)
-    submission = statistics.median(submit_samples[1:])
+        cohort, cases, learners = seed(now, args.learners, args.cases)
+        host_id = User.get(User.email == "host@bench.example").id
+    newest, reader = cases[-1], learners[0]  # the reader handed in on the newest case
+    host, learner = signed_in(app, "host@bench.example"), signed_in(app, reader.email)
     bare = bare_app(url).test_client()
-    baseline = timed(lambda _n=None: bare.get(f"/rows/{cohort.id}"))
-    return report(heatmap, case_page, submission, baseline, write)
+    pages = {
+        "heatmap": lambda: host.get("/c/bench/tracking"),
+        "case_host": lambda: host.get(f"/c/bench/cases/{newest.id}"),
+        "case_learner": lambda: learner.get(f"/c/bench/cases/{newest.id}"),
+    }
+    refs = {
+        "heatmap": lambda: bare.get(f"/heatmap/{cohort.id}"),
+        "case_host": lambda: bare.get(f"/case/{newest.id}/{host_id}"),
+        "case_learner": lambda: bare.get(f"/case/{newest.id}/{reader.id}"),
+    }
+    samples = interleaved([[("ref:" + k, refs[k]), (k, pages[k])] for k in pages], args.runs)
+    samples["submit"] = submit_times(app, newest, learners, args.runs)
+    memory = {k: peak_memory(call) for k, call in pages.items()}
+    return report(args, samples, memory)
 
 
-def report(heatmap, case_page, submission, baseline, write):
+def submit_times(app, case, learners, runs):
+    """Server time of a new submission (POST), each by a learner who had not written."""
+    times = []
+    for user in learners[len(learners) // 2:][: runs + 1]:
+        client = signed_in(app, user.email)
+        begin = time.perf_counter()
+        response = client.post(f"/c/bench/cases/{case.id}/homework",
+                               data={"body_md": body(random.Random(user.id))})
+        times.append((time.perf_counter() - begin) * 1000)
+        assert response.status_code == 302, response.status_code
+    return times[1:]
+
+
+LABELS = {
+    "heatmap": "heatmap `/c/<slug>/tracking` (first page: 50 learners)",
+    "case_host": "newest case's page as the host (first 50 peers)",
+    "case_learner": "newest case's page as a learner who handed in (first 50 peers)",
+}
+
+
+def report(args, samples, memory):
+    def cell(name):
+        median, p10, p90 = quantiles(samples[name])
+        return f"{median:.1f} ({p10:.1f}–{p90:.1f})", median
+
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines = [
-        f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()}, Python "
-        f"{platform.python_version()}, SQLite, {LEARNERS} learners × {CASES} cases, "
-        f"median of {RUNS} in-process requests (server time, no network).",
-        "",
-        "| request | median ms | × bare Flask + peewee |",
-        "|---|---:|---:|",
-        f"| bare Flask + peewee: read the heatmap's rows, return counts | {baseline:.1f} | 1.0 |",
-        f"| heatmap `/c/<slug>/tracking` | {heatmap:.1f} | {heatmap / baseline:.1f} |",
-        f"| case page of the newest case: 250 submissions, as the host | {case_page:.1f} | "
-        f"{case_page / baseline:.1f} |",
-        f"| submit homework (POST, new submission) | {submission:.1f} | "
-        f"{submission / baseline:.2f} |",
-    ]
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()} "
+        f"({os.cpu_count()} cores, shared), Python {platform.python_version()}, SQLite, "
+        f"{args.learners} learners × {args.cases} cases, homework of 300–800 characters; "
+        f"{args.runs} in-process requests each, page and reference in turn (server time, "
+        "no network).", "",
+        "| request | median ms (p10–p90) | bare reference ms (p10–p90) | × reference | HTML KB "
+        "| peak MB |", "|---|---:|---:|---:|---:|---:|"]
+    for key, label in LABELS.items():
+        page, page_median = cell(key)
+        ref, ref_median = cell("ref:" + key)
+        mb, kb = memory[key]
+        lines.append(f"| {label} | {page} | {ref} | {page_median / ref_median:.1f} | "
+                     f"{kb:.0f} | {mb:.0f} |")
+    lines += [f"| submit homework (POST, new submission) | {cell('submit')[0]} | | | | |", "",
+              f"Peak RSS of the whole benchmark process (seeding included): {rss:.0f} MB."]
     print("\n".join(lines))
-    if write:
-        target = ROOT / "docs" / "benchmarks.md"
-        text = target.read_text() if target.exists() else ""
-        marker = "<!-- bench:heatmap -->"
-        head = text.split(marker)[0].rstrip() + "\n\n" if marker in text else text
-        target.write_text(head + marker + "\n" + "\n".join(lines) + "\n")
+    if args.write:
+        write_section(ROOT / "docs" / "benchmarks.md", "\n".join(lines))
     return 0
 
 
+def write_section(target, table):
+    """Replace only this benchmark's section (between its markers) of the file."""
+    text = target.read_text() if target.exists() else ""
+    section = f"{MARKER}\n{table}\n{END}"
+    if MARKER not in text:
+        target.write_text(text.rstrip() + "\n\n" + section + "\n")
+        return
+    head, rest = text.split(MARKER, 1)
+    if END in rest:
+        tail = rest.split(END, 1)[1]
+    else:  # the section ran to the next benchmark's marker, or to the end
+        cut = rest.find("<!-- bench:")
+        tail = "\n\n" + rest[cut:] if cut >= 0 else "\n"
+    target.write_text(head + section + tail)
+
+
+def arguments(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--learners", type=int, default=500)
+    parser.add_argument("--cases", type=int, default=60)
+    parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--write", action="store_true", help="record in docs/benchmarks.md")
+    return parser.parse_args(argv)
+
+
 if __name__ == "__main__":
-    sys.exit(main("--write" in sys.argv))
+    sys.exit(main(arguments(sys.argv[1:])))

@@ -14,13 +14,16 @@ from tests.conftest import BACKENDS, POSTGRES_URL
 T0 = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 FIRST = "0001_initial"
 
-#: Search (migrations/0007_search.py) lives outside the models, so drift checks ignore it by
-#: name: on SQLite three FTS5 tables (plus the shadow tables FTS5 makes for each, named
+#: Search lives outside the models, so drift checks ignore it by name. 0007_search.py: on
+#: SQLite three FTS5 trigram tables (plus the shadow tables FTS5 makes for each, named
 #: <table>_data, _idx, _content, _docsize, _config) and their triggers; on PostgreSQL the
-#: pg_trgm GIN indexes on the searched columns.
-SEARCH_TABLES = ("talk_search", "case_search", "submission_search")
+#: pg_trgm GIN indexes on the searched columns. 0017_search_grams.py replaces them: on SQLite
+#: three FTS5 gram tables and `search_dirty`, on PostgreSQL a GIN index per searched table.
+SEARCH_TABLES = ("talk_search", "case_search", "submission_search",
+                 "talk_grams", "case_grams", "submission_grams", "search_dirty")
 SEARCH_INDEXES = {"talk_topic_trgm", "talk_transcript_md_trgm", "case_study_title_trgm",
-                  "case_study_body_md_trgm", "submission_body_md_trgm"}
+                  "case_study_body_md_trgm", "submission_body_md_trgm",
+                  "talk_grams", "case_study_grams", "submission_grams"}
 
 
 def _is_search_table(name):
@@ -417,7 +420,8 @@ def test_upgrade_to_0013_gives_cohorts_a_24_hour_window_and_cases_homework(empty
 
 
 def test_upgrade_keeps_every_search_trigger_on_sqlite(tmp_path):
-    """Later migrations must not rebuild a searched table (a rebuild drops its triggers)."""
+    """Later migrations must not rebuild a searched table (a rebuild drops its triggers).
+    0017 replaced 0007's trigram triggers (<kind>_search_*) by the gram index's."""
     database = bind(f"sqlite:///{tmp_path / 'triggers.db'}")
     with database.connection_context():
         schema.upgrade()
@@ -425,6 +429,30 @@ def test_upgrade_keeps_every_search_trigger_on_sqlite(tmp_path):
             "SELECT name FROM sqlite_master WHERE type = 'trigger'"))
     database.close()
 
-    assert triggers == sorted(f"{fts}_{suffix}" for fts in ("case_search", "submission_search",
-                                                          "talk_search")
+    assert triggers == sorted(f"{kind}_grams_{suffix}" for kind in ("case", "submission",
+                                                                     "talk")
                               for suffix in ("ad", "ai", "au"))
+
+
+def test_0018_stores_the_html_of_existing_homework_and_comments(empty_database):
+    from learnclub.models import Comment, Submission
+    from tests.factories import make_case, make_cohort, make_member
+    database = empty_database()
+    with database.connection_context():
+        schema.upgrade()
+        cohort = make_cohort()
+        case, learner = make_case(cohort), make_member(cohort)
+        homework = Submission.create(case=case, user=learner, body_md="## 第0份", length=2,
+                                     submitted_at=T0, updated_at=T0)  # written before 0018
+        comment = Comment.create(submission=homework, user=learner, body_md="*好*",
+                                 created_at=T0)
+        schema.runner().down(target="0018_stored_html")
+        gone = "body_html" in {c.name for c in database.get_columns("submission")}
+        schema.runner().up(target="0018_stored_html")
+        stored = (database.execute_sql("SELECT id, body_html FROM submission").fetchall(),
+                  database.execute_sql("SELECT body_html FROM submission_comment").fetchall())
+
+    made = homework.id
+    assert gone is False
+    assert stored == ([(made, f'<h2 id="s{made}:第0份">第0份</h2>')], [("<p><em>好</em></p>",)])
+    assert comment.body_html is None

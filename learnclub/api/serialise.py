@@ -4,7 +4,7 @@ from datetime import UTC
 
 from flask import current_app
 
-from learnclub.domain.rendering import render_markdown
+from learnclub.domain.rendering import homework_html, render_markdown
 
 
 def iso(instant):
@@ -77,7 +77,8 @@ def submission(row):
     """Homework, with `.user` and `.case` loaded."""
     return {"id": row.id, "case_id": row.case_id, "case_title": row.case.title,
             "author": person(row.user), "body_md": row.body_md,
-            "body_html": render_markdown(row.body_md), "length": row.length,
+            "body_html": row.body_html if row.body_html is not None
+            else homework_html(row.id, row.body_md), "length": row.length,
             "submitted_at": iso(row.submitted_at), "updated_at": iso(row.updated_at),
             "late": row.is_late, "late_seconds": row.late_seconds,
             "featured": row.featured_at is not None}

@@ -3,6 +3,7 @@
 Whatever anyone writes (learners, hosts, guests) goes through here before it reaches a page.
 """
 import re
+import threading
 from urllib.parse import quote, urlsplit
 
 import markdown
@@ -49,15 +50,31 @@ def _is_relative_file(target):
         and ".." not in parts.path.split("/")
 
 
-def _markdown(files_base=None):
-    md = markdown.Markdown(
-        extensions=EXTENSIONS,
-        extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False}},
-        output_format="html",
-    )
-    if files_base:
-        md.treeprocessors.register(_RelativeLinks(md, files_base), "relative_links", 1)
+def _markdown(files_base, allow_html):
+    """A Markdown converter of this thread, made once per kind and reset before each use:
+    building one (extensions, patterns) costs more than converting a homework."""
+    kinds = _THREAD.__dict__.setdefault("converters", {})
+    key = (files_base is not None, allow_html)
+    md = kinds.get(key)
+    if md is None:
+        md = markdown.Markdown(
+            extensions=EXTENSIONS,
+            extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False}},
+            output_format="html",
+        )
+        if files_base is not None:
+            md.treeprocessors.register(_RelativeLinks(md, files_base), "relative_links", 1)
+        if not allow_html:
+            md.preprocessors.deregister("html_block")
+            md.inlinePatterns.deregister("html")
+        kinds[key] = md
+    if files_base is not None:
+        md.treeprocessors["relative_links"].base = files_base
+    md.reset()
     return md
+
+
+_THREAD = threading.local()
 
 
 _HIDDEN = re.compile(r"[\x00-\x20\x7f]+")
@@ -110,8 +127,15 @@ def render_markdown(text, *, files_base=None, allow_html=False, anchor_prefix=""
     ids become "s12:第一周" and "s12:fn:1", and "#..." links, the author's included, point
     into this document. A ":" in the prefix keeps these ids apart from any heading's slug.
     """
-    md = _markdown(files_base)
-    if not allow_html:
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
+    md = _markdown(files_base or None, bool(allow_html))
     return sanitise(md.convert(text or ""), anchor_prefix=anchor_prefix)
+
+
+def homework_html(submission_id, text):
+    """A submission's HTML as its pages show it (anchors under "s<id>:"), stored when written."""
+    return render_markdown(text, anchor_prefix=f"s{submission_id}:")
+
+
+def comment_html(comment_id, text):
+    """A comment's HTML as its pages show it (anchors under "c<id>:"), stored when written."""
+    return render_markdown(text, anchor_prefix=f"c{comment_id}:")

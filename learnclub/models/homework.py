@@ -13,6 +13,7 @@ class Submission(BaseModel):
     case = ForeignKeyField(Case, backref="submissions", on_delete="CASCADE")
     user = ForeignKeyField(User, backref="submissions", on_delete="CASCADE")
     body_md = TextField()
+    body_html = TextField(null=True)  #: body_md rendered when written; None: render on read
     length = IntegerField(default=0)  #: as a reader counts: a CJK character or a word is one
     submitted_at = UTCDateTimeField()  #: first submission; on time or late is judged on it
     updated_at = UTCDateTimeField()
@@ -52,6 +53,7 @@ class Comment(BaseModel):
     #: a reply to a top-level comment; replies to replies attach to the same top-level one
     parent = ForeignKeyField("self", null=True, backref="replies", on_delete="CASCADE")
     body_md = TextField()
+    body_html = TextField(null=True)  #: body_md rendered when written; None: render on read
     is_feedback = BooleanField(default=False)  #: written by a host or assistant as feedback
     created_at = UTCDateTimeField()
 

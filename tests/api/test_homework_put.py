@@ -25,7 +25,9 @@ def test_put_creates_then_edits_and_keeps_the_earlier_text(client, bearer):
     read = client.get(_url(cohort, case), headers=headers)
 
     assert (created.status_code, edited.status_code) == (201, 200)
-    assert created.get_json()["body_html"] == '<h2 id="第一版">第一版</h2>\n<p>三件事</p>'
+    # the HTML stored when written, as the case page shows it: anchors under "s<id>:"
+    made = created.get_json()["id"]
+    assert created.get_json()["body_html"] == f'<h2 id="s{made}:第一版">第一版</h2>\n<p>三件事</p>'
     assert (edited.get_json()["id"], edited.get_json()["late"]) == (created.get_json()["id"],
                                                                      False)
     assert read.get_json()["body_md"] == "## 第二版"

@@ -181,9 +181,21 @@ def submit_all(app, cohort, case, bodies):
 
 
 def case_page(browser, cohort, case):
-    page = browser.get(f"/c/{cohort.slug}/cases/{case.id}")
-    assert page.status_code == 200
-    return html_of(page)
+    """The case page with every page of its peers' homework (50 a page, each linking to
+    the next): the first page whole, the later pages' homework cards put into it."""
+    first, later, number = None, [], 1
+    while True:
+        page = browser.get(f"/c/{cohort.slug}/cases/{case.id}?peers_page={number}")
+        assert page.status_code == 200
+        text = html_of(page)
+        if '<nav class="pager peers-pager"' not in text:  # all on one page
+            return text
+        cards = text[text.index('id="peers"'):text.index('<nav class="pager peers-pager"')]
+        first, later = (text, later) if first is None else (first, [*later, cards])
+        if f"?peers_page={number + 1}#peers" not in text:
+            cut = first.index('<nav class="pager peers-pager"') if later else len(first)
+            return first[:cut] + "".join(later) + first[cut:]
+        number += 1
 
 
 def test_homework_takes_every_naughty_string(app):

@@ -9,6 +9,7 @@ from learnclub.domain.cohorts import access
 from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.errors import NotAllowed, NotFound, untranslated
 from learnclub.domain.homework.points import award_points, revoke_points
+from learnclub.domain.rendering import comment_html
 from learnclub.domain.text import LONG, check_text
 from learnclub.models import Comment, Like, Notification, Submission
 from learnclub.models.cohorts import MembershipStatus
@@ -54,6 +55,8 @@ def add_comment(submission, user, body, *, now, parent=None, tr=untranslated):
     with write_transaction():
         comment = Comment.create(submission=submission, user=user, parent=parent, body_md=body,
                                  is_feedback=staff, created_at=now)
+        comment.body_html = comment_html(comment.id, body)  # the id is in its anchors
+        Comment.update(body_html=comment.body_html).where(Comment.id == comment.id).execute()
         _notify(submission, "feedback" if staff else "comment", user, now)
         if parent is not None and parent.user_id not in (user.id, submission.user_id):
             Notification.create(user=parent.user_id, kind="reply", submission=submission,

@@ -241,24 +241,35 @@ def _leave(case, user, *, learner, state, own):
     return {"excused": excused, "request": request, "can_ask": can_ask}
 
 
-def case_homework(case, reader, *, slot, membership, now):
-    """What the case page shows about homework: the reader's own, the peers' they may read
-    (featured first) with likes and comments and which were edited after due (timing.py),
-    whether they may write (and until when, in an extension), their leave. A fixed number
-    of queries, however many learners write."""
+PEERS_PER_PAGE = 50  #: peers' homework on one case page; the page links to the next
+
+
+def _peers_page(case, reader, viewer, slot, *, now, page):
+    """(one page of the peers' homework the reader may read, featured first, then in order
+    of submission; how many there are; the page, moved into range): two queries."""
+    query = (Submission.select(Submission, User).join(User)
+             .where(readable_condition(case.cohort, [(case.id, slot)], viewer, now=now)
+                    & (Submission.user != reader.id)))
+    total = query.count()
+    page = min(max(page, 1), max(1, -(-total // PEERS_PER_PAGE)))
+    return list(query.order_by(Submission.featured_at.desc(nulls="LAST"),
+                               Submission.submitted_at, Submission.id)
+                .paginate(page, PEERS_PER_PAGE)), total, page
+
+
+def case_homework(case, reader, *, slot, membership, now, peers_page=1):
+    """What the case page shows about homework: the reader's own, a page of the peers' they
+    may read (`peers_page`) with likes and comments and which were edited after due, whether
+    they may write (and until when, in an extension), their leave. Fixed query count."""
     cohort, state = case.cohort, window_state(slot, now) if slot else "archived"
     own = Submission.get_or_none((Submission.case == case) & (Submission.user == reader.id))
     viewer = viewer_of(cohort, reader, membership=membership,
                        handed_in={case.id} if own else set())
     rule = {"staff": viewer.staff, "active": viewer.active, "handed_in": own is not None,
             "now": now}
-    peers = []
+    peers, total, page = [], 0, 1
     if may_read_peers(cohort, slot, featured=True, **rule):
-        peers = list(Submission.select(Submission, User).join(User)
-                     .where(readable_condition(cohort, [(case.id, slot)], viewer, now=now)
-                            & (Submission.user != reader.id))
-                     .order_by(Submission.featured_at.desc(nulls="LAST"),
-                               Submission.submitted_at))
+        peers, total, page = _peers_page(case, reader, viewer, slot, now=now, page=peers_page)
     shown = ([own] if own else []) + peers
     likes, liked, comments = conversation(shown, reader.id)
     window = write_window(case, reader, now=now, slot=slot, membership=membership)
@@ -269,7 +280,8 @@ def case_homework(case, reader, *, slot, membership, now):
             "extended_until": extension_for(case, reader, now=now)
             if window == "extended" else None,
             "leave": _leave(case, reader, learner=learner, state=state, own=own),
-            "peers_hidden": not may_read_peers(cohort, slot, **rule)}
+            "peers_hidden": not may_read_peers(cohort, slot, **rule), "peers_total": total,
+            "peers_page": page, "peers_pages": max(1, -(-total // PEERS_PER_PAGE))}
 
 
 def leave_requests_of(cohort, user):

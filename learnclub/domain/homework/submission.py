@@ -12,6 +12,7 @@ from learnclub.domain.cohorts import access
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed, NotFound, untranslated
 from learnclub.domain.homework.points import award_points
 from learnclub.domain.homework.queries import write_window
+from learnclub.domain.rendering import homework_html
 from learnclub.domain.text import LONG, check_text
 from learnclub.models import Miss, Submission, SubmissionRevision
 
@@ -78,11 +79,15 @@ def _save(case, user, body, length, slot, *, now):
             SubmissionRevision.create(submission=existing, body_md=existing.body_md,
                                       created_at=existing.updated_at)
             existing.body_md, existing.length, existing.updated_at = body, length, now
+            existing.body_html = homework_html(existing.id, body)
             existing.save()
         return existing, False
     late = max(0, int((now - slot.due_at).total_seconds()))
     submission = Submission.create(case=case, user=user, body_md=body, length=length,
                                    submitted_at=now, updated_at=now, late_seconds=late)
+    submission.body_html = homework_html(submission.id, body)  # the id is in its anchors
+    Submission.update(body_html=submission.body_html).where(
+        Submission.id == submission.id).execute()
     cohort = case.cohort
     kind, points = ("late", cohort.points_late) if late else ("on_time", cohort.points_on_time)
     award_points(cohort, user, key=f"submission:{submission.id}:submitted", kind=kind,

@@ -186,7 +186,7 @@ def participation_matrix(cohort, *, now, sort="name", include_removed=False, tim
     return Matrix(slots, rows, sort)
 
 
-PER_PAGE = 100  #: learners on one page of the heatmap
+PER_PAGE = 50  #: learners a heatmap page: 50 × 60 cases is ~500 KB of accessible cells
 
 
 def matrix_page(matrix, page):

@@ -1,7 +1,7 @@
 """Reading cases: the list with each case's homework window, a case page, its images."""
 from pathlib import Path
 
-from flask import abort, current_app, render_template, send_from_directory
+from flask import abort, current_app, render_template, request, send_from_directory
 from flask_login import current_user, login_required
 
 from learnclub import clock
@@ -64,7 +64,7 @@ def render_case(slug, case_id, *, homework_form=None, status=200):
     slot = slots[position] if position is not None else None
     state = window_state(slot, now) if slot else "archived"
     panel = homework_panel(case, slot=slot, viewer=current_user, membership=membership,
-                           now=now)
+                           now=now, peers_page=request.args.get("peers_page", 1, type=int))
     if homework_form is not None:  # refused or previewed: show it again, text as typed
         panel["form"], panel["can_write"] = homework_form, panel["learner"]
         panel["as_typed"] = True  # not saved: the editor must keep its draft

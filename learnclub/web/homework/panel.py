@@ -1,5 +1,10 @@
 """What the case page shows about homework: the reader's own, and peers' with the talk around
 them (domain.homework.queries.case_homework), with the forms to write and comment."""
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_wtf.csrf import generate_csrf
+
 from learnclub.domain.homework.queries import case_homework
 from learnclub.web.homework.forms import CommentForm, HomeworkForm
 
@@ -8,12 +13,37 @@ from learnclub.web.homework.forms import CommentForm, HomeworkForm
 PREVIEW_ANCHORS = "preview:"
 
 
-def homework_panel(case, *, slot, viewer, membership, now):
-    """Everything the homework section of a case page needs."""
-    panel = case_homework(case, viewer, slot=slot, membership=membership, now=now)
+def homework_panel(case, *, slot, viewer, membership, now, peers_page=1):
+    """Everything the homework section of a case page needs (`peers_page`: which page of
+    the peers' homework)."""
+    panel = case_homework(case, viewer, slot=slot, membership=membership, now=now,
+                          peers_page=peers_page)
     own = panel["own"]
     panel.update(form=HomeworkForm(obj=own) if own else HomeworkForm(),
                  comment_form=CommentForm(), preview_anchors=PREVIEW_ANCHORS)
     if case.no_homework:  # "no homework due": the page says so, and offers no editor
         panel["can_write"] = False
+    panel["words"] = _card_words(([own] if own else []) + panel["peers"])
+    panel["csrf"], panel["urls"] = generate_csrf(), _card_urls(case.cohort.slug)
     return panel
+
+
+_ID = 987654321  #: stands for a submission's id in the URLs built once a page
+
+
+def _card_urls(slug):
+    """The URLs a homework card posts to, built once a page with "{}" for the submission's
+    id ({{ hw.urls.like.format(s.id) }}), not three times per card."""
+    return {name: url_for(f"homework.{name}", slug=slug, submission_id=_ID).replace(
+        str(_ID), "{}") for name in ("like", "feature", "comment")}
+
+
+def _card_words(shown):
+    """The words of a homework card, translated once a page, not once per card (50 cards)."""
+    words = {"featured": _("Featured"), "late": _("late"), "feature": _("Feature (精选)"),
+             "unfeature": _("Unfeature"), "feedback": _("feedback"), "reply": _("Reply"),
+             "give_feedback": _("Give feedback"), "comment": _("Comment"), "post": _("Post")}
+    words["length"] = {s.length: ngettext("%(num)d character or word",
+                                          "%(num)d characters or words", s.length)
+                       for s in shown}
+    return words

@@ -1,5 +1,6 @@
 """Tracking homework: the heatmap and its CSV, a case's report, a learner's history (staff),
 and for members the best-of page, the leaderboard and points histories."""
+import functools
 from datetime import timedelta
 
 from babel.dates import format_timedelta
@@ -22,9 +23,14 @@ from learnclub.web.tracking.export import matrix_csv
 @bp.app_template_filter("duration")
 def duration(seconds):
     """{{ cell.late_seconds|duration }}: a short span like '5h' / '5小时'."""
-    return format_timedelta(timedelta(seconds=seconds), threshold=1, format="narrow",
-                            locale=str(get_locale()))
+    return _duration(seconds, str(get_locale()))
 
+
+@functools.lru_cache(maxsize=4096)
+def _duration(seconds, locale):
+    """Babel once per distinct span and language: a heatmap has thousands of late cells."""
+    return format_timedelta(timedelta(seconds=seconds), threshold=1, format="narrow",
+                            locale=locale)
 
 
 def _matrix(cohort, now):
@@ -33,7 +39,7 @@ def _matrix(cohort, now):
         return tracking.participation_matrix(cohort, now=now,
                                              sort=request.args.get("sort", "name"),
                                              include_removed=request.args.get("removed") == "1",
-                                             tr=tr)
+                                             times=False, tr=tr)
     except DomainError:
         abort(400)
 
@@ -46,14 +52,18 @@ def heatmap(slug):
     now = clock.now()
     matrix = _matrix(cohort, now)
     rates = tracking.rates_from(matrix)
-    # translated once here, not once per cell: 500 × 60 cells
+    rows, page, pages = tracking.matrix_page(matrix, request.args.get("page", 1, type=int))
+    # translated once here, not once per cell: 100 learners × 60 cases a page
     state_words = {"on_time": _("on time"), "missed": _("missed"), "excused": _("excused"),
                    "open": _("not submitted yet"), "not_member": _("not a member then")}
+    late_words = {c.late_seconds: _("late %(time)s", time=duration(c.late_seconds))
+                  for row in rows for c in row.cells if c.state == "late"}
     case_words = [_("Case %(num)d", num=n) for n in range(1, len(matrix.slots) + 1)]
     return render_template("tracking/heatmap.html", cohort=cohort, matrix=matrix, rates=rates,
                            chart=bar_chart(rates, now=now), now=now, is_staff=True,
                            include_removed=request.args.get("removed") == "1",
-                           state_words=state_words, case_words=case_words)
+                           rows=rows, page=page, pages=pages, state_words=state_words,
+                           late_words=late_words, case_words=case_words)
 
 
 @bp.get("/c/<slug>/tracking.csv")
