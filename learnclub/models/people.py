@@ -45,12 +45,18 @@ class LoginSession(BaseModel):
     user = ForeignKeyField(User, backref="login_sessions", on_delete="CASCADE")
     created_at = UTCDateTimeField()
     user_agent = CharField(max_length=300, default="")
+    #: the last request it made (to a few minutes); None: not since it was made. An idle
+    #: session ends (domain/accounts/credentials.py)
+    last_seen_at = UTCDateTimeField(null=True)
+    remember = BooleanField(default=False)  #: "keep me signed in on this device" was ticked
 
 
 class LoginAttempt(BaseModel):
     """A failed sign-in, kept for throttling; shared by every process through the database."""
 
     scope = CharField(max_length=100, index=True)  #: "account:<sha256 of email>" or "ip:<address>"
+    #: (domain/accounts/limits.py also counts sign-up and reset mails here, as
+    #: "mail-to:<sha256 of email>" and "mail-ip:<address>")
     at = UTCDateTimeField(index=True)
 
 

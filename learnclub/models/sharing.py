@@ -143,11 +143,12 @@ class ArchiveCounter(BaseModel):
 
 class CalendarToken(BaseModel):
     """A member's secret calendar feed link for a private cohort: the token in the URL is the
-    permission. Revoked links answer 404; a member has at most one live link per cohort."""
+    permission. Revoked links answer 404; a member has at most one live link per cohort.
+    Only the secret's sha256 is stored (like API tokens): the link is shown once, when made."""
 
     cohort = ForeignKeyField(Cohort, backref="calendar_tokens", on_delete="CASCADE")
     user = ForeignKeyField(User, backref="calendar_tokens", on_delete="CASCADE")
-    token = CharField(max_length=64, unique=True)
+    token = CharField(max_length=64, unique=True)  #: sha256 (hex) of the secret in the link
     created_at = UTCDateTimeField()
     revoked_at = UTCDateTimeField(null=True)
 

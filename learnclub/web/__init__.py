@@ -4,6 +4,7 @@ from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 from markupsafe import Markup
 
+from learnclub import clock
 from learnclub.domain.accounts import auth as accounts
 from learnclub.domain.rendering import render_markdown
 
@@ -13,7 +14,7 @@ csrf = CSRFProtect()
 
 @login_manager.user_loader
 def _load_user(session_key):
-    return accounts.load_session(session_key)
+    return accounts.load_session(session_key, now=clock.now())
 
 
 def init_app(app):

@@ -1,5 +1,6 @@
 """The sharing calendar pages: the weeks ahead, managing them (staff), the ICS feed's
 permissions (public cohorts open, private ones by a member's revocable secret link)."""
+import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,6 @@ from learnclub import clock
 from learnclub.domain.cohorts.settings import SETTING_FIELDS
 from learnclub.domain.sharing.talks import accept_talk, generate_slots, propose_talk
 from learnclub.models import (
-    CalendarToken,
     Cohort,
     Membership,
     OutboxMessage,
@@ -19,6 +19,12 @@ from learnclub.models import (
 )
 from tests.factories import make_cohort, make_member, make_user
 from tests.query_count import count_queries
+
+
+def make_link(client, slug):
+    """Make the member's private feed link; its secret is shown once, on the answer."""
+    page = client.post(f"/c/{slug}/calendar/link").get_data(as_text=True)
+    return re.search(r"calendar\.ics\?token=([\w-]+)", page).group(1)
 
 
 @pytest.fixture
@@ -166,45 +172,39 @@ def test_feed_private_cohort_without_token_not_found(client, private):
 
 
 def test_feed_private_cohort_by_member_token(client, login_as, private):
-    member = login_as(make_member(private))
-    client.post("/c/inner/calendar/link")
-    token = CalendarToken.get(CalendarToken.user == member).token
+    login_as(make_member(private))
+    token = make_link(client, "inner")
 
     page = client.get("/c/inner/calendar").get_data(as_text=True)
     client.post("/logout")
     response = client.get(f"/c/inner/calendar.ics?token={token}")
 
-    assert f"/c/inner/calendar.ics?token={token}" in page
+    assert token not in page  # shown once, when made: only its hash is stored
     assert response.status_code == 200
     assert len(Calendar.from_ical(response.data).walk("VEVENT")) == 8
 
 
 def test_feed_revoked_token_not_found_new_one_works(client, login_as, private):
-    member = login_as(make_member(private))
-    client.post("/c/inner/calendar/link")
-    old = CalendarToken.get(CalendarToken.user == member).token
+    login_as(make_member(private))
+    old = make_link(client, "inner")
 
-    client.post("/c/inner/calendar/link")
+    new = make_link(client, "inner")
 
-    new = CalendarToken.get((CalendarToken.user == member)
-                            & CalendarToken.revoked_at.is_null()).token
     assert client.get(f"/c/inner/calendar.ics?token={old}").status_code == 404
     assert client.get(f"/c/inner/calendar.ics?token={new}").status_code == 200
 
 
 def test_feed_token_of_removed_member_not_found(client, login_as, private):
     member = login_as(make_member(private))
-    client.post("/c/inner/calendar/link")
-    token = CalendarToken.get(CalendarToken.user == member).token
+    token = make_link(client, "inner")
     Membership.update(status="removed").where(Membership.user == member).execute()
 
     assert client.get(f"/c/inner/calendar.ics?token={token}").status_code == 404
 
 
 def test_feed_token_of_another_cohort_not_found(client, login_as, private, cohort):
-    member = login_as(make_member(cohort))
-    client.post("/c/lab/calendar/link")
-    token = CalendarToken.get(CalendarToken.user == member).token
+    login_as(make_member(cohort))
+    token = make_link(client, "lab")
 
     assert client.get(f"/c/inner/calendar.ics?token={token}").status_code == 404
 

@@ -107,7 +107,7 @@ def test_unsubscribe_get_names_kind_and_address_and_changes_nothing(client):
 
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert re.findall(r"<dd>([^<]*)</dd>", html) == ["Homework reminders", "wang@example.org"]
+    assert re.findall(r"<dd>([^<]*)</dd>", html) == ["Homework reminders", "w•••@e•••.org"]
     assert re.findall(r"<button[^>]*>([^<]+)</button>", html) == ["Unsubscribe"]
     assert MailPreference.select().count() == 0
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from email_validator import EmailNotValidError, validate_email
 
 from learnclub.db import write_transaction
-from learnclub.domain.accounts import throttle
+from learnclub.domain.accounts import credentials, limits
 from learnclub.domain.accounts.passwords import check_password_rule, hash_password, verify_password
 from learnclub.domain.accounts.tokens import issue_token, use_token
 from learnclub.domain.errors import Conflict, DomainError, untranslated
@@ -71,13 +71,16 @@ def grant_host(email):
     return bool(User.update(can_host=True).where(User.email == email.strip().lower()).execute())
 
 
-def request_signup(email, display_name, password, *, now, base_url, locale, return_to="",
+def request_signup(email, display_name, password, *, ip, now, base_url, locale, return_to="",
                    tr=untranslated):
-    """Mail a confirmation link (or, for a known address, a notice to its owner). Same answer.
+    """Mail a confirmation link (or, for a known address, a notice to its owner). Same answer,
+    also when the mail limits (limits.allow_mail, for the requesting address `ip`) send nothing.
 
     `return_to` is where the new account continues after confirming (e.g. the cohort's apply page).
     """
     email = _check_new_account(email, display_name, password, tr)
+    if not limits.allow_mail(email, ip, now=now):
+        return
     existing = User.get_or_none(User.email == email)
     nonce = secrets.token_hex(8)
     password_hash = hash_password(password)  # in both branches, so timing does not tell either
@@ -108,13 +111,16 @@ def confirm_signup(raw, *, now, tr=untranslated):
 
 
 def authenticate(email, password, *, ip, now, tr=untranslated):
-    """The user with these credentials; throttled per account and per address."""
-    throttle.check_login_allowed(email or "", ip, now=now, tr=tr)
+    """The user with these credentials; limited per account and per address (limits.py).
+
+    The attempt is counted before the password is checked, in one step with the limits, so
+    concurrent tries never get more checks than the limit."""
+    attempt = limits.begin_sign_in(email or "", ip, now=now, tr=tr)
     user = User.get_or_none(User.email == (email or "").strip().lower())
     if not verify_password(user.password_hash if user else None, password or ""):
-        throttle.record_failed_login(email or "", ip, now=now)
+        limits.failed(attempt, tr=tr)
         raise DomainError(tr("Email or password is not right."))
-    throttle.clear_failed_logins(email, now=now)
+    limits.succeeded(attempt)
     return user
 
 
@@ -122,20 +128,21 @@ def _key_hash(key):
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def start_session(user, *, now, user_agent=""):
+def start_session(user, *, now, user_agent="", remember=False):
     """Record a signed-in browser; returns the key its cookie carries."""
     key = secrets.token_urlsafe(32)
     LoginSession.create(key_hash=_key_hash(key), user=user, created_at=now,
-                        user_agent=(user_agent or "")[:300])
+                        user_agent=(user_agent or "")[:300], last_seen_at=now,
+                        remember=bool(remember))
     user.session_key = key
     return key
 
 
-def load_session(key):
-    """The user a session key belongs to, or None once that session was ended."""
+def load_session(key, *, now):
+    """The user a session key belongs to, or None once that session was ended or idle."""
     row = (LoginSession.select(LoginSession, User).join(User)
            .where(LoginSession.key_hash == _key_hash(key or "")).first())
-    if row is None:
+    if row is None or not credentials.session_alive(row, now=now):
         return None
     row.user.session_key = key
     return row.user
@@ -154,11 +161,14 @@ def end_other_sessions(user, *, keep_key=None):
     return query.execute()
 
 
-def request_password_reset(email, *, now, base_url):
-    """Mail a one-time reset link if the address has an account; otherwise do nothing, quietly."""
+def request_password_reset(email, *, ip, now, base_url):
+    """Mail a one-time reset link if the address has an account and the mail limits
+    (limits.allow_mail, for the requesting address `ip`) allow; otherwise do nothing, quietly."""
     try:
         email = normalise_email(email)
     except DomainError:
+        return
+    if not limits.allow_mail(email, ip, now=now):
         return
     user = User.get_or_none(User.email == email)
     if user is None:
@@ -168,25 +178,28 @@ def request_password_reset(email, *, now, base_url):
                                 key=f"reset:{user.id}:{raw[:12]}")
 
 
-def reset_password(raw, password, *, now, tr=untranslated):
-    """Set a new password with a reset link; signs out every browser. Returns the user."""
+def reset_password(raw, password, *, now, revoke_secrets=False, tr=untranslated):
+    """Set a new password with a reset link; signs out every browser, ends other reset links
+    and, if asked, revokes API tokens and calendar links. Returns the user."""
     check_password_rule(password, tr=tr)
     with write_transaction():
         user = use_token("reset", raw, now=now, tr=tr).user
         user.password_hash = hash_password(password)
         user.save()
         end_other_sessions(user)
-        OneTimeToken.delete().where((OneTimeToken.user == user)
-                                    & (OneTimeToken.purpose == "reset")).execute()
+        credentials.after_password_change(user, now=now, revoke=revoke_secrets)
     return user
 
 
-def change_password(user, *, current, new, keep_key, now, tr=untranslated):
-    """Change the password; every other browser is signed out. Returns how many."""
+def change_password(user, *, current, new, keep_key, now, revoke_secrets=False,
+                    tr=untranslated):
+    """Change the password; every other browser is signed out and every reset link ends (and,
+    if asked, API tokens and calendar links are revoked). Returns how many browsers."""
     if not verify_password(user.password_hash, current or ""):
         raise DomainError(tr("Your current password is not right."), field="current")
     check_password_rule(new, tr=tr, field="new")
     with write_transaction():
         user.password_hash = hash_password(new)
         user.save(only=[User.password_hash])
+        credentials.after_password_change(user, now=now, revoke=revoke_secrets)
         return end_other_sessions(user, keep_key=keep_key)

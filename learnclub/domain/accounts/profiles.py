@@ -112,3 +112,12 @@ def zones_of(user_ids, default_zone):
     for user_id, zone in rows:  # earliest last, so it wins
         zones[user_id] = zone
     return zones
+
+
+def masked_email(email):
+    """The address with most of it hidden ("w•••@e•••.org"): enough for its owner to know it,
+    too little for whoever else holds a mail's link to learn it."""
+    local, _at, domain = (email or "").rpartition("@")
+    name, dot, tld = domain.rpartition(".")
+    shown_domain = f"{name[:1]}•••{dot}{tld}" if name else f"{domain[:1]}•••"
+    return f"{local[:1]}•••@{shown_domain}" if local else "•••"

@@ -14,7 +14,7 @@ from learnclub.domain.errors import Conflict, DomainError, NotAllowed, untransla
 from learnclub.domain.reach import notices
 from learnclub.domain.text import LONG, check_text
 from learnclub.models import Application, Cohort, Invite, Membership, MembershipEvent, SeatOffer
-from learnclub.models.cohorts import MembershipStatus
+from learnclub.models.cohorts import STAFF_ROLES, MembershipStatus
 
 #: decision -> the application states it may be taken from
 DECISIONS_FROM = {
@@ -138,6 +138,8 @@ def create_invite(cohort, *, actor, now, days_valid=7, max_uses=None, role="lear
     """A new invite link that admits directly. Returns the invite."""
     if role not in ("learner", "assistant", "guest"):
         raise DomainError(tr("Unknown role."), field="role")
+    if role in STAFF_ROLES and not may_invite_staff(actor, cohort):
+        raise NotAllowed(tr("Only a host can make invite links for assistants."))
     if not 1 <= days_valid <= 90:
         raise DomainError(tr("An invite is valid for 1 to 90 days."), field="days_valid")
     if max_uses is not None and not 1 <= max_uses <= 10_000:
@@ -149,6 +151,29 @@ def create_invite(cohort, *, actor, now, days_valid=7, max_uses=None, role="lear
     record(cohort, Action.INVITE_CREATED, actor=actor, now=now, subject=invite,
            changes={"expires_at": invite.expires_at, "max_uses": max_uses})
     return invite
+
+
+def may_invite_staff(actor, cohort):
+    """True if `actor` may hand out a staff role by link: the same right as changing roles
+    (a host). An assistant's link never makes another assistant."""
+    membership = Membership.get_or_none((Membership.cohort == cohort)
+                                        & (Membership.user == actor))
+    return (membership is not None and membership.status == MembershipStatus.ACTIVE
+            and membership.role == "host")
+
+
+def _check_invite_may_admit(invite, user, tr):
+    """Inside the join: a removed member never comes back by a link (readmission is staff's
+    decision), and a staff-role link works only while its maker may still give that role."""
+    existing = Membership.get_or_none((Membership.cohort == invite.cohort_id)
+                                      & (Membership.user == user))
+    if existing is not None and existing.status == MembershipStatus.REMOVED:
+        raise NotAllowed(tr("You left or were removed from this cohort, so an invite link "
+                            "cannot bring you back. Ask the hosts about readmission."))
+    if invite.role in STAFF_ROLES and not may_invite_staff(invite.created_by_id,
+                                                            invite.cohort_id):
+        raise NotAllowed(tr("This invite link was not made by a host, so it cannot make you "
+                            "an assistant. Ask a host for a new link."))
 
 
 def revoke_invite(invite, *, now, actor=None):
@@ -175,6 +200,7 @@ def join_by_invite(token, user, *, now, tr=untranslated):
         invite = live_invite(token, now=now)
         if invite is None:
             raise Conflict(tr("This invite link has expired, was revoked or is used up."))
+        _check_invite_may_admit(invite, user, tr)
         cohort = _take_seat(invite.cohort_id, user, role=invite.role, action="joined_by_invite",
                             actor=None, now=now, reason=f"invite {invite.id}", tr=tr)
         used = Invite.update(uses=Invite.uses + 1).where(

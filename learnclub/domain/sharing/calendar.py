@@ -1,5 +1,6 @@
 """The sharing calendar as people read it: the weeks ahead with their guest, and who may
 read the ICS feed (anyone for a public cohort; a member's secret link for a private one)."""
+import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -55,14 +56,22 @@ def live_calendar_token(cohort, user):
         & CalendarToken.revoked_at.is_null()).order_by(CalendarToken.id.desc()).first())
 
 
+def token_digest(secret):
+    """What is stored of a feed link's secret: its sha256 (hex), like an API token's."""
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def renew_calendar_token(cohort, user, *, now):
-    """Revoke the member's feed link (if any) and make a new one. Returns the new token row."""
+    """Revoke the member's feed link (if any) and make a new one. Returns (the new token
+    row, its secret): the secret exists in clear only in this return value."""
+    secret = secrets.token_urlsafe(32)
     with write_transaction():
         CalendarToken.update(revoked_at=now).where(
             (CalendarToken.cohort == cohort) & (CalendarToken.user == user)
             & CalendarToken.revoked_at.is_null()).execute()
-        return CalendarToken.create(cohort=cohort, user=user,
-                                    token=secrets.token_urlsafe(32), created_at=now)
+        row = CalendarToken.create(cohort=cohort, user=user, token=token_digest(secret),
+                                   created_at=now)
+    return row, secret
 
 
 def feed_readable(cohort, token):
@@ -70,7 +79,9 @@ def feed_readable(cohort, token):
     revoked or foreign token never is), or no token and a public cohort."""
     if not token:
         return bool(cohort.is_public)
-    row = CalendarToken.get_or_none((CalendarToken.token == token[:64])
+    if len(token) > 200:
+        return False
+    row = CalendarToken.get_or_none((CalendarToken.token == token_digest(token))
                                     & (CalendarToken.cohort == cohort)
                                     & CalendarToken.revoked_at.is_null())
     return row is not None and access.can(row.user, "view_cohort_pages", cohort)

@@ -24,13 +24,23 @@ class ForgotForm(FlaskForm):
     email = EmailField(_l("Email"))
 
 
+#: offered, ticked, wherever a password changes or other devices are signed out
+REVOKE_LABEL = _l("Also revoke my API tokens and private calendar links")
+
+
 class ResetForm(FlaskForm):
     password = PasswordField(_l("New password (8 characters or more)"))
+    revoke_secrets = BooleanField(REVOKE_LABEL, default=True)
 
 
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"))
     new = PasswordField(_l("New password (8 characters or more)"))
+    revoke_secrets = BooleanField(REVOKE_LABEL, default=True)
+
+
+class EndOtherSessionsForm(FlaskForm):
+    revoke_secrets = BooleanField(REVOKE_LABEL, default=True)
 
 
 class LogoutForm(FlaskForm):

@@ -7,13 +7,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from learnclub import clock
 from learnclub.domain.accounts import auth as accounts
-from learnclub.domain.accounts import profiles
+from learnclub.domain.accounts import credentials, profiles
 from learnclub.domain.accounts.tokens import peek_token
-from learnclub.domain.errors import DomainError
+from learnclub.domain.errors import DomainError, Throttled
 from learnclub.i18n import LOCALES
 from learnclub.web.auth import bp
 from learnclub.web.auth.forms import (
     ChangePasswordForm,
+    EndOtherSessionsForm,
     ForgotForm,
     LoginForm,
     LogoutForm,
@@ -34,7 +35,8 @@ def _safe_next(default="cohorts.home", target=None):
 
 
 def _sign_in(user, remember=False):
-    accounts.start_session(user, now=clock.now(), user_agent=request.user_agent.string)
+    accounts.start_session(user, now=clock.now(), user_agent=request.user_agent.string,
+                           remember=remember)
     session.clear()
     login_user(user, remember=remember)
 
@@ -65,8 +67,8 @@ def signup():
     if form.validate_on_submit():
         try:
             accounts.request_signup(form.email.data, form.display_name.data, form.password.data,
-                                    now=clock.now(), base_url=base_url(), locale=select_locale(),
-                                    return_to=_safe_next(), tr=tr)
+                                    ip=client_ip(), now=clock.now(), base_url=base_url(),
+                                    locale=select_locale(), return_to=_safe_next(), tr=tr)
         except DomainError as exc:
             show_error(form, exc)
         else:
@@ -102,6 +104,11 @@ def login():
         try:
             user = accounts.authenticate(form.email.data, form.password.data, ip=client_ip(),
                                          now=clock.now(), tr=tr)
+        except Throttled as exc:  # the page says what happened and when to try again
+            show_error(form, exc)
+            page = render_template("auth/login.html", form=form,
+                                   next=request.values.get("next", ""))
+            return page, 429, {"Retry-After": str(exc.retry_after)}
         except DomainError as exc:
             show_error(form, exc)
         else:
@@ -125,7 +132,7 @@ def logout():
 def forgot():
     form = ForgotForm()
     if form.validate_on_submit():
-        accounts.request_password_reset(form.email.data or "", now=clock.now(),
+        accounts.request_password_reset(form.email.data or "", ip=client_ip(), now=clock.now(),
                                         base_url=base_url())
         flash(_("If an account uses this address, a reset link is on its way. It works for one "
                 "hour."), "success")
@@ -141,7 +148,8 @@ def reset(token):
     form = ResetForm()
     if form.validate_on_submit():
         try:
-            accounts.reset_password(token, form.password.data, now=clock.now(), tr=tr)
+            accounts.reset_password(token, form.password.data, now=clock.now(),
+                                    revoke_secrets=form.revoke_secrets.data, tr=tr)
         except DomainError as exc:
             show_error(form, exc)
         else:
@@ -159,11 +167,14 @@ def change_password():
         try:
             ended = accounts.change_password(current_user, current=form.current.data,
                                              new=form.new.data, keep_key=current_user.session_key,
-                                             now=clock.now(), tr=tr)
+                                             now=clock.now(),
+                                             revoke_secrets=form.revoke_secrets.data, tr=tr)
         except DomainError as exc:
             show_error(form, exc)
         else:
             flash(_("Password changed. Other devices signed out: %(n)d.", n=ended), "success")
+            if form.revoke_secrets.data:
+                flash(_("Your API tokens and private calendar links are revoked."), "success")
             return redirect(url_for("profiles.edit"))
     return render_template("auth/change_password.html", form=form)
 
@@ -171,10 +182,15 @@ def change_password():
 @bp.post("/account/sessions/end-others")
 @login_required
 def end_other_sessions():
-    """Sign out every other browser and device of this account."""
-    if LogoutForm().validate_on_submit():
+    """Sign out every other browser and device of this account (and, ticked by default,
+    revoke its API tokens and private calendar links)."""
+    form = EndOtherSessionsForm()
+    if form.validate_on_submit():
         ended = accounts.end_other_sessions(current_user, keep_key=current_user.session_key)
         flash(_("Other devices signed out: %(n)d.", n=ended), "success")
+        if form.revoke_secrets.data:
+            credentials.revoke_secrets(current_user, now=clock.now())
+            flash(_("Your API tokens and private calendar links are revoked."), "success")
     return redirect(url_for("profiles.edit"))
 
 

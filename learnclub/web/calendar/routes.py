@@ -1,7 +1,16 @@
 """The sharing calendar (docs/rules.md "Weekly guest sharing"): the weeks ahead for people,
 and the ICS feed at /c/<slug>/calendar.ics for their calendar apps (a member's secret link
 when the cohort is private)."""
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -24,18 +33,21 @@ def _readable_cohort(slug):
 
 
 @bp.get("/c/<slug>/calendar")
-def page(slug):
-    """The weeks ahead: a list on phones, a month grid on wider screens."""
+def page(slug, secret=None):
+    """The weeks ahead: a list on phones, a month grid on wider screens. A member's private
+    feed link is shown once, on the page answering "make a link" (`secret`): only its hash
+    is kept."""
     cohort = _readable_cohort(slug)
     membership = access.membership_of(current_user, cohort)
     is_member = access.can(current_user, "view_cohort_pages", cohort, membership)
     weeks = sharing_calendar.calendar_weeks(cohort, now=clock.now())
     token = sharing_calendar.live_calendar_token(cohort, current_user) if is_member else None
     feed_url = url_for("calendar.feed", slug=slug, _external=True,
-                       **({"token": token.token} if token else {}))
+                       **({"token": secret} if secret else {}))
     return render_template(
         "calendar/page.html", cohort=cohort, weeks=weeks, months=month_grid(weeks),
-        is_member=is_member, token=token, feed_url=feed_url, link_form=PlainForm(),
+        is_member=is_member, token=token, secret=secret, feed_url=feed_url,
+        link_form=PlainForm(),
         is_staff=access.can(current_user, "manage_sharing", cohort, membership))
 
 
@@ -57,9 +69,14 @@ def feed(slug):
 @bp.post("/c/<slug>/calendar/link")
 @login_required
 def renew_link(slug):
-    """Make the member's secret feed link, revoking the one they had."""
+    """Make the member's secret feed link, revoking the one they had, and show it this once
+    (the answer is not cached)."""
     cohort = cohort_for(slug, "view_cohort_pages")
-    if PlainForm().validate_on_submit():
-        sharing_calendar.renew_calendar_token(cohort, current_user, now=clock.now())
-        flash(_("Your new calendar link is ready; the old one no longer works."), "success")
-    return redirect(url_for("calendar.page", slug=slug) + "#subscribe")
+    if not PlainForm().validate_on_submit():
+        return redirect(url_for("calendar.page", slug=slug) + "#subscribe")
+    _row, secret = sharing_calendar.renew_calendar_token(cohort, current_user, now=clock.now())
+    flash(_("Your new calendar link is ready; the old one no longer works. Copy it now: it is "
+            "shown only this once."), "success")
+    response = make_response(page(slug, secret=secret))
+    response.headers["Cache-Control"] = "no-store"
+    return response

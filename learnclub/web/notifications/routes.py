@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnclub import clock
+from learnclub.domain.accounts.profiles import masked_email
 from learnclub.domain.errors import DomainError
 from learnclub.domain.reach import mail_footer
 from learnclub.domain.reach import preferences as mail_preferences
@@ -46,7 +47,8 @@ def unsubscribe(token):
     """GET asks (mail scanners open links: a GET never changes anything); POST turns the
     kind off, no sign-in needed, and offers to undo; POST with `undo` restores the modes."""
     user, kind = _reader(token)
-    page = {"user": user, "kind": kind, "kind_name": _kind_name(kind), "token": token}
+    page = {"user": user, "kind": kind, "kind_name": _kind_name(kind), "token": token,
+            "address": masked_email(user.email)}  # whoever holds the link: not the address
     if request.method == "GET":
         return render_template("notifications/unsubscribe.html", state="ask",
                                already=mail_preferences.is_off(user, kind), **page)

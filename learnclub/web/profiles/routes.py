@@ -7,6 +7,7 @@ from learnclub.domain.accounts import profiles
 from learnclub.domain.accounts import queries as account_queries
 from learnclub.domain.cohorts import queries as cohort_queries
 from learnclub.domain.errors import DomainError
+from learnclub.web.auth.forms import EndOtherSessionsForm
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import show_error, tr
 from learnclub.web.profiles import bp
@@ -29,7 +30,8 @@ def edit():
             return redirect(url_for("profiles.show", user_id=current_user.id))
     return render_template("profiles/edit.html", form=form,
                            other_sessions=account_queries.other_session_count(current_user),
-                           plain=PlainForm(), photo_form=PhotoForm())
+                           plain=PlainForm(), photo_form=PhotoForm(),
+                           sessions_form=EndOtherSessionsForm())
 
 
 def profile_or_404(user_id):
