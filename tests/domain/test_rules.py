@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from learnclub.domain.accounts import throttle
+from learnclub.domain.accounts import limits
 from learnclub.domain.accounts.passwords import check_password_rule, hash_password, verify_password
 from learnclub.domain.accounts.tokens import issue_token, use_token
 from learnclub.domain.cohorts.settings import validate_settings
@@ -92,27 +92,28 @@ def test_settings_normalise_reminder_hours():
         == "24,2"
 
 
-def test_throttle_counts_failures_in_window(app):
+def test_account_waits_after_five_failures_in_the_window(app):
     for minute in range(5):
-        throttle.record_failed_login("a@example.org", "10.0.0.1",
-                                     now=T0 + timedelta(minutes=minute))
+        limits.begin_sign_in("a@example.org", "10.0.0.1", now=T0 + timedelta(minutes=minute),
+                             tr=_same)
 
     with pytest.raises(Throttled) as exc:
-        throttle.check_login_allowed("A@Example.org ", "10.0.0.2", now=T0 + timedelta(minutes=5),
-                                     tr=_same)
-    throttle.check_login_allowed("a@example.org", "10.0.0.2", now=T0 + timedelta(minutes=16),
-                                 tr=_same)
-    assert exc.value.retry_after == 601
-    throttle.check_login_allowed("b@example.org", "10.0.0.1", now=T0 + timedelta(minutes=5),
-                                 tr=_same)
+        limits.begin_sign_in("A@Example.org ", "10.0.0.2", now=T0 + timedelta(minutes=5),
+                             tr=_same)
+    limits.begin_sign_in("a@example.org", "10.0.0.2", now=T0 + timedelta(minutes=16), tr=_same)
+    assert exc.value.retry_after == 600
+    limits.begin_sign_in("b@example.org", "10.0.0.1", now=T0 + timedelta(minutes=5), tr=_same)
 
 
-def test_throttle_limits_an_address_across_accounts(app):
+def test_address_limit_refuses_only_what_fails(app):
     for n in range(30):
-        throttle.record_failed_login(f"user{n}@example.org", "10.9.9.9", now=T0)
+        limits.begin_sign_in(f"user{n}@example.org", "10.9.9.9", now=T0, tr=_same)
 
+    attempt = limits.begin_sign_in("fresh@example.org", "10.9.9.9", now=T0, tr=_same)
     with pytest.raises(Throttled):
-        throttle.check_login_allowed("fresh@example.org", "10.9.9.9", now=T0, tr=_same)
+        limits.failed(attempt, tr=_same)
+    assert LoginAttempt.select().count() == 62
+    limits.succeeded(attempt)  # a right password is let in and forgets this attempt
     assert LoginAttempt.select().count() == 60
 
 

@@ -153,11 +153,12 @@ def test_session_ends_on_the_server_after_the_idle_time(app, clock):
     user = make_user()
     client = browser(app, user)
 
-    clock.advance(hours=11)
+    almost = credentials.IDLE - timedelta(hours=1)
+    clock.advance(seconds=almost.total_seconds())
     alive = signed_in(client)  # a request restarts the idle time
-    clock.advance(hours=11)
+    clock.advance(seconds=almost.total_seconds())
     still = signed_in(client)
-    clock.advance(hours=12, minutes=1)
+    clock.advance(seconds=(credentials.IDLE + timedelta(minutes=1)).total_seconds())
     after = signed_in(client)
 
     assert (alive, still, after) == (True, True, False)
@@ -169,9 +170,9 @@ def test_remembered_session_lasts_longer_then_ends_too(app, clock):
     client = browser(app, user, remember=True)
     cookie = client.get_cookie("remember_token")
 
-    clock.advance(hours=13)
+    clock.advance(seconds=(credentials.IDLE + timedelta(hours=1)).total_seconds())
     alive = signed_in(client)
-    clock.advance(days=30, minutes=1)
+    clock.advance(seconds=(credentials.REMEMBERED_IDLE + timedelta(minutes=1)).total_seconds())
     after = signed_in(client)
 
     assert cookie is not None
@@ -182,7 +183,7 @@ def test_idle_session_restored_from_a_copied_cookie_does_not_work(app, clock):
     user = make_user()
     client = browser(app, user)
     session_cookie = client.get_cookie("session").value
-    clock.advance(hours=13)
+    clock.advance(seconds=(credentials.IDLE + timedelta(hours=1)).total_seconds())
 
     thief = app.test_client()
     thief.set_cookie("session", session_cookie)
@@ -218,4 +219,4 @@ def test_session_use_is_noted_at_most_every_few_minutes(app, clock):
 
     assert unchanged == first
     assert moved >= first + timedelta(minutes=6)
-    assert timedelta(hours=12) == credentials.IDLE
+    assert timedelta(days=7) == credentials.IDLE

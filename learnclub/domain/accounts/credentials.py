@@ -12,7 +12,7 @@ from datetime import timedelta
 from learnclub.models import AccessToken, CalendarToken, LoginSession, OneTimeToken
 
 #: a session not used for this long is over (the browser must sign in again)
-IDLE = timedelta(hours=12)
+IDLE = timedelta(days=7)
 #: the same for a browser where "keep me signed in on this device" was ticked
 REMEMBERED_IDLE = timedelta(days=30)
 #: last_seen_at is written at most this often: not one write per request
