@@ -16,7 +16,8 @@ def test_help_lists_every_command():
                             env={**os.environ, "LEARNCLUB_SECRET_KEY": "x"})
 
     commands = re.findall(r"^  (\S+)", result.stdout.split("Commands:")[1], re.M)
-    assert commands == ["content", "db", "demo", "jobs", "participation", "routes", "run",
+    assert commands == ["backup", "content", "db", "demo", "jobs", "participation", "restore",
+                        "routes", "run",
                         "scheduler", "serve",
                         "setup-link", "shell", "user"]
 

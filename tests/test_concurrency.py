@@ -15,8 +15,8 @@ from aiosmtpd.controller import Controller
 
 from learnclub import jobs
 from learnclub.db import db
-from learnclub.domain.accounts.auth import authenticate
 from learnclub.domain.accounts import limits
+from learnclub.domain.accounts.auth import authenticate
 from learnclub.domain.cohorts.admission import decide_application
 from learnclub.domain.errors import Conflict, DomainError, Throttled
 from learnclub.domain.reach.outbox import enqueue_mail

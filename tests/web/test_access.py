@@ -54,7 +54,7 @@ ROUTES = {
     "/c/<slug>/invites/<int:invite_id>/revoke": STAFF, "/join/<token>": TOKEN,
     "/c/<slug>/delete": HOST, "/c/<slug>/apply": SIGNED_IN, "/c/<slug>/applications": STAFF,
     "/c/<slug>/applications/<int:application_id>/<decision>": STAFF, "/profile": SIGNED_IN,
-    "/u/<int:user_id>": MEMBER, "/admin/mail": ADMIN, "/favicon.ico": PUBLIC,
+    "/u/<int:user_id>": MEMBER, "/admin/mail": ADMIN, "/admin/jobs": ADMIN, "/favicon.ico": PUBLIC,
     "/healthz": PUBLIC,
     "/c/<slug>/cases/": MEMBER, "/c/<slug>/cases/<int:case_id>": MEMBER,
     "/c/<slug>/cases/<int:case_id>/files/<path:name>": MEMBER, "/c/<slug>/cases/new": STAFF,
