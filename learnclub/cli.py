@@ -1,8 +1,6 @@
 """The `learnclub` command line: a Flask CLI group. Commands call the same domain functions
 as the web pages."""
-import contextlib
 import os
-import signal
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from learnclub import clock, create_app, jobs, schema
+from learnclub import backup_commands, clock, create_app, jobs, leader, schema
 from learnclub.config import Config
 from learnclub.db import connection
 from learnclub.domain.accounts import auth as accounts
@@ -25,6 +23,10 @@ def _settings():
 def cli():
     """learnclub: run a learning community. Start with `learnclub db upgrade` and
     `learnclub serve`; `learnclub demo` fills an empty database with a living cohort."""
+
+
+cli.add_command(backup_commands.backup_command)
+cli.add_command(backup_commands.restore_command)
 
 
 def init_app(app):
@@ -41,9 +43,10 @@ def db_group():
 @db_group.command("upgrade")
 @with_appcontext
 def db_upgrade():
-    """Apply every pending migration in migrations/."""
+    """Apply every pending migration in migrations/ (one upgrade at a time per database)."""
     with connection():
-        applied = schema.upgrade()
+        applied = schema.upgrade(on_wait=lambda: click.echo(
+            "Another `learnclub db upgrade` is running on this database; waiting for it."))
     click.echo("Applied: " + ", ".join(applied) if applied else "Database is up to date.")
 
 
@@ -114,15 +117,18 @@ def serve(host, port):
 
 
 @cli.command("scheduler")
+@click.option("--lease-seconds", type=click.IntRange(3, 600), default=leader.LEASE_SECONDS,
+              show_default=True, help="A lease not renewed this long passes to a standby.")
 @with_appcontext
-def scheduler():
-    """Run the scheduler in the foreground: the one process that does time-driven work."""
-    scheduler = jobs.build_scheduler(_settings(), background=False)
-    # a service manager stops us with SIGTERM: finish the running job, then leave
-    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+def scheduler(lease_seconds):
+    """Run the scheduler in the foreground: the one process that does time-driven work. A
+    second one on the same database stands by and takes over within a minute if it dies."""
+    with connection():
+        if schema.pending():
+            sys.exit("the database is not migrated: run `learnclub db upgrade`")
+    lead = leader.Leader(lease_seconds=lease_seconds, say=lambda text: click.echo(text, err=True))
     click.echo("Scheduler running; Ctrl-C stops it.")
-    with contextlib.suppress(KeyboardInterrupt, SystemExit):
-        scheduler.start()
+    leader.serve(lead, jobs.build_scheduler(_settings(), background=True, leader=lead))
     click.echo("Scheduler stopped.")
 
 

@@ -2,13 +2,15 @@
 
 Jobs are idempotent (the outbox has a unique key per message and every send is claimed
 first), so running one twice, late, or from two scheduler processes at once does no harm.
-The scheduler runs in one process: `learnclub scheduler`, or embedded in `learnclub serve`.
+The scheduler runs in one process at a time: `learnclub scheduler`, or embedded in `learnclub
+serve`; whichever holds the scheduler lease (leader.py) runs the jobs, any other stands by.
 """
+import atexit
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
-from learnclub import clock, logs
+from learnclub import clock, heartbeat, logs
 from learnclub.db import connection, retry_locked
 from learnclub.domain.cases import announcements
 from learnclub.domain.cases import sync as content_sync
@@ -20,6 +22,7 @@ from learnclub.domain.reach import preferences as mail_preferences
 from learnclub.domain.sharing import archive as sharing_archive
 from learnclub.domain.sharing import calendar as sharing_calendar
 from learnclub.domain.sharing import reminders as sharing_reminders
+from learnclub.leader import Leader
 from learnclub.outbound import chat
 from learnclub.outbound import mail as mailer
 
@@ -223,9 +226,10 @@ def run_job(settings, name, *, now):
     """Run one job for the instant `now`, on a connection of its own. A job the database is
     too busy for (SQLite's write lock held by a request or another process) waits and runs
     again from the start, for about a minute, instead of dying until its next turn; jobs are
-    idempotent, so what a failed try did already is not done twice."""
+    idempotent, so what a failed try did already is not done twice. Each run leaves its
+    heartbeat (start, success or error, duration) in `job_run` (heartbeat.py)."""
     job, _interval = JOBS[name]
-    with connection():
+    with connection(), heartbeat.recorded(name):
         return logs.job_summary(name, retry_locked(job))(settings, now=now)
 
 
@@ -245,25 +249,33 @@ def run_due(settings, *, now):
     return results
 
 
-def _run_scheduled(settings, name):
-    run_job(settings, name, now=clock.now())
+def _run_scheduled(settings, name, leader=None):
+    if leader is None or leader.holds():  # the lease may have gone since the last beat
+        run_job(settings, name, now=clock.now())
 
 
-def build_scheduler(settings, *, background):
-    """An APScheduler running every job at its interval (coalesced, one instance at a time)."""
+def build_scheduler(settings, *, background, leader=None):
+    """An APScheduler running every job at its interval (coalesced, one instance at a time);
+    with a `leader` (leader.py), only while it holds the scheduler lease: start it paused."""
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     scheduler = (BackgroundScheduler if background else BlockingScheduler)(timezone="UTC")
     for name, (_job, interval) in JOBS.items():
-        scheduler.add_job(_run_scheduled, "interval", seconds=interval, args=(settings, name),
-                          id=name, coalesce=True, max_instances=1, next_run_time=clock.now())
+        scheduler.add_job(_run_scheduled, "interval", seconds=interval,
+                          args=(settings, name, leader), id=name, coalesce=True,
+                          max_instances=1, misfire_grace_time=None, next_run_time=clock.now())
+    if leader is not None:
+        leader.drive(scheduler, {name: interval for name, (_job, interval) in JOBS.items()})
     return scheduler
 
 
 def init_app(app):
     """Embed the scheduler only in the single-process dev server (`learnclub serve`)."""
     if app.config.get("EMBED_SCHEDULER"):
-        scheduler = build_scheduler(dict(app.config), background=True)
-        scheduler.start()
+        leader = Leader()  # a `learnclub scheduler` on the same database stands by, or it does
+        scheduler = build_scheduler(dict(app.config), background=True, leader=leader)
+        scheduler.start(paused=True)
+        leader.start()
+        atexit.register(leader.release)
         app.extensions["scheduler"] = scheduler
