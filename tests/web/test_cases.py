@@ -198,7 +198,7 @@ def test_case_page_chinese_heading_gets_chinese_id(as_host):
 
     html = html_of(as_host.get(f"/c/lab/cases/{Case.get().id}"))
 
-    assert html.count('<h2 id="第一周做什么">第一周做什么</h2>') == 1
+    assert html.count('<h2 id="case:第一周做什么">第一周做什么</h2>') == 1
 
 
 def test_case_editor_cleared_publish_time_puts_case_back_in_queue(cohort, as_host):
@@ -271,7 +271,7 @@ def test_case_editor_preview_action_renders_and_saves_nothing(cohort, as_host):
                          re.S)
     assert (created.status_code, edited.status_code) == (200, 200)
     assert preview.findall(html_of(created)) == [
-        '<h2 id="第一周做什么">第一周做什么</h2>\n<p>拉群、立规矩、找团长。</p>']
+        '<h2 id="case:第一周做什么">第一周做什么</h2>\n<p>拉群、立规矩、找团长。</p>']
     assert preview.findall(html_of(edited)) == ["<p><strong>新的</strong>正文</p>"]
     assert [c.id for c in Case.select()] == [case.id]
     assert case_row(case.id) == before
@@ -283,7 +283,7 @@ def test_case_preview_endpoint_returns_sanitised_html(as_host):
 
     assert (response.status_code, response.mimetype) == (200, "application/json")
     assert json.loads(response.data) == {
-        "html": '<h1 id="标题">标题</h1>\n\n\n<p>正文 <img src="x"></p>'}
+        "html": '<h1 id="case:标题">标题</h1>\n\n\n<p>正文 <img src="x"></p>'}
 
 
 # Images -------------------------------------------------------------------------------------
@@ -508,7 +508,9 @@ def test_case_editor_publish_now_says_when_it_goes_out_and_is_due(cohort, as_hos
     new_case(cohort, title="已发布", publish_at=clock.now() - timedelta(days=1))
     now = clock.now().replace(second=0, microsecond=0)
 
-    response = as_host.post("/c/lab/cases/new", data=editor_form(publish_mode="now"),
+    # the case out since yesterday is still open: the host keeps both open
+    response = as_host.post("/c/lab/cases/new", data=editor_form(publish_mode="now",
+                                                                 overlap="both"),
                             follow_redirects=True)
 
     case = Case.select().order_by(Case.id.desc()).get()

@@ -107,13 +107,13 @@ def test_csrf_is_required_on_forms(make_app):
 
 
 def test_healthz_checks_the_database(client, app):
-    from learnclub.db import db
+    from learnclub.db import close_pool, db
 
     ok = client.get("/healthz")
     original = db.obj.database
     db.obj.database = "/nonexistent/dir/learnclub.db" if original.endswith(".db") else "nodb_x"
     try:
-        db.close()
+        close_pool()  # not only back to the pool: the next connection is a new one
         down = client.get("/healthz")
     finally:
         db.obj.database = original
