@@ -52,7 +52,12 @@ def send_outbox(settings, *, now):
 
 
 def _send_outbox_batch(settings, messages, *, now):
-    """One batch; None when nothing in it could be claimed (nothing left to do)."""
+    """One batch, over one SMTP connection; None when nothing in it could be claimed."""
+    with mailer.Sender(settings["MAIL_URL"], sender=settings["MAIL_FROM"]) as connection:
+        return _send_claimed(settings, messages, connection, now=now)
+
+
+def _send_claimed(settings, messages, connection, *, now):
     sent = failed = claimed = 0
     readers = mail_preferences.readers({m.user_id for m in messages if m.user_id})
     for message in messages:
@@ -67,20 +72,19 @@ def _send_outbox_batch(settings, messages, *, now):
             outbox.hold_message(message)
         elif not outbox.still_wanted(message, now=now):
             outbox.mark_sent(message, now=now, outcome="skipped")
-        elif _deliver(settings, message, user, now=now):
+        elif _deliver(settings, connection, message, user, now=now):
             sent += 1
         else:
             failed += 1
     return (sent, failed) if claimed else None
 
 
-def _deliver(settings, message, user, *, now):
+def _deliver(settings, connection, message, user, *, now):
     """Send one claimed mail with its footer (links for its reader); False if it failed."""
     footer, headers = ("", None) if user is None else mail_footer.footer_for(
         message, user, secret=settings["SECRET_KEY"], base_url=settings["BASE_URL"])
     try:
-        mailer.deliver(message, mail_url=settings["MAIL_URL"], sender=settings["MAIL_FROM"],
-                       footer=footer, headers=headers)
+        connection.send(message, footer=footer, headers=headers)
     except Exception as exc:  # noqa: BLE001 - any delivery failure is retried later
         log.warning("mail %s to %s failed: %s", message.key, message.to_addr, exc)
         outbox.mark_failed(message, exc, now=now)

@@ -3,6 +3,7 @@ from learnclub.models.activity import CohortEvent
 from learnclub.models.cases import Case, CaseFile, CaseRevision
 from learnclub.models.chat import ChatHook
 from learnclub.models.cohorts import Application, Cohort, Invite, Membership, MembershipEvent
+from learnclub.models.files import StoredFile, TalkSlides
 from learnclub.models.homework import (
     Comment,
     Excuse,
@@ -13,6 +14,7 @@ from learnclub.models.homework import (
     SubmissionRevision,
 )
 from learnclub.models.mail import MailPreference, OutboxMessage
+from learnclub.models.ops import JobRun, SchedulerLease
 from learnclub.models.participation import Extension, LeaveRequest, Miss, SeatOffer
 from learnclub.models.people import AccessToken, LoginAttempt, LoginSession, OneTimeToken, User
 from learnclub.models.sharing import (
@@ -32,7 +34,8 @@ ALL = [
     Submission, SubmissionRevision, Like, Comment, Excuse, PointEvent, Notification,
     Miss, LeaveRequest, Extension, SeatOffer,
     ShareSlot, Talk, TalkPreference, TalkRevision, ArchiveCounter, CalendarToken,
-    CohortEvent,
+    CohortEvent, StoredFile, TalkSlides,
+    SchedulerLease, JobRun,
 ]
 
 __all__ = [m.__name__ for m in ALL] + ["ALL"]
