@@ -131,7 +131,10 @@ def world(app, clock):
 def browser(app, user):
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    # "keep me signed in": an unused session ends after a week (credentials.IDLE), and some
+    # learners go longer than that between two pieces of homework in these six weeks
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD,
+                                            "remember": "y"})
     assert response.status_code == 302
     return client
 
