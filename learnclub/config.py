@@ -2,10 +2,12 @@
 
 With nothing set, learnclub runs on SQLite in `instance/` and keeps a generated secret key there.
 """
+import ipaddress
 import os
 import secrets
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +51,32 @@ def _instance_secret_key(instance: Path) -> str:
     raise RuntimeError(f"{path} is empty: delete it, or set LEARNCLUB_SECRET_KEY")
 
 
+def _is_loopback(url: str) -> bool:
+    """Is the base URL's host this machine only (localhost, 127.0.0.0/8, ::1)?"""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _secret_key(instance: Path, base_url: str) -> str:
+    """LEARNCLUB_SECRET_KEY; on loopback only, a key generated into instance/ will do. A
+    public site needs the key set (several web hosts must share one), so it refuses to start."""
+    key = _env("SECRET_KEY")
+    if key:
+        return key
+    if not _is_loopback(base_url):
+        raise ValueError(
+            f"LEARNCLUB_SECRET_KEY is not set and LEARNCLUB_BASE_URL={base_url!r} is not "
+            "loopback: set LEARNCLUB_SECRET_KEY to a long random value (the same on every web "
+            "host and the scheduler), e.g. from `python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))'`")
+    return _instance_secret_key(instance)
+
+
 class Config:
     """Settings read once, when the app is created."""
 
@@ -57,11 +85,11 @@ class Config:
         instance.mkdir(parents=True, exist_ok=True)
         self.INSTANCE_DIR = instance
         self.DATABASE_URL = _env("DATABASE_URL", f"sqlite:///{instance / 'learnclub.db'}")
-        self.SECRET_KEY = _env("SECRET_KEY") or _instance_secret_key(instance)
         self.CONTENT_DIR = Path(_env("CONTENT_DIR", str(ROOT / "content")))
         self.MAIL_URL = _env("MAIL_URL", "")
         self.MAIL_FROM = _env("MAIL_FROM", "learnclub <noreply@localhost>")
         self.BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.SECRET_KEY = _secret_key(instance, self.BASE_URL)
         self.DEFAULT_TIMEZONE = _env("DEFAULT_TIMEZONE", "Asia/Shanghai")
         ZoneInfo(self.DEFAULT_TIMEZONE)  # fail at start-up, not on the first page
         self.TRUST_PROXY = _env("TRUST_PROXY", "") == "1"

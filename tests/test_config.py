@@ -41,3 +41,40 @@ def test_unknown_default_timezone_fails_at_start(monkeypatch, tmp_path):
 
     with pytest.raises(Exception, match="Asia/Beijing"):
         Config()
+
+
+@pytest.mark.parametrize("base_url", ["https://club.example.org", "http://10.0.0.5:8000",
+                                      "http://0.0.0.0:5000"])
+def test_a_public_base_url_without_a_secret_key_refuses_to_start(monkeypatch, tmp_path,
+                                                                  base_url):
+    monkeypatch.delenv("LEARNCLUB_SECRET_KEY", raising=False)
+    monkeypatch.setenv("LEARNCLUB_INSTANCE_DIR", str(tmp_path))
+    monkeypatch.setenv("LEARNCLUB_BASE_URL", base_url)
+
+    with pytest.raises(ValueError, match="LEARNCLUB_SECRET_KEY is not set") as raised:
+        Config()
+
+    assert base_url in str(raised.value)
+    assert "every web host" in str(raised.value)
+    assert not (tmp_path / "secret_key").exists()  # nothing generated behind the operator's back
+
+
+@pytest.mark.parametrize("base_url", ["http://127.0.0.1:5000", "http://localhost:8000",
+                                      "http://[::1]:5000", "http://127.0.1.1"])
+def test_a_loopback_base_url_may_use_the_generated_key(monkeypatch, tmp_path, base_url):
+    monkeypatch.delenv("LEARNCLUB_SECRET_KEY", raising=False)
+    monkeypatch.setenv("LEARNCLUB_INSTANCE_DIR", str(tmp_path))
+    monkeypatch.setenv("LEARNCLUB_BASE_URL", base_url)
+
+    key = Config().SECRET_KEY
+
+    assert key == (tmp_path / "secret_key").read_text()
+
+
+def test_a_public_base_url_with_a_secret_key_starts(monkeypatch, tmp_path):
+    monkeypatch.setenv("LEARNCLUB_SECRET_KEY", "shared-by-every-host")
+    monkeypatch.setenv("LEARNCLUB_INSTANCE_DIR", str(tmp_path))
+    monkeypatch.setenv("LEARNCLUB_BASE_URL", "https://club.example.org")
+
+    assert Config().SECRET_KEY == "shared-by-every-host"
+    assert not (tmp_path / "secret_key").exists()
