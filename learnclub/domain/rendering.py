@@ -1,9 +1,12 @@
 """Markdown to safe HTML: Python-Markdown, then nh3 with a narrow allow-list.
 
 Whatever anyone writes (learners, hosts, guests) goes through here before it reaches a page.
+What it gives out loads nothing from another site when read (docs/security.md, "What
+readers' browsers load"), and names no class or id of the app's own.
 """
 import re
 import threading
+from html import escape, unescape
 from urllib.parse import quote, urlsplit
 
 import markdown
@@ -78,30 +81,49 @@ _THREAD = threading.local()
 
 
 _HIDDEN = re.compile(r"[\x00-\x20\x7f]+")
+_URL_IGNORED = re.compile(r"[\t\n\r]")  # a browser ignores these anywhere in a URL
 _URL_SPACE = "\t\n\f\r "  # what a browser strips around a URL
 # letters, digits and - _ : only: nothing that could end an attribute or change a URL
 _ANCHOR_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9_:-]*")
 
 
-def _drop_disguised_schemes(_tag, attribute, value):
-    """Also drop links like 'java\x01script:' that browsers read as relative paths today."""
-    disguised = _HIDDEN.sub("", value).lower().startswith(("javascript:", "vbscript:", "data:"))
-    return None if attribute in ("href", "src") and disguised else value
+# classes the renderer itself writes (footnotes, [TOC], fenced code's language): anything
+# else, such as the app's own .flash, could make text look like the app's notices
+_KEPT_CLASSES = {"footnote", "footnote-ref", "footnote-backref", "toc"}
+_LANGUAGE_CLASS = re.compile(r"language-[A-Za-z0-9_+#.-]+")
+LINK_REL = "noopener noreferrer nofollow"
+#: the anchor namespace of a host's case when the caller gives none: no id of the app's has ":"
+CASE_ANCHORS = "case:"
 
 
-def _prefixed_anchors(prefix):
-    """An attribute filter that moves a document's ids, and its links to them, under `prefix`."""
-    def prefix_anchors(tag, attribute, value):
-        value = _drop_disguised_schemes(tag, attribute, value)
-        if value is None:
-            return None
+def _disguised(value):
+    """Links like 'java\x01script:' that browsers read as relative paths today: dropped too."""
+    return _HIDDEN.sub("", value).lower().startswith(("javascript:", "vbscript:", "data:"))
+
+
+def _kept_classes(value):
+    kept = [name for name in value.split()
+            if name in _KEPT_CLASSES or _LANGUAGE_CLASS.fullmatch(name)]
+    return " ".join(kept) or None
+
+
+def _attribute_filter(prefix):
+    """An nh3 attribute filter: drops disguised schemes and classes not the renderer's; with
+    `prefix`, moves a document's ids, and its links to them, under it."""
+    def check(_tag, attribute, value):
+        if attribute in ("href", "src"):
+            if _disguised(value):
+                return None
+            target = value.strip(_URL_SPACE)
+            if prefix and attribute == "href" and target.startswith("#") and target != "#":
+                return "#" + prefix + target[1:]
+            return value
+        if attribute == "class":
+            return _kept_classes(value)
         if attribute == "id":
             return prefix + value
-        target = value.strip(_URL_SPACE)
-        if attribute == "href" and target.startswith("#") and target != "#":
-            return "#" + prefix + target[1:]
         return value
-    return prefix_anchors
+    return check
 
 
 def sanitise(html, *, anchor_prefix=""):
@@ -109,10 +131,52 @@ def sanitise(html, *, anchor_prefix=""):
     also prefix every id and every same-document link (#...) that survives."""
     if anchor_prefix and not _ANCHOR_PREFIX.fullmatch(anchor_prefix):
         raise ValueError(f"not an anchor prefix: {anchor_prefix!r}")
-    check = _prefixed_anchors(anchor_prefix) if anchor_prefix else _drop_disguised_schemes
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes=URL_SCHEMES, link_rel="noopener noreferrer nofollow",
-                     strip_comments=True, attribute_filter=check)
+                     url_schemes=URL_SCHEMES, link_rel=LINK_REL, strip_comments=True,
+                     attribute_filter=_attribute_filter(anchor_prefix))
+
+
+# sanitised HTML only: nh3 writes every attribute as name="value" with '"' escaped, and every
+# '<' in text as &lt;, so each '<' starts a tag and each tag ends at the first '>' outside quotes
+_LINK_OR_IMAGE = re.compile(r'<(/?)(a|img)((?:\s+[^\s"\'<>/=]+(?:="[^"]*")?)*)\s*/?>')
+_ATTRIBUTE = re.compile(r'([^\s"\'<>/=]+)(?:="([^"]*)")?')
+_URL_ENDS = "".join(map(chr, range(0x21)))
+
+
+def same_site(src, files_base=None):
+    """Whether a browser would fetch `src` from this site: a relative URL ("x.png",
+    "/c/lab/cases/7/files/x.png"), or an absolute one on the scheme and host of `files_base`
+    when that is absolute. "//host/x", "/\\host/x" and "https:host/x" are elsewhere."""
+    url = _URL_IGNORED.sub("", src.strip(_URL_ENDS)).replace("\\", "/")
+    parts = urlsplit(url)
+    if not (parts.scheme or parts.netloc or url.startswith("//")):
+        return True
+    base = urlsplit(files_base or "")
+    return bool(base.scheme and base.netloc) and not url.startswith("//") \
+        and (parts.scheme, parts.netloc) == (base.scheme.lower(), base.netloc.lower())
+
+
+def unload_images(html, files_base=None):
+    """Sanitised HTML whose images all come from this site: any other image becomes a plain
+    link to it (its alt text, else its URL), or just its alt text where it was inside a link
+    already or has no URL left (data: and javascript: sources are dropped before this)."""
+    depth = 0  # how many links are open around the current tag
+
+    def replace(match):
+        nonlocal depth
+        closing, tag, attributes = match.groups()
+        if tag == "a":
+            depth += -1 if closing else 1
+            return match.group(0)
+        values = {name: unescape(value or "") for name, value in _ATTRIBUTE.findall(attributes)}
+        src = values.get("src", "").strip(_URL_ENDS)
+        if src and same_site(src, files_base):
+            return match.group(0)
+        text = escape(values.get("alt") or src)
+        if depth or not src or not text:
+            return text
+        return f'<a href="{escape(src)}" rel="{LINK_REL}">{text}</a>'
+    return _LINK_OR_IMAGE.sub(replace, html)
 
 
 def render_markdown(text, *, files_base=None, allow_html=False, anchor_prefix=""):
@@ -126,9 +190,17 @@ def render_markdown(text, *, files_base=None, allow_html=False, anchor_prefix=""
     document gets its own anchor namespace on a page that shows several: heading and footnote
     ids become "s12:第一周" and "s12:fn:1", and "#..." links, the author's included, point
     into this document. A ":" in the prefix keeps these ids apart from any heading's slug.
+    A host's case (`allow_html`) always has one: CASE_ANCHORS ("case:") unless given, so a
+    host's id="homework-form" comes out as "case:homework-form", never one of the page's.
+
+    Images load only from this site (relative, or on `files_base`'s host): any other image
+    becomes a link to it (unload_images). Classes are only those the renderer writes.
     """
+    if allow_html and not anchor_prefix:
+        anchor_prefix = CASE_ANCHORS
     md = _markdown(files_base or None, bool(allow_html))
-    return sanitise(md.convert(text or ""), anchor_prefix=anchor_prefix)
+    return unload_images(sanitise(md.convert(text or ""), anchor_prefix=anchor_prefix),
+                         files_base)
 
 
 def homework_html(submission_id, text):

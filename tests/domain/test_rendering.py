@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from learnclub.domain.rendering import render_markdown
+from learnclub.domain.rendering import render_markdown, same_site
 from tests import corpora
 
 FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "style", "svg", "math", "form",
@@ -172,7 +172,7 @@ def test_render_markdown_chinese_emphasis():
      '<p><a href="mailto:host@example.org" rel="noopener noreferrer nofollow">写信</a></p>'),
     ("[点我](javascript:alert(1))", '<p><a rel="noopener noreferrer nofollow">点我</a></p>'),
     ("[点我](JavaScript:alert(1))", '<p><a rel="noopener noreferrer nofollow">点我</a></p>'),
-    ("![图](javascript:alert(1))", '<p><img alt="图"></p>'),
+    ("![图](javascript:alert(1))", "<p>图</p>"),  # an image with nothing left to load
 ])
 def test_render_markdown_link_schemes(source, expected):
     assert render_markdown(source) == expected
@@ -236,3 +236,118 @@ def test_render_markdown_anchor_prefix_leaves_a_bare_hash_alone():
 def test_render_markdown_refuses_an_anchor_prefix_that_is_not_a_plain_name(prefix):
     with pytest.raises(ValueError, match="not an anchor prefix"):
         render_markdown("## 标题", anchor_prefix=prefix)
+
+
+# What readers' browsers load ----------------------------------------------------------------
+
+class Images(HTMLParser):
+    """Every image source in an HTML fragment."""
+
+    def __init__(self, html):
+        super().__init__(convert_charrefs=True)
+        self.sources = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.sources.append(dict(attrs).get("src"))
+
+
+REL = 'rel="noopener noreferrer nofollow"'
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("![像素](https://tracker.example/p.gif?u=1&v=2)",
+     f'<p><a href="https://tracker.example/p.gif?u=1&amp;v=2" {REL}>像素</a></p>'),
+    ("![](http://tracker.example/p.gif)",
+     f'<p><a href="http://tracker.example/p.gif" {REL}>http://tracker.example/p.gif</a></p>'),
+    ("![像素](//tracker.example/p.gif)",
+     f'<p><a href="//tracker.example/p.gif" {REL}>像素</a></p>'),
+    ("![像素](https:tracker.example/p.gif)",
+     f'<p><a href="https:tracker.example/p.gif" {REL}>像素</a></p>'),
+    ("[![像素](https://tracker.example/p.gif)](https://example.org)",
+     f'<p><a href="https://example.org" {REL}>像素</a></p>'),  # no link inside a link
+])
+def test_render_markdown_remote_image_becomes_a_link(source, expected):
+    assert render_markdown(source) == expected
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("![图](data:image/png;base64,iVBORw0KGgo=)", "<p>图</p>"),
+    ("![](data:image/gif;base64,R0lGODlh)", "<p></p>"),
+])
+def test_render_markdown_data_image_is_not_shown(source, expected):
+    assert render_markdown(source) == expected
+
+
+@pytest.mark.parametrize("source", ["![图](images/x.png)", "![图](/static/favicon.svg)",
+                                    "![图](./x.png)"])
+def test_render_markdown_relative_image_is_kept(source):
+    assert Images(render_markdown(source)).sources == [source[5:-1]]
+
+
+def test_render_markdown_case_images_load_from_its_files_and_site_only():
+    html = render_markdown(
+        "![一](x.png) ![二](https://learn.example/c/lab/cases/7/files/y.png) "
+        "![三](https://tracker.example/y.png) ![四](https://learn.example.evil/y.png)",
+        files_base="https://learn.example/c/lab/cases/7/files/", allow_html=True)
+
+    assert Images(html).sources == ["https://learn.example/c/lab/cases/7/files/x.png",
+                                    "https://learn.example/c/lab/cases/7/files/y.png"]
+    assert f'<a href="https://tracker.example/y.png" {REL}>三</a>' in html
+    assert f'<a href="https://learn.example.evil/y.png" {REL}>四</a>' in html
+
+
+def test_render_markdown_hosts_raw_img_from_elsewhere_becomes_a_link():
+    html = render_markdown('<img src="/\\tracker.example/p" alt="a>b" width="1">\n'
+                           '<img src="HTTPS://tracker.example/p">', allow_html=True)
+
+    assert html == (f'<p><a href="/\\tracker.example/p" {REL}>a&gt;b</a><br>\n'
+                    f'<a href="HTTPS://tracker.example/p" {REL}>HTTPS://tracker.example/p</a>'
+                    '</p>')
+
+
+@pytest.mark.parametrize(("src", "local"), [
+    ("x.png", True), ("/c/lab/x.png", True), ("?a=1", True), ("//t.example/x", False),
+    ("/\\t.example/x", False), ("\\\\t.example/x", False), (" \t//t.example/x", False),
+    ("/\t/t.example/x", False), ("https:t.example", False), ("HTTP://t.example/x", False),
+    ("https://learn.example/x", False),
+])
+def test_same_site_without_a_files_base(src, local):
+    assert same_site(src) is local
+
+
+def test_every_xss_payload_loads_images_only_from_the_site():
+    remote = [(source, src) for source in xss_payloads() for allow_html in (False, True)
+              for src in Images(render_markdown(source, allow_html=allow_html)).sources
+              if not same_site(src or "")]
+
+    assert remote == []
+
+
+def test_render_markdown_hosts_classes_are_dropped_but_the_renderers_own():
+    html = render_markdown('<div class="flash error">已被移出</div>\n\n'
+                           '<p class="footnote toc">x</p>\n\n```python\nprint(1)\n```',
+                           allow_html=True)
+
+    assert html == ('<div>已被移出</div>\n\n<p class="footnote toc">x</p>\n\n'
+                    '<pre><code class="language-python">print(1)\n</code></pre>')
+
+
+def test_render_markdown_hosts_ids_are_prefixed_and_in_page_links_still_match():
+    html = render_markdown('<form id="x"></form><div id="homework-form">假表单</div>\n\n'
+                           "[TOC]\n\n## 第一周\n\n见[第一周](#第一周)与[脚注](#fn:1)[^1]"
+                           "\n\n[^1]: 注", allow_html=True)
+
+    anchors = Anchors(html)
+    assert 'id="homework-form"' not in html
+    assert anchors.ids == ["case:homework-form", "case:第一周", "case:fnref:1", "case:fn:1"]
+    assert anchors.targets == ["case:第一周", "case:第一周", "case:fn:1", "case:fn:1",
+                               "case:fnref:1"]
+    assert [t for t in anchors.targets if t not in anchors.ids] == []
+
+
+def test_render_markdown_hosts_ids_take_the_callers_prefix_when_given():
+    assert render_markdown("## 标题", allow_html=True, anchor_prefix="case7:") == (
+        '<h2 id="case7:标题">标题</h2>')
