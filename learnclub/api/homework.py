@@ -88,14 +88,15 @@ def write_my_homework(slug, case_id):
     cohort, membership = cohort_for(slug, user, "view_cohort_pages")
     now = clock.now()
     case = case_in(cohort, case_id, user, now=now, membership=membership)
+    case.cohort = cohort  # loaded already: not again through the case
     body = _body()
     try:
         submission, created = submit_homework(case, user, body, now=arrival(request.environ),
-                                              tr=tr)
+                                              membership=membership, tr=tr)
     except Conflict as exc:  # the window closed with the grace period
         raise ApiError(422, exc.message, code="too_late") from exc
     except (NotAllowed, NotFound):
         raise  # 403 (not an active learner) and 404, as the handlers answer them
     except DomainError as exc:  # the text: empty, too long, too short, a NUL character
         raise ApiError(422, exc.message, field="body") from exc
-    return jsonify(serialise.submission(submission_of(case, user))), 201 if created else 200
+    return jsonify(serialise.submission(submission)), 201 if created else 200

@@ -151,20 +151,22 @@ def readable_submission(cohort, submission_id, reader, *, now):
         Submission.id == found.id).first()
 
 
-def write_window(case, user, *, now, slot=_LOOK_UP, membership=None):
+def write_window(case, user, *, now, slot=_LOOK_UP, membership=None, to_write=False):
     """Where the user stands to write homework on the case at `now`: "not_learner" unless
     an active learner; "archived" for a case off the calendar; "extended" during a staff
     extension (the window is not checked); else the case's window: "scheduled", "open",
-    "grace" or "closed". The learner may write in WRITABLE."""
+    "grace" or "closed". The learner may write in WRITABLE. `to_write` (a submission): an
+    open window or grace answers as such, not looking for an extension that changes nothing."""
     membership = membership or access.membership_of(user, case.cohort)
     if membership is None or not membership.is_active_learner:
         return "not_learner"
     slot = slot_of(case) if slot is _LOOK_UP else slot
     if slot is None:
         return "archived"
-    if extension_for(case, user, now=now) is not None:
-        return "extended"
-    return window_state(slot, now)
+    state = window_state(slot, now)
+    if (to_write and state in WRITABLE) or extension_for(case, user, now=now) is None:
+        return state
+    return "extended"
 
 
 def may_write(case, learner, now, *, slot=_LOOK_UP, membership=None):

@@ -54,15 +54,18 @@ def _check_body(cohort, body, tr):
     return length
 
 
-def submit_homework(case, user, body, *, now, tr=untranslated):
-    """Create or update the learner's submission. Returns (submission, created).
+def submit_homework(case, user, body, *, now, membership=None, tr=untranslated):
+    """Create or update the learner's submission. Returns (submission with `.case` and
+    `.user`, created). `membership`: the user's in the case's cohort, if the caller has it
+    (else looked up); set `case.cohort` when the caller holds the cohort.
 
     Late work is judged on the first submission; points are awarded once per submission.
     """
     cohort = case.cohort
     slot = slot_of(case)  # the window, and lateness on the first submission
     _check_window(write_window(case, user, now=now, slot=slot,
-                               membership=access.membership_of(user, cohort)), tr)
+                               membership=membership or access.membership_of(user, cohort),
+                               to_write=True), tr)
     length = _check_body(cohort, body, tr)
     try:
         with write_transaction():
@@ -75,12 +78,14 @@ def _save(case, user, body, length, slot, *, now):
     """(submission, created): a new submission, or the existing one with the new text."""
     existing = Submission.get_or_none((Submission.case == case) & (Submission.user == user))
     if existing is not None:
+        existing.case, existing.user = case, user  # the rows in hand: no lazy loads
         if existing.body_md != body:
             SubmissionRevision.create(submission=existing, body_md=existing.body_md,
                                       created_at=existing.updated_at)
             existing.body_md, existing.length, existing.updated_at = body, length, now
             existing.body_html = homework_html(existing.id, body)
-            existing.save()
+            existing.save(only=[Submission.body_md, Submission.length, Submission.updated_at,
+                                Submission.body_html])  # what changed, nothing else
         return existing, False
     late = max(0, int((now - slot.due_at).total_seconds()))
     submission = Submission.create(case=case, user=user, body_md=body, length=length,

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from learnclub import clock
 from learnclub.arrival import arrival
+from learnclub.domain.cases import queries as case_queries
 from learnclub.domain.cohorts import access
 from learnclub.domain.errors import DomainError, NotAllowed
 from learnclub.domain.homework import feedback, timing
@@ -28,17 +29,31 @@ def _late_text(seconds):
     return _("%(h)d h %(m)d min late", h=hours, m=minutes)
 
 
+def _case_to_write(slug, case_id):
+    """(cohort, case with its cohort set, membership) as the case page finds the case
+    (case_pages.load_case), keeping the membership for the submission's own check."""
+    cohort = cohort_or_404(slug)
+    membership = access.require(current_user, "view_cohort_pages", cohort, tr=tr)
+    case = case_queries.find_case(cohort, case_id, current_user, now=clock.now(),
+                                  membership=membership)
+    if case is None:
+        abort(404)
+    case.cohort = cohort  # loaded already: not again through the case
+    return cohort, case, membership
+
+
 @bp.post("/c/<slug>/cases/<int:case_id>/homework")
 @login_required
 def submit(slug, case_id):
     """Submit or edit one's homework; a refusal re-shows the page with the text as typed."""
-    cohort, case, _staff = case_pages.load_case(slug, case_id)
+    _cohort, case, membership = _case_to_write(slug, case_id)
     form = HomeworkForm()
     if request.form.get("action") == "preview" or not form.validate_on_submit():
         return case_pages.render_case(slug, case_id, homework_form=form)
     try:
         submission, created = homework.submit_homework(case, current_user, form.body_md.data,
-                                                       now=arrival(request.environ), tr=tr)
+                                                       now=arrival(request.environ),
+                                                       membership=membership, tr=tr)
     except NotAllowed:
         raise  # a 403 page that explains, not a form error
     except DomainError as exc:
