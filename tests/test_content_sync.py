@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from learnclub.domain.cases.sync import sync_all, sync_cohort, waiting_folders
-from learnclub.models import Case, CaseRevision
+from learnclub.models import Case, CaseFile, CaseRevision, StoredFile
 from tests import timeline
 from tests.factories import make_cohort, make_member, make_user
 
@@ -364,3 +364,33 @@ def test_case_file_outside_or_not_image_is_404(client, login_as, cohort, case_wi
     response = client.get(f"/c/{SLUG}/cases/{case_with_files.id}/files/{name}")
 
     assert response.status_code == 404
+
+
+def test_images_beside_the_markdown_are_imported_into_the_database(client, login_as, cohort,
+                                                                    folder, case_with_files):
+    login_as(make_member(cohort, make_user()))
+    url = f"/c/{SLUG}/cases/{case_with_files.id}/files/images/x.png"
+    shutil.rmtree(folder / "images")  # another box, without the content folder, serves it
+
+    response = client.get(url)
+    served = response.data
+    response.close()
+
+    assert (response.status_code, served) == (200, REAL_PNG.read_bytes())
+    assert [(f.name, f.content_type) for f in CaseFile.select()] == [("images/x.png",
+                                                                      "image/png")]
+
+
+def test_changed_image_is_imported_again_and_the_old_bytes_go(cohort, folder, case_with_files):
+    gif = b"GIF89a" + b"\x01" * 30
+    (folder / "images" / "x.png").write_bytes(gif)
+    (folder / "images" / "y.png").write_bytes(b"not an image at all")
+    write_case(folder, "01-a.md", "有图的案例", body="![a](images/x.png) ![b](images/y.png)",
+               publish_at=case_with_files.publish_at.strftime("%Y-%m-%dT%H:%M+00:00"))
+
+    report = sync_cohort(cohort, folder, now=timeline.now())
+
+    assert [(p.file, p.where) for p in report.problems] == [("01-a.md", "images/y.png")]
+    assert [(f.name, f.content_type, f.size) for f in CaseFile.select()] == [
+        ("images/x.png", "image/gif", len(gif))]
+    assert [bytes(f.data) for f in StoredFile.select()] == [gif]

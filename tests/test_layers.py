@@ -16,7 +16,7 @@ INTERFACES = sorted([*(PACKAGE / "web").rglob("*.py"), *(PACKAGE / "api").rglob(
                      *(PACKAGE / "demo").rglob("*.py"), *(PACKAGE / "outbound").rglob("*.py"),
                      PACKAGE / "jobs.py", PACKAGE / "cli.py"])
 #: modules at the top of domain/ that every area shares; all else lives in an area package
-SHARED_DOMAIN_MODULES = {"errors.py", "text.py", "rendering.py"}
+SHARED_DOMAIN_MODULES = {"errors.py", "text.py", "rendering.py", "files.py"}
 AREAS = {"accounts", "cohorts", "cases", "homework", "participation", "sharing", "reach",
          "search"}
 

@@ -1,17 +1,28 @@
 """Building the mail itself: headers stay valid whatever the names in them; a mail with HTML
 goes as text + HTML (multipart/alternative), an old row without it as text only."""
-from datetime import UTC, datetime
+import json
+import logging
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
 
 from learnclub import jobs
 from learnclub.domain.reach import mail_footer, notices
 from learnclub.domain.reach.mail_templates import render_mail
+from learnclub.domain.reach.outbox import enqueue_mail
 from learnclub.models import Membership, OutboxMessage
 from learnclub.outbound import mail as mailer
 from learnclub.outbound.mail import build_message
 from tests import corpora
 from tests.factories import make_cohort, make_member, make_user
-from tests.test_concurrency import MAIL_FROM, smtp  # noqa: F401 - the real SMTP server fixture
+from tests.test_concurrency import (
+    MAIL_FROM,
+    RecordingHandler,
+    _free_port,
+    smtp,  # noqa: F401 - the real SMTP server fixture
+)
 
 
 def test_subject_with_line_breaks_still_makes_a_valid_mail():
@@ -156,3 +167,152 @@ def test_build_message_id_follows_the_key_not_the_moment():
 
     assert len(ids) == 1
     assert ids.pop().endswith("@mail.example.cn>")
+
+
+# mail that passes filters: List-Id, Reply-To, one connection a batch, the sender ----------------
+
+class CountingHandler(RecordingHandler):
+    """The recording SMTP handler that also tells the connections the mails came over."""
+
+    def __init__(self):
+        super().__init__()
+        self.sessions = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.sessions.append(id(session))  # aiosmtpd keeps one session per connection
+        return await super().handle_DATA(server, session, envelope)
+
+    @property
+    def connections(self):
+        return len(set(self.sessions))
+
+
+@pytest.fixture
+def counting_smtp():
+    """A real SMTP server on loopback that counts the connections mails arrive over."""
+    handler = CountingHandler()
+    port = _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    handler.url = f"smtp+plain://127.0.0.1:{port}"
+    yield handler
+    controller.stop()
+
+
+def _sent(handler):
+    """{recipient: the parsed mail} of every mail the server took."""
+    return {envelope.rcpt_tos[0]: message_from_bytes(envelope.content, policy=policy.default)
+            for envelope in handler.envelopes}
+
+
+def _membership(user):
+    return Membership.get(Membership.user == user)
+
+
+def test_cohort_mails_carry_their_cohorts_list_id_and_others_none(app, counting_smtp):
+    lab, club = make_cohort(slug="lab", name="社群实验室"), make_cohort(slug="club", name="Club")
+    learners = [make_member(lab), make_member(club)]
+    for learner in learners:
+        notices.mail_left(membership=_membership(learner), link="https://x/c", now=NOW)
+    notices.mail_password_reset(user=learners[0], link="https://x/reset", now=NOW, key="reset")
+    settings = dict(app.config, MAIL_URL=counting_smtp.url, MAIL_FROM="学习社群 <hi@mail.lc.org>")
+
+    jobs.send_outbox(settings, now=NOW)
+
+    mails = [message_from_bytes(e.content, policy=policy.default)
+             for e in counting_smtp.envelopes]
+    lab_mail = [m for m in mails if "lab" in str(m.get("List-Id", ""))][0]
+    assert sorted(str(m.get("List-Id")) for m in mails) == [
+        '"Club" <club.learnclub.mail.lc.org>', "None", "社群实验室 <lab.learnclub.mail.lc.org>"]
+    assert "List-Id: =?utf-8?" in lab_mail.as_string()  # the name as encoded words
+    assert [m.get("Reply-To") for m in mails] == [None] * 3  # none of them asks for a reply
+
+
+def test_list_id_stays_one_valid_header_whatever_the_cohort_is_called():
+    broken = []
+    for text in corpora.naughty_strings():
+        message = OutboxMessage(to_addr="a@example.org", subject="s", body="b", key="k",
+                                headers=json.dumps({"list": [f"x{text}", text]}))
+        try:
+            mail = _parsed(build_message(message, "learnclub <noreply@example.org>"))
+        except ValueError as exc:
+            broken.append((text, str(exc)))
+            continue
+        value = str(mail["List-Id"])
+        if "\n" in value or not value.endswith(".learnclub.example.org>") or mail.defects:
+            broken.append((text, value))
+    assert broken == []
+
+
+def test_removal_notices_reply_to_the_first_active_host(app, counting_smtp):
+    host = make_user(email="host@lab.org", can_host=True)
+    later_host = make_user(email="second@lab.org")
+    cohort = make_cohort(host=host, slug="lab", name="Lab")
+    make_member(cohort, later_host, role="host")
+    make_member(cohort, make_user(email="gone@lab.org"), role="host", status="removed")
+    one, many, by_hand = make_member(cohort), make_member(cohort), make_member(cohort)
+    notices.mail_removed(membership=_membership(one), titles=["案例一"], link="https://x/c",
+                         now=NOW)
+    notices.mail_removed_many(cohort, [(_membership(many), ["案例一"], None, ())],
+                              link="https://x/c", now=NOW + timedelta(seconds=1))
+    notices.mail_removed_by_host(membership=_membership(by_hand), reason="r",
+                                 link="https://x/c", now=NOW)
+    settings = dict(app.config, MAIL_URL=counting_smtp.url, MAIL_FROM=MAIL_FROM)
+
+    jobs.send_outbox(settings, now=NOW + timedelta(seconds=1))
+
+    mails = _sent(counting_smtp)
+    assert {to: str(m["Reply-To"]) for to, m in mails.items()} == {
+        one.email: "host@lab.org", many.email: "host@lab.org", by_hand.email: "host@lab.org"}
+    assert {str(m["List-Id"]) for m in mails.values()} == {'"Lab" <lab.learnclub.example.org>'}
+
+
+def test_a_batch_goes_over_one_smtp_connection(app, counting_smtp):
+    for i in range(7):
+        enqueue_mail(f"batch:{i}", to_addr=f"r{i}@example.org", subject="s", body="b", now=NOW)
+    settings = dict(app.config, MAIL_URL=counting_smtp.url, MAIL_FROM=MAIL_FROM)
+
+    result = jobs.send_outbox(settings, now=NOW)
+
+    assert result == (7, 0)
+    assert (len(counting_smtp.envelopes), counting_smtp.connections) == (7, 1)
+
+
+def test_a_dropped_connection_is_opened_again_for_the_next_mail(counting_smtp):
+    mails = [OutboxMessage(key=f"k{i}", to_addr=f"r{i}@example.org", subject="s", body="b")
+             for i in range(3)]
+
+    with mailer.Sender(counting_smtp.url, sender=MAIL_FROM) as batch:
+        batch.send(mails[0])
+        batch._client.close()  # the server (or a NAT) dropped the idle connection meanwhile
+        batch.send(mails[1])
+        batch.send(mails[2])
+
+    assert sorted(e.rcpt_tos[0] for e in counting_smtp.envelopes) == [
+        "r0@example.org", "r1@example.org", "r2@example.org"]
+    assert counting_smtp.connections == 2
+
+
+def test_a_failed_mail_does_not_stop_the_batch(app, counting_smtp):
+    enqueue_mail("bad", to_addr="not an address\r\n@x", subject="s", body="b", now=NOW)
+    enqueue_mail("good", to_addr="good@example.org", subject="s", body="b", now=NOW)
+    settings = dict(app.config, MAIL_URL=counting_smtp.url, MAIL_FROM=MAIL_FROM)
+
+    result = jobs.send_outbox(settings, now=NOW)
+
+    assert result == (1, 1)
+    assert [e.rcpt_tos for e in counting_smtp.envelopes] == [["good@example.org"]]
+    assert OutboxMessage.get(OutboxMessage.key == "bad").last_error
+
+
+def test_start_warns_when_real_mail_goes_from_localhost(make_app, caplog):
+    with caplog.at_level(logging.WARNING, logger="learnclub.mail"):
+        make_app(MAIL_URL="smtp://mail.example.org:25", MAIL_FROM="learnclub <noreply@localhost>")
+        warned = [r.getMessage() for r in caplog.records if r.name == "learnclub.mail"]
+        caplog.clear()
+        make_app(MAIL_URL="smtp://mail.example.org:25", MAIL_FROM="learnclub <hi@example.org>")
+        make_app(MAIL_URL="", MAIL_FROM="learnclub <noreply@localhost>")  # mail only logged
+
+    assert len(warned) == 1
+    assert "noreply@localhost" in warned[0]
+    assert [r for r in caplog.records if r.name == "learnclub.mail"] == []

@@ -78,13 +78,14 @@ class CaseRevision(BaseModel):
 
 
 class CaseFile(BaseModel):
-    """An image uploaded in the editor, stored in the instance folder."""
+    """An image of the case, uploaded in the editor or imported from beside its Markdown file
+    at sync; its bytes are a StoredFile."""
 
     case = ForeignKeyField(Case, backref="files", on_delete="CASCADE")
     name = CharField(max_length=200)  #: the name the Markdown refers to
     content_type = CharField(max_length=50)
     size = IntegerField()
-    stored_as = CharField(max_length=300)  #: path relative to the instance's uploads folder
+    stored_as = CharField(max_length=300)  #: the sha256 of its StoredFile (models/files.py)
     created_at = UTCDateTimeField()
 
     class Meta:

@@ -34,6 +34,9 @@ class OutboxMessage(BaseModel):
     #: the same mail as HTML, sent as the alternative to `body`; None: text only (posts, and
     #: mails queued before migration 0012)
     html_body = TextField(null=True)
+    #: extra headers as JSON, see domain.reach.outbox.cohort_headers; None: none (posts, and
+    #: mails queued before migration 0024)
+    headers = TextField(null=True)
     created_at = UTCDateTimeField()
     attempts = IntegerField(default=0)
     last_error = TextField(default="")

@@ -18,7 +18,7 @@ class User(BaseModel):
     offer = TextField(default="")  #: "what I can offer"
     looking_for = TextField(default="")  #: "what I'm looking for"
     intro_md = TextField(default="")  #: short self-introduction in Markdown
-    #: the profile photo, a re-encoded JPEG under instance/uploads ("" = none)
+    #: the profile photo, a re-encoded JPEG: the sha256 of its StoredFile ("" = none)
     photo = CharField(max_length=300, default="")
     #: the name others know them by in the cohort's chat group (群昵称), for @-mentions
     group_nickname = CharField(max_length=100, default="")

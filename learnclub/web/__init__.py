@@ -7,6 +7,8 @@ from markupsafe import Markup
 from learnclub import clock
 from learnclub.domain.accounts import auth as accounts
 from learnclub.domain.rendering import render_markdown
+from learnclub.outbound import mail as mailer
+from learnclub.web import assets
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -25,6 +27,8 @@ def init_app(app):
     _register_areas(app)
     _add_template_filters(app)
     _add_favicon(app)
+    assets.init_app(app)
+    mailer.warn_if_local_sender(app.config.get("MAIL_URL"), app.config.get("MAIL_FROM", ""))
 
 
 def _init_sign_in(app):

@@ -10,7 +10,7 @@ from learnclub import clock
 from learnclub.domain.accounts import photos
 from learnclub.domain.sharing.archive import publish_transcript
 from learnclub.domain.sharing.talks import accept_talk, generate_slots
-from learnclub.models import Membership, MembershipEvent, ShareSlot, Talk, User
+from learnclub.models import Membership, MembershipEvent, ShareSlot, StoredFile, Talk, User
 from tests.factories import make_cohort, make_member, make_user
 
 
@@ -50,7 +50,8 @@ def fetch(client, url):
 
 
 def stored(app, user):
-    return Path(app.instance_path) / "uploads" / User.get_by_id(user.id).photo
+    """The bytes of the user's photo as kept in the database."""
+    return StoredFile.get_by_id(User.get_by_id(user.id).photo).data
 
 
 @pytest.mark.parametrize("data", [jpeg_with_exif(), image_bytes("PNG", mode="RGBA"),
@@ -61,12 +62,12 @@ def test_photo_upload_reencodes_to_small_jpeg_without_exif(app, client, login_as
     page = upload(client, data)
 
     assert "Photo saved." in page
-    with Image.open(stored(app, user)) as saved:
+    with Image.open(io.BytesIO(bytes(stored(app, user)))) as saved:
         shape = (saved.format, max(saved.size) <= photos.MAX_SIDE, dict(saved.getexif()))
     assert shape == ("JPEG", True, {})
-    assert stored(app, user).parent == Path(app.instance_path) / "uploads" / "photos" / str(user.id)
+    assert not (Path(app.instance_path) / "uploads").exists()  # nothing on this box's disk
     status, mimetype, body = fetch(client, f"/u/{user.id}/photo.jpg")
-    assert (status, mimetype, body) == (200, "image/jpeg", stored(app, user).read_bytes())
+    assert (status, mimetype, body) == (200, "image/jpeg", bytes(stored(app, user)))
 
 
 @pytest.mark.parametrize(("data", "message"), [
@@ -88,7 +89,7 @@ def test_photo_upload_refused_with_message_and_nothing_stored(app, client, login
 
     assert message in page
     assert User.get_by_id(user.id).photo == ""
-    assert not (Path(app.instance_path) / "uploads" / "photos").exists()
+    assert StoredFile.select().count() == 0
 
 
 def test_photo_served_by_profile_rule_and_removed(app, client, login_as):
@@ -96,11 +97,12 @@ def test_photo_served_by_profile_rule_and_removed(app, client, login_as):
     owner, fellow, stranger = make_member(cohort), make_member(cohort), make_user()
     login_as(owner)
     upload(client, image_bytes("JPEG"))
-    first = stored(app, owner)
-    upload(client, image_bytes("PNG"))  # a new photo replaces the old file
+    first = User.get_by_id(owner.id).photo
+    upload(client, image_bytes("PNG", size=(600, 500)))  # a new photo replaces the old one
     url = f"/u/{owner.id}/photo.jpg"
 
-    assert (first.exists(), stored(app, owner).exists()) == (False, True)
+    assert [f.sha256 for f in StoredFile.select()] == [User.get_by_id(owner.id).photo]
+    assert first != User.get_by_id(owner.id).photo
     login_as(fellow)
     assert fetch(client, url)[0] == 200
     assert url in client.get(f"/u/{owner.id}").get_data(as_text=True)
@@ -109,11 +111,10 @@ def test_photo_served_by_profile_rule_and_removed(app, client, login_as):
     client.post("/logout")
     assert client.get(url).status_code == 302  # to the sign-in page
     login_as(owner)
-    path = stored(app, owner)
     assert "Photo removed." in client.post("/profile/photo/remove",
                                            follow_redirects=True).get_data(as_text=True)
-    assert (User.get_by_id(owner.id).photo, path.exists(), fetch(client, url)[0]) == (
-        "", False, 404)
+    assert (User.get_by_id(owner.id).photo, StoredFile.select().count(),
+            fetch(client, url)[0]) == ("", 0, 404)
 
 
 def test_guest_photo_on_public_session_page(app, client, login_as):

@@ -7,7 +7,6 @@ import io
 import re
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -117,8 +116,7 @@ def test_case_image_is_cache_control_private(app):
     cohort = make_cohort()
     case = make_case(cohort, publish_at=app_clock.now() - timedelta(hours=1))
     stored = case_images.store_case_image(
-        case, "map.png", image_bytes("PNG", (3, 2)), now=app_clock.now(),
-        uploads_dir=Path(app.instance_path) / "uploads")
+        case, "map.png", image_bytes("PNG", (3, 2)), now=app_clock.now())
     client = browser(app, make_member(cohort))
 
     response = client.get(f"/c/{cohort.slug}/cases/{case.id}/files/{stored.name}")
@@ -222,8 +220,7 @@ def test_huge_png_or_webp_photo_refused_from_its_header(app, fmt):
     data = image_bytes(fmt, (7_000, 7_000), mode="1" if fmt == "PNG" else "RGB")
     user = make_user()
 
-    spent, refused = cpu_seconds(lambda: photos.set_photo(
-        user, data, uploads_dir=Path(app.instance_path) / "uploads"))
+    spent, refused = cpu_seconds(lambda: photos.set_photo(user, data, now=app_clock.now()))
 
     assert refused == ("The photo has too many pixels for a PNG or WebP; use a JPEG, or one of "
                        "at most 8 megapixels.")
@@ -250,7 +247,7 @@ def test_case_image_with_a_broken_header_refused(app):
 
     with pytest.raises(DomainError, match="could not be read"):
         case_images.store_case_image(case, "x.png", b"\x89PNG\r\n\x1a\n" + b"0" * 40,
-                                     uploads_dir=Path(app.instance_path), now=app_clock.now())
+                                     now=app_clock.now())
 
 
 # 10. Permissions-Policy ------------------------------------------------------------------------

@@ -1,11 +1,11 @@
 """Profile photos: the upload is checked by its bytes, decoded and re-encoded as a small JPEG,
 so what we keep and serve is only pixels: no EXIF (location!), no script, no bomb."""
-import secrets
 from io import BytesIO
-from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from learnclub.db import lock_row, write_transaction
+from learnclub.domain import files
 from learnclub.domain.cases.images import sniff_image
 from learnclub.domain.errors import DomainError, untranslated
 from learnclub.models import User
@@ -72,35 +72,36 @@ def reencode_photo(data, *, tr=untranslated):
     return out.getvalue()
 
 
-def photo_file(user, uploads_dir):
-    """The path of the user's photo, or None if they have none (or it went missing)."""
-    if not user.photo:
-        return None
-    path = Path(uploads_dir) / user.photo
-    return path if path.is_file() else None
+def photo_of(user):
+    """The user's photo as a stored Blob (domain/files.py), or None if they have none."""
+    return files.read(user.photo) if user.photo else None
 
 
-def set_photo(user, data, *, uploads_dir, tr=untranslated):
-    """Re-encode and store the user's new photo, deleting the old file. Returns its path."""
+def _locked_photo(user):
+    return lock_row(User.select(User.photo).where(User.id == user.id)).get().photo
+
+
+def has_photo(user):
+    return files.exists(user.photo)
+
+
+def set_photo(user, data, *, now, tr=untranslated):
+    """Re-encode and store the user's new photo, letting the old one go. Returns its sha256."""
     jpeg = reencode_photo(data, tr=tr)
-    stored = Path("photos") / str(user.id) / f"{secrets.token_hex(16)}.jpg"
-    target = Path(uploads_dir) / stored
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(jpeg)
-    old = photo_file(user, uploads_dir)
-    user.photo = stored.as_posix()
-    user.save(only=[User.photo])
-    if old is not None:
-        old.unlink(missing_ok=True)
-    return target
+    with write_transaction():
+        old = _locked_photo(user)
+        user.photo = files.keep(jpeg, "image/jpeg", now=now)
+        user.save(only=[User.photo])
+        if old != user.photo:
+            files.release(old)
+    return user.photo
 
 
-def remove_photo(user, *, uploads_dir):
-    """Forget the user's photo and delete its file. Returns True if there was one."""
-    old = photo_file(user, uploads_dir)
-    had = bool(user.photo)
-    user.photo = ""
-    user.save(only=[User.photo])
-    if old is not None:
-        old.unlink(missing_ok=True)
-    return had
+def remove_photo(user):
+    """Forget the user's photo (its bytes go if nothing else uses them). True if there was one."""
+    with write_transaction():
+        old = _locked_photo(user)
+        user.photo = ""
+        user.save(only=[User.photo])
+        files.release(old)
+    return bool(old)

@@ -61,7 +61,7 @@ def mail_due_moved(case, old_due, new_due, *, now, base_url=""):
     for learner in learners:
         notices.send(
             "due_moved", f"case:{case.id}:due:{new_due:%Y%m%d%H%M}:member:{learner.id}",
-            to=learner.email, locale=learner.locale, user=learner, now=now,
+            to=learner.email, locale=learner.locale, user=learner, now=now, list_of=cohort,
             cohort=cohort.name, title=case.title, earlier=new_due < old_due,
             old=notices.local_when(old_due, cohort.timezone, learner.locale),
             new=notices.local_when(new_due, cohort.timezone, learner.locale),

@@ -4,9 +4,12 @@ import secrets
 import warnings
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import unquote
 
 from PIL import Image, UnidentifiedImageError
 
+from learnclub.db import write_transaction
+from learnclub.domain import files
 from learnclub.domain.errors import DomainError, untranslated
 from learnclub.models import CaseFile
 
@@ -21,6 +24,9 @@ SIGNATURES = (
 #: the most pixels an image may have: every reader's browser decodes it (read from the header;
 #: the server never decodes a case image)
 MAX_PIXELS = 40_000_000
+#: image references in Markdown: ![alt](path), <img src="path">, and [ref]: path
+IMAGE_REFS = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*\bsrc\s*=\s*[\"']([^\"']+)"
+                        r"|^[ ]{0,3}\[[^\]]+\]:\s*<?([^\s>]+)", re.MULTILINE)
 EXTENSIONS = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
               "gif": "image/gif", "webp": "image/webp"}
 
@@ -67,7 +73,7 @@ def _safe_name(filename, ext):
     return f"{(stem or 'image')[:80]}.{ext}"
 
 
-def store_case_image(case, filename, data, *, uploads_dir, now, tr=untranslated):
+def store_case_image(case, filename, data, *, now, tr=untranslated):
     """Check and keep an uploaded image; returns the CaseFile (its `name` goes in Markdown)."""
     if len(data) > MAX_IMAGE_BYTES:
         raise DomainError(tr("The image is larger than 5 MB; make it smaller."), field="image")
@@ -76,15 +82,65 @@ def store_case_image(case, filename, data, *, uploads_dir, now, tr=untranslated)
         raise DomainError(tr("Upload a PNG, JPEG, GIF or WebP image."), field="image")
     content_type, ext = kind
     check_pixels(data, tr=tr)
-    name = _safe_name(filename, ext)
-    if CaseFile.select().where((CaseFile.case == case) & (CaseFile.name == name)).exists():
-        name = _safe_name(f"{Path(name).stem}-{secrets.token_hex(3)}", ext)
-    stored = Path(str(case.cohort_id)) / str(case.id) / f"{secrets.token_hex(16)}.{ext}"
-    target = Path(uploads_dir) / stored
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-    return CaseFile.create(case=case, name=name, content_type=content_type, size=len(data),
-                           stored_as=str(stored), created_at=now)
+    with write_transaction():
+        name = _safe_name(filename, ext)
+        if CaseFile.select().where((CaseFile.case == case) & (CaseFile.name == name)).exists():
+            name = _safe_name(f"{Path(name).stem}-{secrets.token_hex(3)}", ext)
+        sha = files.keep(data, content_type, now=now)
+        return CaseFile.create(case=case, name=name, content_type=content_type,
+                               size=len(data), stored_as=sha, created_at=now)
+
+
+def referenced_names(*texts):
+    """The relative paths the Markdown shows as images (![](x.png), <img src>, [ref]: x.png)."""
+    names = []
+    for text in texts:
+        for match in IMAGE_REFS.finditer(text or ""):
+            ref = unquote(next(g for g in match.groups() if g).split("#")[0].split("?")[0])
+            if ref and ":" not in ref and not ref.startswith(("/", "\\")) and ref not in names:
+                names.append(ref)
+    return names
+
+
+def _folder_image(folder, ref):
+    """(name, bytes) of the image `ref` names inside `folder`, or None if it is not one."""
+    root = Path(folder).resolve()
+    target = (root / ref).resolve()
+    if not target.is_relative_to(root) or not target.is_file() \
+            or content_file_type(target.name) is None:
+        return None
+    return target.relative_to(root).as_posix(), target.read_bytes()
+
+
+def import_folder_images(case, folder, *, now):
+    """Store the images the case's Markdown shows from beside its file, as CaseFiles named by
+    their path in the folder (as the page asks for them). Returns [(name, problem)]."""
+    problems = []
+    for ref in referenced_names(case.body_md, case.homework_prompt):
+        found = _folder_image(folder, ref)
+        if found is None:
+            continue
+        name, data = found
+        kind = sniff_image(data)
+        if len(data) > MAX_IMAGE_BYTES or kind is None:
+            problems.append((name, "is not a PNG, JPEG, GIF or WebP image of at most 5 MB"))
+            continue
+        _keep_named(case, name, data, kind[0], now=now)
+    return problems
+
+
+def _keep_named(case, name, data, content_type, *, now):
+    with write_transaction():
+        row = CaseFile.get_or_none((CaseFile.case == case) & (CaseFile.name == name))
+        sha = files.keep(data, content_type, now=now)
+        if row is None:
+            CaseFile.create(case=case, name=name, content_type=content_type, size=len(data),
+                            stored_as=sha, created_at=now)
+        elif row.stored_as != sha:
+            old = row.stored_as
+            CaseFile.update(stored_as=sha, size=len(data), content_type=content_type).where(
+                CaseFile.id == row.id).execute()
+            files.release(old)
 
 
 def content_file_type(name):

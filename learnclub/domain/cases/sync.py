@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from learnclub.db import lock_row, write_transaction
 from learnclub.domain.cases import editing as cases
 from learnclub.domain.cases.case_file import ContentProblem, parse_case_file
+from learnclub.domain.cases.images import import_folder_images
 from learnclub.domain.cases.windows import check_window
 from learnclub.domain.errors import DomainError
 from learnclub.models import Case, Cohort
@@ -110,10 +111,20 @@ def _sync_locked(cohort, folder, report, *, now):
             report.problems.append(ContentProblem(path.name, exc.field or "file", exc.message,
                                                   "Fix the front matter and sync again."))
     present = {p.name for p in files}
+    _import_images(cohort, folder, present, report, now=now)
     for name, case in existing.items():
         if name not in present and case.archived_at is None:
             cases.archive_case(case, now=now)
             report.archived.append(name)
+
+
+def _import_images(cohort, folder, present, report, *, now):
+    """Images the cases show from beside their files go into the database (domain/files.py),
+    so every box serves them without the content folder."""
+    for case in Case.select().where((Case.cohort == cohort) & Case.source_path.in_(present)):
+        for name, problem in import_folder_images(case, folder, now=now):
+            report.problems.append(ContentProblem(case.source_path, name, problem,
+                                                  "Replace the image and sync again."))
 
 
 def waiting_folders(content_dir):

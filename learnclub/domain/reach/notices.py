@@ -1,13 +1,14 @@
 """Who gets which mail, when, under which key and preference kind; the words are templates
 (domain/reach/templates/, rendered by mail_templates.render_mail in the reader's language),
 and every mail goes into the outbox as text and HTML."""
+import json
 from zoneinfo import ZoneInfo
 
 from peewee import Value, chunked
 
 from learnclub.domain.participation.counting import CountedCase, reason_words
 from learnclub.domain.reach import mail_templates
-from learnclub.domain.reach.outbox import enqueue_mail
+from learnclub.domain.reach.outbox import cohort_headers, enqueue_mail
 from learnclub.i18n import translations_for
 from learnclub.models import Membership, OutboxMessage, User
 
@@ -15,15 +16,23 @@ from learnclub.models import Membership, OutboxMessage, User
 SIGNATURE = mail_templates.SIGNATURE
 
 
-def send(name, key, *, to, locale, now, user=None, kind="", **context):
-    """Render mail `name` for one reader and queue it (once per key)."""
+#: the mails whose text asks their reader to reply to the host: they carry Reply-To the host
+REPLY_TO_HOST = frozenset({"removed", "removed_by_host", "talk_moved", "proposal_week_moved"})
+
+
+def send(name, key, *, to, locale, now, user=None, kind="", list_of=None, **context):
+    """Render mail `name` for one reader and queue it (once per key); a mail of a cohort
+    (`list_of`) carries its List-Id and, if it asks for a reply, Reply-To its host."""
     subject, text, html = mail_templates.render_mail(name, locale, **context)
+    headers = None if list_of is None else cohort_headers(
+        list_of, reply_to_host=name in REPLY_TO_HOST)
     enqueue_mail(key, to_addr=to, user=user, subject=subject, body=text, html=html, now=now,
-                 kind=kind)
+                 kind=kind, headers=headers)
 
 
-def _send_to(user, name, key, *, now, kind="", **context):
-    send(name, key, to=user.email, locale=user.locale, user=user, now=now, kind=kind, **context)
+def _send_to(user, name, key, *, now, kind="", list_of=None, **context):
+    send(name, key, to=user.email, locale=user.locale, user=user, now=now, kind=kind,
+         list_of=list_of, **context)
 
 
 def local_when(instant, zone, locale):
@@ -53,6 +62,7 @@ def mail_application_decided(*, application, link, now):
     """Tell an applicant that they were admitted, rejected or put on the waitlist."""
     _send_to(application.user, "application_decided",
              f"application:{application.id}:{application.status}", now=now,
+             list_of=application.cohort,
              status=application.status, cohort=application.cohort.name, link=link,
              note=application.decision_message)
 
@@ -61,7 +71,7 @@ def mail_case_published(*, case, slot, member, link, now):
     """Announce a new case to one member: title, homework prompt and due time."""
     cohort = case.cohort
     _send_to(member, "case_published", f"case:{case.id}:announce:member:{member.id}", now=now,
-             kind="new_case", cohort=cohort.name, title=case.title, link=link,
+             kind="new_case", list_of=cohort, cohort=cohort.name, title=case.title, link=link,
              prompt=case.homework_prompt,
              due=local_when(slot.due_at, cohort.timezone, member.locale))
 
@@ -69,7 +79,8 @@ def mail_case_published(*, case, slot, member, link, now):
 def mail_queue_dry(*, cohort, host, dry_at, link, now):
     """Warn a host that the case queue will run dry before the maximum gap."""
     key = f"cohort:{cohort.id}:queue-dry:{dry_at:%Y%m%d%H%M}:host:{host.id}"
-    _send_to(host, "queue_dry", key, now=now, kind="digests", cohort=cohort.name,
+    _send_to(host, "queue_dry", key, now=now, kind="digests", list_of=cohort,
+             cohort=cohort.name,
              max_days=cohort.cadence_max_days,
              when=local_when(dry_at, cohort.timezone, host.locale), link=link)
 
@@ -108,6 +119,7 @@ def mail_removed(*, membership, titles, link, now, missed=None, not_counted=()):
     count and why (`not_counted`: [(counting.NotCounted, how many)] from the sweep's plan)."""
     user = membership.user
     _send_to(user, "removed", _removed_key(membership, now), now=now, link=link,
+             list_of=membership.cohort,
              **_removed_context(membership.cohort, user.locale, titles, missed, not_counted))
 
 
@@ -124,18 +136,20 @@ def mail_removed_many(cohort, removals, *, link, now, batch=500):
     key = Value("removal:membership:").concat(Membership.id).concat(
         Value(f":{now:%Y%m%dT%H%M%S}"))
     at = Value(OutboxMessage.created_at.db_value(now))
+    headers = Value(json.dumps(cohort_headers(cohort,
+                                              reply_to_host="removed" in REPLY_TO_HOST)))
     fields = [OutboxMessage.key, OutboxMessage.user, OutboxMessage.kind, OutboxMessage.to_addr,
               OutboxMessage.subject, OutboxMessage.body, OutboxMessage.html_body,
-              OutboxMessage.created_at, OutboxMessage.next_attempt_at, OutboxMessage.attempts,
-              OutboxMessage.last_error, OutboxMessage.outcome]
+              OutboxMessage.headers, OutboxMessage.created_at, OutboxMessage.next_attempt_at,
+              OutboxMessage.attempts, OutboxMessage.last_error, OutboxMessage.outcome]
     for (locale, titles, missed, not_counted), ids in groups.items():
         subject, text, html = mail_templates.render_mail(
             "removed", locale, link=link,
             **_removed_context(cohort, locale, titles, missed, not_counted))
         for chunk in chunked(ids, batch):
             rows = (Membership.select(key, User.id, Value(""), User.email, Value(subject[:500]),
-                                      Value(text), Value(html), at, at, Value(0), Value(""),
-                                      Value(""))
+                                      Value(text), Value(html), headers, at, at, Value(0),
+                                      Value(""), Value(""))
                     .join(User, on=(Membership.user == User.id))
                     .where(Membership.id.in_(chunk)))
             OutboxMessage.insert_from(rows, fields).on_conflict_ignore().execute()
@@ -145,7 +159,7 @@ def mail_removals_to_staff(*, cohort, staff, removed, link, now):
     """Tell a host or assistant whom a sweep just removed and for which cases (one mail)."""
     _send_to(staff, "removals_to_staff",
              f"cohort:{cohort.id}:removals:{now:%Y%m%dT%H%M%S}:staff:{staff.id}", now=now,
-             kind="digests", cohort=cohort.name, link=link,
+             kind="digests", list_of=cohort, cohort=cohort.name, link=link,
              removed=[{"name": membership.user.display_name, "titles": titles}
                       for membership, titles in removed])
 
@@ -153,22 +167,23 @@ def mail_removals_to_staff(*, cohort, staff, removed, link, now):
 def mail_reminder(*, case, slot, member, hours, link, now):
     """Remind a learner who has not written yet: the case, the prompt, the due time."""
     _send_to(member, "reminder", f"case:{case.id}:reminder:{hours}h:member:{member.id}",
-             now=now, kind="reminders", title=case.title, hours=hours, link=link,
-             prompt=case.homework_prompt,
+             now=now, kind="reminders", list_of=case.cohort, title=case.title, hours=hours,
+             link=link, prompt=case.homework_prompt,
              when=local_when(slot.due_at, case.cohort.timezone, member.locale))
 
 
 def mail_seat_offer(*, offer, link, now):
     """Offer a free seat to a waitlisted applicant, with the time it stays open."""
     user, cohort = offer.application.user, offer.cohort
-    _send_to(user, "seat_offer", f"seat-offer:{offer.id}", now=now, cohort=cohort.name,
+    _send_to(user, "seat_offer", f"seat-offer:{offer.id}", now=now, list_of=cohort,
+             cohort=cohort.name,
              link=link, when=local_when(offer.expires_at, cohort.timezone, user.locale))
 
 
 def _talk_mail(name, talk, key, *, link, now, **context):
     """A mail to a talk's guest about their talk."""
-    _send_to(talk.guest, name, key, now=now, cohort=talk.cohort.name, topic=talk.topic,
-             link=link, **context)
+    _send_to(talk.guest, name, key, now=now, list_of=talk.cohort, cohort=talk.cohort.name,
+             topic=talk.topic, link=link, **context)
 
 
 def mail_talk_received(*, talk, link, now):
@@ -219,7 +234,7 @@ def mail_talk_today(*, talk, member, link, now):
     """Tell a member on the day that a guest shares tonight: topic, guest, time."""
     cohort = talk.cohort
     _send_to(member, "talk_today", f"talk:{talk.id}:reminder:day:member:{member.id}", now=now,
-             kind="sharing", topic=talk.topic, guest=talk.guest.display_name,
+             kind="sharing", list_of=cohort, topic=talk.topic, guest=talk.guest.display_name,
              cohort=cohort.name, link=link,
              when=local_when(talk.slot.starts_at, cohort.timezone, member.locale))
 
@@ -230,7 +245,8 @@ def mail_slot_cancelled(*, slot, user, topic, concerned, link, now):
     members as a sharing reminder."""
     cohort = slot.cohort
     _send_to(user, "slot_cancelled", f"slot:{slot.id}:cancelled:user:{user.id}", now=now,
-             kind="" if concerned else "sharing", cohort=cohort.name, topic=topic, link=link,
+             kind="" if concerned else "sharing", list_of=cohort, cohort=cohort.name,
+             topic=topic, link=link,
              when=local_when(slot.starts_at, cohort.timezone, user.locale))
 
 
@@ -239,7 +255,8 @@ def mail_removals_held(*, cohort, staff, held_at, held, link, now):
     for which cases, and what they can do (once per hold)."""
     _send_to(staff, "removals_held",
              f"cohort:{cohort.id}:removals-held:{held_at:%Y%m%dT%H%M%S}:staff:{staff.id}",
-             now=now, cohort=cohort.name, link=link, percent=cohort.removal_stop_percent,
+             now=now, list_of=cohort, cohort=cohort.name, link=link,
+             percent=cohort.removal_stop_percent,
              count=cohort.removal_stop_count,
              held=[{"name": membership.user.display_name, "titles": titles}
                    for membership, titles in held])
@@ -250,11 +267,11 @@ def mail_removed_by_host(*, membership, reason, link, now):
     they wrote stays theirs."""
     _send_to(membership.user, "removed_by_host",
              f"removal:membership:{membership.id}:{now:%Y%m%dT%H%M%S}", now=now,
-             cohort=membership.cohort.name, reason=reason, link=link)
+             list_of=membership.cohort, cohort=membership.cohort.name, reason=reason, link=link)
 
 
 def mail_left(*, membership, link, now):
     """Confirm to a member that they left the cohort and that what they wrote stays."""
     _send_to(membership.user, "left",
              f"left:membership:{membership.id}:{now:%Y%m%dT%H%M%S}", now=now,
-             cohort=membership.cohort.name, link=link)
+             list_of=membership.cohort, cohort=membership.cohort.name, link=link)

@@ -2,9 +2,11 @@
 
 Mails and chat-group posts share it: a post is a row with a `hook`, a mail one without.
 """
+import json
 from datetime import timedelta
 
-from learnclub.models import OutboxMessage
+from learnclub.models import Membership, OutboxMessage, User
+from learnclub.models.cohorts import MembershipStatus, Role
 
 CLAIM_FOR = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
@@ -30,17 +32,37 @@ def still_wanted(message, *, now):
                if pattern.match(message.key))
 
 
-def enqueue_mail(key, *, to_addr, subject, body, now, user=None, kind="", html=None):
+def enqueue_mail(key, *, to_addr, subject, body, now, user=None, kind="", html=None,
+                 headers=None):
     """Add a mail to the outbox unless one with this key exists (then nothing changes).
 
     `body` is the text; `html`, if given, the same mail as HTML (sent as its alternative).
     `kind` names the preference that governs it (see domain.mail_preferences); "" means the
-    mail always goes (membership decisions, password resets).
+    mail always goes (membership decisions, password resets). `headers`: see cohort_headers.
     """
     (OutboxMessage.insert(
         key=key[:200], user=user, kind=kind, to_addr=to_addr, subject=subject[:500], body=body,
-        html_body=html, created_at=now, next_attempt_at=now,
+        html_body=html, headers=json.dumps(headers) if headers else None, created_at=now,
+        next_attempt_at=now,
     ).on_conflict_ignore().execute())
+
+
+def cohort_headers(cohort, *, reply_to_host=False):
+    """What a mail of `cohort` is stored with, for its extra headers: {"list": [slug, name]}
+    (sent as List-Id, see outbound.mail) and, for a mail whose text asks its reader to reply
+    to the host, {"Reply-To": the email of the cohort's first active host} (if it has one).
+    None for a cohort that is not stored (no slug): nothing to name the list by."""
+    if not getattr(cohort, "slug", None):
+        return None
+    headers = {"list": [cohort.slug, cohort.name]}
+    if reply_to_host:
+        host = (User.select(User.email).join(Membership, on=(Membership.user == User.id))
+                .where((Membership.cohort == cohort) & (Membership.role == Role.HOST)
+                       & (Membership.status == MembershipStatus.ACTIVE))
+                .order_by(Membership.joined_at, Membership.id).first())
+        if host is not None and host.email:
+            headers["Reply-To"] = host.email
+    return headers
 
 
 def enqueue_post(key, *, hook, event, subject, body, now):

@@ -1,6 +1,7 @@
 """The sharing calendar as an ICS feed (RFC 5545, built with icalendar): one VEVENT per
 session with the slot's stable UID and SEQUENCE, cancelled weeks kept as STATUS:CANCELLED,
 times with the cohort's TZID and its VTIMEZONE, an optional alarm."""
+import hashlib
 from datetime import date, timedelta
 
 from icalendar import Alarm, Calendar, Event
@@ -73,3 +74,11 @@ def build_feed(cohort, *, now, link, alarm_minutes=None, tr=untranslated):
     calendar.add_missing_timezones(first_date=date(first - 1, 1, 1),
                                    last_date=date(last + 2, 1, 1))
     return calendar.to_ical()
+
+
+def feed_etag(body):
+    """The feed's entity tag: the sha256 (first 32 hex digits) of its bytes without the
+    DTSTAMP lines, which say when it was made, not what it says. The same feed gives the same
+    tag on every box and at every moment, so a calendar app that has it gets a 304."""
+    kept = b"\n".join(line for line in body.splitlines() if not line.startswith(b"DTSTAMP:"))
+    return hashlib.sha256(kept).hexdigest()[:32]

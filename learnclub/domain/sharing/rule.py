@@ -149,5 +149,5 @@ def mail_moved_proposals(cohort, plan, *, base_url, now):
         notices.send("proposal_week_moved",
                      f"cohort:{cohort.id}:rule-moved:{now:%Y%m%dT%H%M%S}:guest:{guest_id}",
                      to=guest.email, locale=guest.locale, user=guest, now=now,
-                     cohort=cohort.name, items=items, link=link)
+                     list_of=cohort, cohort=cohort.name, items=items, link=link)
     return len(by_guest)

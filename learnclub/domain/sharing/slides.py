@@ -1,32 +1,60 @@
-"""A talk's slides: one PDF per talk, kept in the instance's uploads folder at a path made
-from the talk's id (no table needed: the file's presence is the fact)."""
-from pathlib import Path
-
+"""A talk's slides: one PDF per talk, kept in the database (domain/files.py) and pointed at by
+the talk's TalkSlides row."""
+from learnclub.db import lock_row, write_transaction
+from learnclub.domain import files
 from learnclub.domain.errors import DomainError, untranslated
+from learnclub.models import TalkSlides
 
 MAX_SLIDES_BYTES = 10 * 1024 * 1024  #: under the request limit (16 MB)
 
 
-def slides_path(talk, uploads_dir):
-    """Where the talk's slides live (whether or not they exist yet)."""
-    return Path(uploads_dir) / "talks" / str(talk.cohort_id) / str(talk.id) / "slides.pdf"
+def slides_sha256(talk):
+    """The sha256 of the talk's slides, or None if it has none."""
+    row = TalkSlides.get_or_none(TalkSlides.talk == talk)
+    return row.sha256 if row is not None else None
 
 
-def has_slides(talk, uploads_dir):
-    return slides_path(talk, uploads_dir).is_file()
+def _locked_sha256(talk):
+    row = lock_row(TalkSlides.select().where(TalkSlides.talk == talk)).first()
+    return row.sha256 if row is not None else None
 
 
-def store_slides(talk, data, *, uploads_dir, tr=untranslated):
+def has_slides(talk):
+    return slides_sha256(talk) is not None
+
+
+def slides_of(talk):
+    """The talk's slides as a stored Blob, or None."""
+    sha = slides_sha256(talk)
+    return files.read(sha) if sha else None
+
+
+def store_slides(talk, data, *, now, tr=untranslated):
     """Check and keep an uploaded PDF as the talk's slides, replacing earlier ones.
-    Returns the path."""
+    Returns its sha256."""
     if len(data) > MAX_SLIDES_BYTES:
         raise DomainError(tr("The slides are larger than 10 MB; make the file smaller."),
                           field="slides")
     if not data.startswith(b"%PDF-"):
         raise DomainError(tr("Upload the slides as a PDF file."), field="slides")
-    target = slides_path(talk, uploads_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".part")
-    partial.write_bytes(data)
-    partial.replace(target)  # readers never see half a file
-    return target
+    with write_transaction():
+        sha = files.keep(data, "application/pdf", now=now)
+        old = _locked_sha256(talk)
+        if old is None:
+            TalkSlides.insert(talk=talk, sha256=sha, created_at=now).on_conflict(
+                conflict_target=[TalkSlides.talk],
+                update={TalkSlides.sha256: sha, TalkSlides.created_at: now}).execute()
+        elif old != sha:
+            TalkSlides.update(sha256=sha, created_at=now).where(
+                TalkSlides.talk == talk).execute()
+            files.release(old)
+    return sha
+
+
+def remove_slides(talk):
+    """Forget the talk's slides. True if it had some."""
+    with write_transaction():
+        old = _locked_sha256(talk)
+        TalkSlides.delete().where(TalkSlides.talk == talk).execute()
+        files.release(old)
+    return old is not None

@@ -61,9 +61,11 @@ def feed(slug):
     body = sharing_feed.build_feed(
         cohort, now=clock.now(), link=url_for("calendar.page", slug=slug, _external=True),
         alarm_minutes=request.args.get("alarm", type=int), tr=tr)
-    return Response(body, content_type="text/calendar; charset=utf-8", headers={
+    response = Response(body, content_type="text/calendar; charset=utf-8", headers={
         "Content-Disposition": f'inline; filename="{cohort.slug}.ics"',
         "Cache-Control": "private, max-age=300"})
+    response.set_etag(sharing_feed.feed_etag(body))
+    return response.make_conditional(request)  # If-None-Match: 304, no body
 
 
 @bp.post("/c/<slug>/calendar/link")

@@ -1,9 +1,8 @@
 """Writing cases in the browser (hosts and assistants), the schedule, and revisions."""
 import difflib
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -156,8 +155,7 @@ def upload_image(slug, case_id):
     if form.validate_on_submit() and upload and getattr(upload, "filename", ""):
         try:
             stored = case_files.store_case_image(
-                case, upload.filename, upload.read(), now=clock.now(), tr=tr,
-                uploads_dir=Path(current_app.instance_path) / "uploads")
+                case, upload.filename, upload.read(), now=clock.now(), tr=tr)
         except DomainError as exc:
             flash(exc.message, "error")
         else:

@@ -1,18 +1,17 @@
 """Reading cases: the list with each case's homework window, a case page, its images."""
-from pathlib import Path
-
-from flask import abort, current_app, render_template, request, send_from_directory
+from flask import abort, render_template, request
 from flask_login import current_user, login_required
 
 from learnclub import clock
+from learnclub.domain import files
 from learnclub.domain.cases import queries as case_queries
-from learnclub.domain.cases.images import content_file_type
 from learnclub.domain.cases.schedule import window_state
 from learnclub.domain.cohorts import access
 from learnclub.domain.homework.progress import learner_progress
 from learnclub.web.cases import bp
 from learnclub.web.common import cohort_or_404, tr
 from learnclub.web.homework.panel import homework_panel
+from learnclub.web.stored_files import send_stored
 
 
 def load_case(slug, case_id, *, need_staff=False):
@@ -78,14 +77,8 @@ def render_case(slug, case_id, *, homework_form=None, status=200):
 @bp.get("/c/<slug>/cases/<int:case_id>/files/<path:name>")
 @login_required
 def file(slug, case_id, name):
-    """An image of the case: uploaded in the editor, or kept next to its Markdown file."""
-    cohort, case, _staff = load_case(slug, case_id)
+    """An image of the case: uploaded in the editor, or imported from beside its Markdown file
+    at sync. Kept in the database, so any box serves it."""
+    _cohort, case, _staff = load_case(slug, case_id)
     upload = case_queries.image_named(case, name)
-    if upload is not None:
-        folder = Path(current_app.instance_path) / "uploads"
-        return send_from_directory(folder, upload.stored_as, mimetype=upload.content_type,
-                                   max_age=3600)
-    if case.source_path is None or content_file_type(name) is None:
-        abort(404)
-    folder = Path(current_app.config["CONTENT_DIR"]) / cohort.slug
-    return send_from_directory(folder, name, mimetype=content_file_type(name), max_age=3600)
+    return send_stored(files.read(upload.stored_as) if upload is not None else None)

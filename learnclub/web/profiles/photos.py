@@ -1,9 +1,10 @@
 """The profile photo: upload (re-encoded in domain/photos.py), removal, and serving it to
 whoever may see the profile."""
-from flask import abort, flash, redirect, send_file, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from learnclub import clock
 from learnclub.domain.accounts import photos
 from learnclub.domain.errors import DomainError
 from learnclub.web.cohorts.forms import PlainForm
@@ -11,7 +12,7 @@ from learnclub.web.common import tr
 from learnclub.web.profiles import bp
 from learnclub.web.profiles.forms import PhotoForm
 from learnclub.web.profiles.routes import profile_or_404
-from learnclub.web.sharing.review import uploads_dir
+from learnclub.web.stored_files import send_stored
 
 
 @bp.post("/profile/photo")
@@ -25,7 +26,7 @@ def upload_photo():
         return redirect(url_for("profiles.edit"))
     try:
         photos.set_photo(current_user, upload.read(photos.MAX_PHOTO_BYTES + 1),
-                         uploads_dir=uploads_dir(), tr=tr)
+                         now=clock.now(), tr=tr)
     except DomainError as exc:
         flash(exc.message, "error")
     else:
@@ -36,22 +37,16 @@ def upload_photo():
 @bp.post("/profile/photo/remove")
 @login_required
 def remove_photo():
-    """Remove one's photo (the file is deleted)."""
+    """Remove one's photo (its bytes are deleted unless someone else uses the same)."""
     if PlainForm().validate_on_submit():
-        photos.remove_photo(current_user, uploads_dir=uploads_dir())
+        photos.remove_photo(current_user)
         flash(_("Photo removed."), "success")
     return redirect(url_for("profiles.edit"))
 
 
 def send_photo(user, *, public):
     """The user's photo as JPEG, or 404; `public` photos may sit in shared caches."""
-    path = photos.photo_file(user, uploads_dir())
-    if path is None:
-        abort(404)
-    response = send_file(path, mimetype="image/jpeg", max_age=3600, conditional=True)
-    response.cache_control.public = public
-    response.cache_control.private = not public
-    return response
+    return send_stored(photos.photo_of(user), public=public)
 
 
 @bp.get("/u/<int:user_id>/photo.jpg")

@@ -1,6 +1,6 @@
 """The archive of guest sharing (往期分享): the numbered sessions, each session's page with
 its transcript, recording and slides, and a guest's sessions. Public for public cohorts."""
-from flask import abort, render_template, request, send_file
+from flask import abort, render_template, request
 from flask_login import current_user, login_required
 
 from learnclub.domain.accounts import photos
@@ -15,7 +15,7 @@ from learnclub.domain.sharing.archive import archive as archive_entries
 from learnclub.domain.sharing.archive import guest_sessions
 from learnclub.web.common import cohort_or_404, tr
 from learnclub.web.sharing import bp
-from learnclub.web.sharing.review import uploads_dir
+from learnclub.web.stored_files import send_stored
 
 
 def readable_cohort(slug):
@@ -59,21 +59,15 @@ def session(slug, number):
     return render_template(
         "sharing/session.html", cohort=cohort, talk=talk, is_member=member, is_staff=staff,
         profiles=sharing_review.visible_profiles(current_user, {talk.guest_id}),
-        has_slides=talk_files.has_slides(talk, uploads_dir()),
-        has_photo=photos.photo_file(talk.guest, uploads_dir()) is not None)
+        has_slides=talk_files.has_slides(talk), has_photo=photos.has_photo(talk.guest))
 
 
 @bp.get("/c/<slug>/archive/<int:number>/photo.jpg")
 def guest_photo(slug, number):
     """The session's guest's photo, to whoever may read the session (public cohorts: all)."""
     cohort, _member, _staff = readable_cohort(slug)
-    path = photos.photo_file(numbered_talk(cohort, number).guest, uploads_dir())
-    if path is None:
-        abort(404)
-    response = send_file(path, mimetype="image/jpeg", max_age=3600)
-    response.cache_control.public = cohort.is_public
-    response.cache_control.private = not cohort.is_public
-    return response
+    return send_stored(photos.photo_of(numbered_talk(cohort, number).guest),
+                       public=cohort.is_public)
 
 
 @bp.get("/c/<slug>/archive/<int:number>/slides.pdf")
@@ -81,10 +75,8 @@ def slides_file(slug, number):
     """The session's slides, served as the PDF they were checked to be."""
     cohort, _member, _staff = readable_cohort(slug)
     talk = numbered_talk(cohort, number)
-    if not talk_files.has_slides(talk, uploads_dir()):
-        abort(404)
-    return send_file(talk_files.slides_path(talk, uploads_dir()), mimetype="application/pdf",
-                     download_name=f"{cohort.slug}-{number}.pdf", max_age=3600)
+    return send_stored(talk_files.slides_of(talk), download_name=f"{cohort.slug}-{number}.pdf",
+                       public=cohort.is_public)
 
 
 @bp.get("/u/<int:user_id>/talks")

@@ -1,8 +1,6 @@
 """The host's side of sharing: proposals per week, decisions (accept, decline, cancel),
 telling the guests as a separate step, and after the session the transcript and slides."""
-from pathlib import Path
-
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -19,10 +17,6 @@ from learnclub.web.common import base_url, cohort_for, show_error, tr
 from learnclub.web.sharing import bp
 from learnclub.web.sharing.forms import AcceptForm, SlidesForm, TranscriptForm
 from learnclub.web.sharing.guest import mine_link
-
-
-def uploads_dir():
-    return Path(current_app.instance_path) / "uploads"
 
 
 def staff_talk(slug, talk_id):
@@ -119,7 +113,7 @@ def transcript(slug, talk_id):
     return render_template("sharing/transcript.html", cohort=cohort, talk=talk, form=form,
                            revisions=sharing_queries.transcript_revisions(talk),
                            slides_form=SlidesForm(), is_staff=True,
-                           has_slides=talk_files.has_slides(talk, uploads_dir()))
+                           has_slides=talk_files.has_slides(talk))
 
 
 @bp.post("/c/<slug>/talks/<int:talk_id>/slides")
@@ -131,7 +125,7 @@ def slides(slug, talk_id):
     upload = form.slides.data
     if form.validate_on_submit() and upload and getattr(upload, "filename", ""):
         try:
-            talk_files.store_slides(talk, upload.read(), uploads_dir=uploads_dir(), tr=tr)
+            talk_files.store_slides(talk, upload.read(), now=clock.now(), tr=tr)
         except DomainError as exc:
             flash(exc.message, "error")
         else:
