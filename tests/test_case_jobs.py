@@ -14,7 +14,7 @@ from learnclub import jobs
 from learnclub.domain.cases.editing import create_case
 from learnclub.models import Case, OutboxMessage, User
 from tests.factories import make_application, make_cohort, make_member, make_user
-from tests.test_concurrency import MAIL_FROM, smtp  # noqa: F401 - the real SMTP server fixture
+from tests.test_concurrency import MAIL_FROM, problems, smtp  # noqa: F401 - real SMTP server
 
 LEARNCLUB = Path(sys.executable).with_name("learnclub")
 #: 20:00 in Shanghai; homework is due 72 h later, 2026-12-06 20:00 Shanghai
@@ -181,7 +181,7 @@ def test_run_due_two_processes_announce_each_case_once(app, database_url, smtp, 
 
     outcomes = _run_due_processes(database_url, smtp.url, tmp_path)
 
-    assert outcomes == [(0, ""), (0, "")]
+    assert [(code, problems(err)) for code, err in outcomes] == [(0, []), (0, [])]
     assert [(c.source_path, c.title, c.announced_at) for c in Case.select().order_by(
         Case.source_path)] == [("01-shengxian.md", "小区生鲜团购", RUN_AT),
                                ("02-dushuhui.md", "付费读书会", RUN_AT)]

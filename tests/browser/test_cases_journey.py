@@ -68,7 +68,7 @@ def host_writes_case(host):
     page.locator("#body_md").fill(CASE["body_md"])
     page.locator("#homework_prompt").fill(CASE["homework_prompt"])
     # the preview was empty on the page: this heading comes from editor.js's live preview
-    expect(page.locator(f'#case-preview h2[id="{HEADING}"]')).to_have_text(HEADING)
+    expect(page.locator(f'#case-preview h2[id="case:{HEADING}"]')).to_have_text(HEADING)
     expect(page.locator("#case-preview p").first).to_contain_text("王姐")
     tomorrow = (clock.now().astimezone(ZONE) + timedelta(days=1)).date()
     publish_local = f"{tomorrow:%Y-%m-%d}T20:00"
@@ -103,7 +103,7 @@ def host_adds_image(host, case_id):
     img = page.locator('#case-preview img[alt="网络"]')
     expect(img).to_have_attribute("src", f"/c/{SLUG}/cases/{case_id}/files/{name}")
     page.wait_for_function(IMAGE_LOADED, arg='#case-preview img[alt="网络"]')
-    expect(page.locator(f'#case-preview h2[id="{HEADING}"]')).to_have_count(1)
+    expect(page.locator(f'#case-preview h2[id="case:{HEADING}"]')).to_have_count(1)
     host.check()
     host.screenshot("case-editor")
     save(host)
@@ -168,7 +168,7 @@ def learner_reads_case(learner, case_id, publish_at, image_name):
     learner.wait_for(f"{cohort}cases/{case_id}")
     page = learner.page
     expect(page.locator("article.case h1")).to_have_text(CASE["title"])
-    expect(page.locator(f'article .prose h2[id="{HEADING}"]')).to_have_text(HEADING)
+    expect(page.locator(f'article .prose h2[id="case:{HEADING}"]')).to_have_text(HEADING)
     img = page.locator('article .prose img[alt="网络"]')
     expect(img).to_have_attribute("src", f"{cohort}cases/{case_id}/files/{image_name}")
     page.wait_for_function(IMAGE_LOADED, arg='article .prose img[alt="网络"]')

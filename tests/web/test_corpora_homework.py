@@ -47,8 +47,8 @@ SAFE_SCHEMES = {"http", "https", "mailto"}
 _URL_ENDS = "".join(map(chr, range(0x21)))
 _URL_IGNORED = re.compile(r"[\t\n\r]")
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
-#: the page's own scripts: <script src="/static/homework.js"></script>
-PAGE_SCRIPT = re.compile(r"/static/[\w.-]+\.js")
+#: the page's own scripts: <script src="/static/homework.js?v=<content hash>"></script>
+PAGE_SCRIPT = re.compile(r"/static/[\w.-]+\.js(?:\?v=[0-9a-f]{12})?")
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
              "param", "source", "track", "wbr"}
 #: nh3 adds rel="noopener noreferrer nofollow" to every link
