@@ -3,7 +3,7 @@ sharing"): the preview counts the guests whose pending proposal asks for a week 
 on confirmation each of them gets one mail (the new time in the cohort's zone, in their
 language, a link to the proposal); a guest whose week did not move gets nothing; the feed
 raises the SEQUENCE of the weeks that moved, and only theirs."""
-from datetime import datetime
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -72,8 +72,10 @@ def proposals(cohort):
     19:30 a one-off session already has (so that week stays); a fifth withdrew."""
     slots = weeks(cohort)
     zone = ZoneInfo(cohort.timezone)
-    one_off = add_one_off_slot(cohort, datetime(2027, 1, 2, 19, 30, tzinfo=zone),
-                               actor=cohort.created_by, now=clock.now())
+    # the Saturday before the 4th week's Sunday session, at the new rule's 19:30
+    saturday = slots[3].starts_at.astimezone(zone).replace(hour=19, minute=30) \
+        - timedelta(days=1)
+    one_off = add_one_off_slot(cohort, saturday, actor=cohort.created_by, now=clock.now())
     chinese = proposal(cohort, [slots[0]], locale="zh_Hans_CN", name="王嘉宾")
     english = proposal(cohort, [slots[2], slots[0]], locale="en", name="Ann")
     held = proposal(cohort, [slots[1]], locale="en", name="Bo")

@@ -13,29 +13,15 @@ homework is always one's own to read.
 from dataclasses import dataclass
 
 from peewee import JOIN, SQL, fn
+from peewee import Case as SqlCase
 
 from learnclub.domain.cases.editing import MAX_ID
-from learnclub.domain.cases.queries import (
-    find_case,
-    reach_of,
-    seen_by,
-    slot_of,
-    visible_slots,
-)
+from learnclub.domain.cases.queries import find_case, reach_of, seen_by, slot_of, visible_slots
 from learnclub.domain.cases.schedule import window_state
 from learnclub.domain.cohorts import access
 from learnclub.domain.homework.timing import edits_after_due
 from learnclub.domain.participation.leave import extension_for
-from learnclub.models import (
-    Case,
-    Comment,
-    Excuse,
-    LeaveRequest,
-    Like,
-    Membership,
-    Submission,
-    User,
-)
+from learnclub.models import Case, Comment, Excuse, LeaveRequest, Like, Membership, Submission, User
 from learnclub.models.cohorts import MembershipStatus
 
 #: the answers of `write_window` in which the learner may write
@@ -213,15 +199,19 @@ def comment_by_id(comment_id):
 
 
 def conversation(submissions, viewer_id):
-    """(likes per submission id, ids the viewer liked, comments per submission id): three
+    """(likes per submission id, ids the viewer liked, comments per submission id): two
     queries, however many submissions."""
     ids = [s.id for s in submissions]
     if not ids:
         return {}, set(), {}
-    likes = dict(Like.select(Like.submission, fn.COUNT(Like.id)).where(Like.submission.in_(ids))
-                 .group_by(Like.submission).tuples())
-    mine = {row[0] for row in Like.select(Like.submission).where(
-        Like.submission.in_(ids) & (Like.user == viewer_id)).tuples()}
+    mine_too = fn.SUM(SqlCase(None, [((Like.user == viewer_id), 1)], 0))
+    rows = (Like.select(Like.submission, fn.COUNT(Like.id), mine_too)
+            .where(Like.submission.in_(ids)).group_by(Like.submission).tuples())
+    likes, mine = {}, set()
+    for submission_id, count, own in rows:
+        likes[submission_id] = count
+        if own:
+            mine.add(submission_id)
     comments = {}
     for comment in (Comment.select(Comment, User).join(User)
                     .where(Comment.submission.in_(ids)).order_by(Comment.id)):
@@ -248,15 +238,20 @@ PEERS_PER_PAGE = 50  #: peers' homework on one case page; the page links to the 
 
 def _peers_page(case, reader, viewer, slot, *, now, page):
     """(one page of the peers' homework the reader may read, featured first, then in order
-    of submission; how many there are; the page, moved into range): two queries."""
-    query = (Submission.select(Submission, User).join(User)
+    of submission; how many there are; the page, moved into range): one query, with the
+    total as a window column (a second one for a page past the end)."""
+    query = (Submission.select(Submission, User, fn.COUNT(SQL("*")).over().alias("total_"))
+             .join(User)
              .where(readable_condition(case.cohort, [(case.id, slot)], viewer, now=now)
-                    & (Submission.user != reader.id)))
-    total = query.count()
-    page = min(max(page, 1), max(1, -(-total // PEERS_PER_PAGE)))
-    return list(query.order_by(Submission.featured_at.desc(nulls="LAST"),
-                               Submission.submitted_at, Submission.id)
-                .paginate(page, PEERS_PER_PAGE)), total, page
+                    & (Submission.user != reader.id))
+             .order_by(Submission.featured_at.desc(nulls="LAST"), Submission.submitted_at,
+                       Submission.id))
+    page = max(page, 1)
+    rows = list(query.paginate(page, PEERS_PER_PAGE))
+    if not rows and page > 1:  # past the end: the last page (the first if there are none)
+        page = max(1, -(-query.count() // PEERS_PER_PAGE))
+        rows = list(query.paginate(page, PEERS_PER_PAGE))
+    return rows, rows[0].total_ if rows else 0, page
 
 
 def case_homework(case, reader, *, slot, membership, now, peers_page=1):
@@ -264,7 +259,8 @@ def case_homework(case, reader, *, slot, membership, now, peers_page=1):
     may read (`peers_page`) with likes and comments and which were edited after due, whether
     they may write (and until when, in an extension), their leave. Fixed query count."""
     cohort, state = case.cohort, window_state(slot, now) if slot else "archived"
-    own = Submission.get_or_none((Submission.case == case) & (Submission.user == reader.id))
+    own = (Submission.select(Submission, User).join(User)
+           .where((Submission.case == case) & (Submission.user == reader.id)).first())
     viewer = viewer_of(cohort, reader, membership=membership,
                        handed_in={case.id} if own else set())
     rule = {"staff": viewer.staff, "active": viewer.active, "handed_in": own is not None,

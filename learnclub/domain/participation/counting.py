@@ -5,10 +5,11 @@ everything is loaded for a whole cohort in a fixed number of queries, never per 
 from dataclasses import dataclass
 from enum import StrEnum
 
-from peewee import JOIN
+from peewee import JOIN, SQL
 
+from learnclub.db import db
 from learnclub.domain.errors import untranslated
-from learnclub.models import Case, Excuse, Extension, LeaveRequest, Submission
+from learnclub.models import Case, Excuse, Extension, LeaveRequest, Membership, Submission, User
 
 
 class NotCounted(StrEnum):
@@ -123,3 +124,35 @@ def counted_cases(case_ids, slots):
             known[case.id] = CountedCase(case.id, case.title,
                                          case.due_shown_at or case.due_at_fixed)
     return [known.get(i, CountedCase(i, "")) for i in case_ids]
+
+
+def learners(cohort):
+    """The cohort's active learners for the sweep's plan: Memberships with .user, loaded with
+    only the columns the plan and what tells it read (the window rule, the notices' language,
+    the names on the dry run, the staff mail and the chat post). One query, read from the
+    cursor: the objects are made directly, not through peewee's row-to-model-graph machinery,
+    and only the two times need converting."""
+    query = Membership.active_learners(cohort).select(*_MEMBER, *_USER).join(User)
+    joined, removed, n = Membership.joined_at.python_value, Membership.removed_at.python_value, 5
+    return [_loaded(Membership, _MEMBER, (*row[:n], joined(row[n]), removed(row[n + 1])),
+                    user=_loaded(User, _USER, row[n + 2:])) for row in db.execute(query)]
+
+
+_MEMBER = (Membership.id, Membership.cohort, Membership.user, Membership.role, Membership.status,
+           Membership.joined_at, Membership.removed_at)  #: the times last, as `learners` reads
+_USER = (User.id, User.display_name, User.group_nickname, User.locale)
+
+
+def _loaded(model, fields, values, **related):
+    """A `model` instance as peewee loads one from a row: these fields' values, nothing dirty."""
+    obj = model(__no_default__=1)
+    obj.__data__ = {f.name: v for f, v in zip(fields, values, strict=True)}
+    obj.__rel__ = related
+    return obj
+
+
+def id_in(field, ids):
+    """`field IN (…)` with these ids written as integer literals: no bound variable per id
+    (so no batches under SQLite's limit) and no expression node per id to build."""
+    ids = [int(i) for i in ids]
+    return field.in_(SQL("(" + ",".join(map(str, ids)) + ")")) if ids else field.in_([])

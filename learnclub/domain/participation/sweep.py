@@ -7,7 +7,7 @@ the plan is the dry run, and applying it twice changes nothing the second time.
 """
 from dataclasses import dataclass, field
 
-from peewee import Value, chunked
+from peewee import Value
 
 from learnclub.db import lock_row, write_transaction
 from learnclub.domain.cases.editing import schedule_of
@@ -25,9 +25,6 @@ from learnclub.domain.participation.queries import (  # noqa: F401 (asked here b
 from learnclub.domain.reach import chat_posts, notices
 from learnclub.models import Case, Cohort, Membership, MembershipEvent, Miss, User
 from learnclub.models.cohorts import STAFF_ROLES, MembershipStatus, RemovalKind
-
-#: rows per bulk statement (SQLite's limit on bound variables)
-BATCH = 500
 
 
 @dataclass
@@ -90,7 +87,7 @@ def plan_sweep(cohort, *, now):
     plan = Plan(cohort, paused=cohort.removals_paused)
     schedule = schedule_of(cohort)
     closed = [s for s in schedule if s.grace_until <= now]
-    learners = list(active_learners(cohort, with_users=True))
+    learners = counting.learners(cohort)
     sweep = _Sweep(cohort, schedule, closed,
                    counting.work_on(cohort, [s.case.id for s in closed], now=now),
                    *_recorded_misses(cohort))
@@ -167,10 +164,10 @@ def apply_sweep(cohort, *, now, base_url, confirmed_by=None):
 
 
 def _insert_per_member(model, ids, *, values, ignore=False):
-    """INSERT INTO model SELECT `values` ((field, column or Value)) FROM membership, per BATCH."""
-    for batch in chunked(ids, BATCH):
+    """INSERT INTO model SELECT `values` ((field, column or Value)) FROM membership: one."""
+    if ids:
         query = model.insert_from(Membership.select(*[v for _f, v in values]).where(
-            Membership.id.in_(batch)), [f for f, _v in values])
+            counting.id_in(Membership.id, ids)), [f for f, _v in values])
         (query.on_conflict_ignore() if ignore else query).execute()
 
 
@@ -228,16 +225,15 @@ def remove_member(membership, *, kind, actor, now, case_ids=(), reason=""):
 
 def _end_memberships(ends, *, kind, actor, now):
     """remove_member for many `ends` (membership, case ids, reason): one UPDATE per outcome,
-    then the log entries, per BATCH. Returns the ids that changed (only active ones do)."""
+    then the log entries. Returns the ids that changed (only active ones do)."""
     changed = set()
     for (case_ids, reason), ids in _grouped(((tuple(c), r), m.id) for m, c, r in ends).items():
-        for batch in chunked(ids, BATCH):
-            changed.update(m.id for m in Membership.update(
-                status=MembershipStatus.REMOVED, removed_at=now, removed_reason=reason,
-                removed_kind=kind, removed_case_ids=list(case_ids))
-                .where(Membership.id.in_(batch)
-                       & (Membership.status == MembershipStatus.ACTIVE))
-                .returning(Membership.id).execute())
+        changed.update(i for i, in Membership.update(
+            status=MembershipStatus.REMOVED, removed_at=now, removed_reason=reason,
+            removed_kind=kind, removed_case_ids=list(case_ids))
+            .where(counting.id_in(Membership.id, ids)
+                   & (Membership.status == MembershipStatus.ACTIVE))
+            .returning(Membership.id).tuples().execute())
     e, m = MembershipEvent, Membership
     _insert_per_member(e, sorted(changed), values=[
         (e.cohort, m.cohort), (e.user, m.user), (e.action, Value("removed")),

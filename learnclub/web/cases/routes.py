@@ -16,6 +16,12 @@ from learnclub.web.stored_files import send_stored
 
 def load_case(slug, case_id, *, need_staff=False):
     """(cohort, case, is_staff) for a reader allowed to see the case; 403/404 otherwise."""
+    return _load_case(slug, case_id, need_staff=need_staff)[:3]
+
+
+def _load_case(slug, case_id, *, need_staff=False):
+    """load_case's (cohort, case, is_staff) and the reader's membership (or None); the
+    case's .cohort is the cohort already loaded."""
     cohort = cohort_or_404(slug)
     membership = access.require(current_user, "manage_cases" if need_staff
                                 else "view_cohort_pages", cohort, tr=tr)
@@ -24,7 +30,8 @@ def load_case(slug, case_id, *, need_staff=False):
                                   membership=membership)
     if case is None:
         abort(404)
-    return cohort, case, staff
+    case.cohort = cohort
+    return cohort, case, staff, membership
 
 
 @bp.get("/c/<slug>/cases/")
@@ -54,9 +61,8 @@ def show(slug, case_id):
 
 def render_case(slug, case_id, *, homework_form=None, status=200):
     """The case page; `homework_form` re-shows a submission the server refused, as typed."""
-    cohort, case, staff = load_case(slug, case_id)
+    cohort, case, staff, membership = _load_case(slug, case_id)
     now = clock.now()
-    membership = access.membership_of(current_user, cohort)
     slots = case_queries.visible_slots(cohort, current_user, now=now, membership=membership)
     ids = [s.case.id for s in slots]
     position = ids.index(case.id) if case.id in ids else None

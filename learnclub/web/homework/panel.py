@@ -7,6 +7,7 @@ from flask_wtf.csrf import generate_csrf
 
 from learnclub.domain.homework.queries import case_homework
 from learnclub.web.homework.forms import CommentForm, HomeworkForm
+from learnclub.web.i18n import local_time
 
 # the preview shares the case page with the case and the saved homework: its own anchors,
 # the same whether the page or the live preview (homework.js) renders it
@@ -25,7 +26,23 @@ def homework_panel(case, *, slot, viewer, membership, now, peers_page=1):
         panel["can_write"] = False
     panel["words"] = _card_words(([own] if own else []) + panel["peers"])
     panel["csrf"], panel["urls"] = generate_csrf(), _card_urls(case.cohort.slug)
+    panel["when"] = _minutes(case.cohort.timezone)
     return panel
+
+
+def _minutes(zone):
+    """local_time in the cohort's zone for the cards ({{ hw.when(s.submitted_at) }}), each
+    distinct minute formatted once a page: it shows no seconds."""
+    shown = {}
+
+    def when(value):
+        if value is None:
+            return ""
+        minute = value.replace(second=0, microsecond=0)
+        if minute not in shown:
+            shown[minute] = local_time(minute, zone)
+        return shown[minute]
+    return when
 
 
 _ID = 987654321  #: stands for a submission's id in the URLs built once a page
