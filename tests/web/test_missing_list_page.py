@@ -69,8 +69,10 @@ def test_case_report_has_a_copy_button_that_needs_script(client, login_as):
                       r'data-copied="copy-done" (hidden)>([^<]+)</button>', page) == [
         ("missing-list", "hidden", "Copy the list of who has not handed in")]
     # the address carries the file's content hash (learnclub/web/assets.py)
+    # besides forms.js, which every page loads (busy states)
     assert [src.split("?v=")[0] for src in re.findall(r'<script src="([^"]+)"></script>',
-                                                      page)] == ["/static/copy.js"]
+                                                      page)] == ["/static/copy.js",
+                                                                 "/static/forms.js"]
 
 
 def test_case_report_says_when_everyone_handed_in(client, login_as):

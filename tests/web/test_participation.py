@@ -384,10 +384,13 @@ def test_misses_status_line_with_no_miss(app):
     cohort = make_cohort()
     browser = signed_in(app, learner(cohort, "张三"))
 
-    page = html_of(browser.get(f"/c/{cohort.slug}/"))
+    pages = [html_of(browser.get(f"/c/{cohort.slug}/")),
+             html_of(browser.get(f"/c/{cohort.slug}/homework/mine"))]
 
-    assert ('<p class="flash info misses">You have 0 misses; 1 more and you will be asked to '
-            'leave.</p>') in page
+    # no miss, no warning: the rule itself shows on the cohort page
+    assert [("You have 0 misses" in page, "flash warn misses" in page) for page in pages] \
+        == [(False, False)] * 2
+    assert "Whoever misses 1 homework is asked to leave." in pages[0]
 
 
 # ---- removed learners: read only, and the export -----------------------------------------

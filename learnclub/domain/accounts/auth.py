@@ -27,11 +27,31 @@ def normalise_email(email, *, tr=untranslated):
     return result.normalized.lower()
 
 
+class InvalidAccount(DomainError):
+    """Some fields of a new account are wrong: `problems`, one DomainError per field, all
+    of them at once (the message is the first one's)."""
+
+    def __init__(self, problems):
+        super().__init__(problems[0].message, field=problems[0].field)
+        self.problems = problems
+
+
 def _check_new_account(email, display_name, password, tr):
-    email = normalise_email(email, tr=tr)
-    check_text(display_name, field="display_name", label=tr("Name"), required=True, tr=tr)
-    check_password_rule(password, tr=tr)
-    return email
+    """The normalised address, once every field is right; else InvalidAccount naming each
+    field at fault."""
+    checks = (lambda: normalise_email(email, tr=tr),
+              lambda: check_text(display_name, field="display_name", label=tr("Name"),
+                                 required=True, tr=tr),
+              lambda: check_password_rule(password, tr=tr))
+    answers, problems = [], []
+    for check in checks:
+        try:
+            answers.append(check())
+        except DomainError as exc:
+            problems.append(exc)
+    if problems:
+        raise InvalidAccount(problems)
+    return answers[0]
 
 
 def setup_needed():

@@ -9,6 +9,8 @@
   is after due exactly when some edit was.
 """
 from learnclub.domain.cases.editing import schedule_of
+from learnclub.domain.cases.queries import slot_of
+from learnclub.domain.participation.leave import extension_for
 
 
 def edited_after_due_at(submission, slot):
@@ -32,3 +34,17 @@ def cohort_edits_after_due(cohort, submissions):
     """`edits_after_due` for submissions of one cohort, its schedule computed once."""
     submissions = list(submissions)
     return edits_after_due(submissions, schedule_of(cohort) if submissions else [])
+
+
+def editable_until(case, user, *, now):
+    """Until when the learner may still change their homework on the case, seen at `now`:
+    the end of grace, or of their extension when that is later (`queries.write_window`);
+    None when the window is already closed or the case is off the calendar."""
+    slot = slot_of(case)
+    if slot is None:
+        return None
+    ends = [slot.grace_until] if now < slot.grace_until else []
+    extension = extension_for(case, user, now=now)
+    if extension is not None:
+        ends.append(extension)
+    return max(ends) if ends else None

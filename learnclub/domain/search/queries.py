@@ -71,8 +71,30 @@ def _page(query, kind, model, columns, terms, limit):
     return rows
 
 
+#: Markdown syntax a snippet leaves out, in order: (pattern, what stays)
+_MARKDOWN = [(re.compile(p, re.MULTILINE), r) for p, r in (
+    (r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$", ""),  # a table's rule row
+    (r"^\s*(```|~~~).*$", ""),                                  # code fences
+    (r"^\s*([-*_]\s*){3,}$", ""),                               # horizontal rules
+    (r"^\s{0,3}#{1,6}\s+", ""), (r"^\s*>\s?", ""),               # headings, quotes
+    (r"^\s*([-*+]|\d+[.)])\s+(\[[ xX]\]\s+)?", ""),              # list items, tasks
+    (r"!?\[([^\]]*)\]\([^)]*\)", r"\1"),                          # links, images: their words
+    (r"\*\*|__|~~|[*`]", ""), (r"\|", " "),                     # emphasis, code, cells
+    (r"\s+", " "))]
+
+
+def plain_text(markdown_text):
+    """Markdown as the words a reader sees, on one line: no table rules, pipes, stars,
+    heading marks or link targets (text in angle brackets stays: pages show it as typed)."""
+    for pattern, kept in _MARKDOWN:
+        markdown_text = pattern.sub(kept, markdown_text)
+    return markdown_text.strip()
+
+
 def snippet(text, terms, context=SNIPPET_CONTEXT):
-    """The text around the first match, escaped, with <mark> around every match in it."""
+    """The text around the first match, as plain words (`plain_text`), escaped, with <mark>
+    around every match in it."""
+    text = plain_text(text or "")
     pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
     first = pattern.search(text)
     start = max(0, first.start() - context) if first else 0

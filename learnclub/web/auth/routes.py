@@ -53,12 +53,18 @@ def setup(token):
                                            display_name=form.display_name.data,
                                            password=form.password.data, now=clock.now(), tr=tr)
         except DomainError as exc:
-            show_error(form, exc)
+            _show_errors(form, exc)
         else:
             _sign_in(user)
             flash(_("Welcome! You are the first host. Create your first cohort."), "success")
             return redirect(url_for("cohorts.new"))
     return render_template("auth/setup.html", form=form)
+
+
+def _show_errors(form, exc):
+    """A refused new account: every field's problem at once (accounts.InvalidAccount)."""
+    for problem in getattr(exc, "problems", [exc]):
+        show_error(form, problem)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -70,7 +76,7 @@ def signup():
                                     ip=client_ip(), now=clock.now(), base_url=base_url(),
                                     locale=select_locale(), return_to=_safe_next(), tr=tr)
         except DomainError as exc:
-            show_error(form, exc)
+            _show_errors(form, exc)
         else:
             return render_template("auth/check_mail.html", email=form.email.data)
     return render_template("auth/signup.html", form=form, next=request.values.get("next", ""))

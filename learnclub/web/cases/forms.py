@@ -37,7 +37,8 @@ class CaseForm(FlaskForm):
                                                           "keeps its due time")),
                                   SelectChoice("after", _l("Send this case when the earlier "
                                                            "homework is due"))])
-    md_file = FileField(_l("Or load a .md file (front matter fills the fields)"))
+    md_file = FileField(_l("Or load a .md file (the settings at its top, such as title and "
+                           "publish time, fill the fields)"))
     #: "no homework due": no window is checked and the case never gives a miss
     no_homework = BooleanField(_l("No homework due (this case never counts as a miss)"))
 

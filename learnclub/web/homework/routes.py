@@ -1,5 +1,6 @@
 """Writing homework, and the talk around it: likes, comments, feedback, featured picks."""
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -20,6 +21,7 @@ from learnclub.web.homework import bp
 from learnclub.web.homework.export import homework_markdown
 from learnclub.web.homework.forms import CommentForm, HomeworkForm
 from learnclub.web.homework.panel import PREVIEW_ANCHORS
+from learnclub.web.i18n import local_time
 from learnclub.web.participation.forms import RangeLeaveForm
 from learnclub.web.participation.status import miss_status, removal_words
 
@@ -27,6 +29,21 @@ from learnclub.web.participation.status import miss_status, removal_words
 def _late_text(seconds):
     hours, minutes = divmod(seconds // 60, 60)
     return _("%(h)d h %(m)d min late", h=hours, m=minutes)
+
+
+def _saved_message(submission, created, until, tz):
+    """The answer to a save, in words: what happened and until when it can be changed."""
+    if until is None:
+        return _("Homework submitted.") if created else _("Homework updated.")
+    zh = str(get_locale()).startswith("zh")
+    until = local_time(until, tz, "M月d日 HH:mm" if zh else "EEE d MMM HH:mm")
+    if submission.is_late and created:
+        return _("Homework submitted, marked late (%(late)s); you can change it until "
+                 "%(until)s. Thank you for writing anyway.",
+                 late=_late_text(submission.late_seconds), until=until)
+    if created:
+        return _("Homework submitted. You can change it until %(until)s.", until=until)
+    return _("Homework updated. You can change it until %(until)s.", until=until)
 
 
 def _case_to_write(slug, case_id):
@@ -59,11 +76,8 @@ def submit(slug, case_id):
     except DomainError as exc:
         show_error(form, exc)
         return case_pages.render_case(slug, case_id, homework_form=form, status=422)
-    if submission.is_late and created:
-        flash(_("Homework submitted, marked late (%(late)s). Thank you for writing anyway.",
-                late=_late_text(submission.late_seconds)), "success")
-    else:
-        flash(_("Homework submitted.") if created else _("Homework updated."), "success")
+    until = timing.editable_until(case, current_user, now=clock.now())
+    flash(_saved_message(submission, created, until, case.cohort.timezone), "success")
     return redirect(url_for("cases.show", slug=slug, case_id=case_id) + "#my-homework")
 
 
