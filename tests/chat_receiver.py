@@ -76,9 +76,15 @@ class Receiver:
 
 
 @contextlib.contextmanager
+class _Server(ThreadingHTTPServer):
+    #: the standard library listens with a backlog of 5: under a loaded test machine, two
+    #: senders at once could find it full and have their connection reset
+    request_queue_size = 128
+
+
 def running_receiver():
     """A Receiver listening on a free port of 127.0.0.1 until the block ends."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server = _Server(("127.0.0.1", 0), _Handler)
     server.daemon_threads = True
     server.receiver = Receiver(server.server_address[1])
     thread = threading.Thread(target=server.serve_forever, name="chat-receiver", daemon=True)
