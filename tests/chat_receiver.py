@@ -75,13 +75,13 @@ class Receiver:
         return Counter(r.headers.get("X-Learnclub-Delivery") for r in self.requests)
 
 
-@contextlib.contextmanager
 class _Server(ThreadingHTTPServer):
     #: the standard library listens with a backlog of 5: under a loaded test machine, two
     #: senders at once could find it full and have their connection reset
     request_queue_size = 128
 
 
+@contextlib.contextmanager
 def running_receiver():
     """A Receiver listening on a free port of 127.0.0.1 until the block ends."""
     server = _Server(("127.0.0.1", 0), _Handler)
