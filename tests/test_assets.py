@@ -39,7 +39,8 @@ def test_every_template_static_reference_carries_the_files_hash(app):
     with app.test_request_context():
         urls = {name: url_for("static", filename=name) for name in referenced}
 
-    assert set(referenced) == {"app.css", "favicon.svg", "editor.js", "homework.js", "copy.js"}
+    assert set(referenced) == {"app.css", "favicon.svg", "editor.js", "homework.js", "copy.js",
+                               "forms.js"}
     assert urls == {name: f"/static/{name}?v={digest(name)}" for name in referenced}
 
 
@@ -47,7 +48,8 @@ def test_pages_link_the_hashed_addresses(client):
     page = client.get("/login").get_data(as_text=True)
 
     assert static_urls(page) == [f"/static/app.css?v={digest('app.css')}",
-                                 f"/static/favicon.svg?v={digest('favicon.svg')}"]
+                                 f"/static/favicon.svg?v={digest('favicon.svg')}",
+                                 f"/static/forms.js?v={digest('forms.js')}"]
     assert client.get("/favicon.ico").headers["Location"].endswith(
         f"/static/favicon.svg?v={digest('favicon.svg')}")
 
@@ -113,15 +115,15 @@ def test_static_answers_never_vary_on_cookie_even_signed_in(client, login_as):
     page = client.get("/me/notifications")
     answers = [client.get(f"/static/{name}?v={digest(name)}",
                           headers={"Accept-Encoding": "gzip"}) for name in (
-        "app.css", "favicon.svg", "editor.js", "homework.js", "copy.js")]
+        "app.css", "favicon.svg", "editor.js", "homework.js", "copy.js", "forms.js")]
 
     assert page.status_code == 200
     assert "Cookie" in page.headers.get("Vary", "")
-    assert [a.status_code for a in answers] == [200] * 5
-    assert [a.headers["Vary"] for a in answers] == ["Accept-Encoding"] * 5
-    assert [a.headers.get("Set-Cookie") for a in answers] == [None] * 5
+    assert [a.status_code for a in answers] == [200] * 6
+    assert [a.headers["Vary"] for a in answers] == ["Accept-Encoding"] * 6
+    assert [a.headers.get("Set-Cookie") for a in answers] == [None] * 6
     assert [a.headers["Cache-Control"] for a in answers] == [
-        "public, max-age=31536000, immutable"] * 5
+        "public, max-age=31536000, immutable"] * 6
     assert client.get("/me/notifications").status_code == 200  # still signed in
 
 
