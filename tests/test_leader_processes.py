@@ -13,6 +13,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from learnclub import heartbeat, jobs, schema
 from learnclub.db import connection
 from learnclub.models.ops import SchedulerLease
@@ -59,6 +61,7 @@ def _holder():
     return row.holder if row else None
 
 
+@pytest.mark.real_time
 def test_a_standby_takes_over_from_a_killed_leader_and_runs_no_job_twice(
         app, database_url, tmp_path, clock):
     clock.release()

@@ -110,6 +110,7 @@ def _hold_write_lock(url):
     return holder
 
 
+@pytest.mark.real_time
 def test_a_job_that_meets_the_write_lock_waits_and_runs_again(sqlite_app, database_url,
                                                               clock, caplog):
     make_cohort()
