@@ -162,6 +162,9 @@ def draft_survives_lost_connection(tab, case):
 def draft_survives_expired_session(tab, case, email):
     type_into(tab, THIRD)
     expect_count(tab, FIRST + SECOND + THIRD)
+    # the live preview (sent half a second after the last key) has come back: it must not
+    # go out after the session ended below and be refused on the sign-in page
+    expect(tab.page.locator("#homework-preview li")).to_have_count(3)
     tab.page.context.clear_cookies()  # the session ended while the learner was writing
     send(tab)
     tab.wait_for("/login", next=case_path(case))

@@ -133,6 +133,7 @@
   }
   form.addEventListener("submit", function (event) {
     save();
+    clearTimeout(timer);  // no preview of a text already on its way
     var button = event.submitter;
     if (!window.fetch || !window.FormData || (button && button.value === "preview")) { return; }
     event.preventDefault();
