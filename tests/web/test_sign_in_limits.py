@@ -2,15 +2,14 @@
 limits answer 429 with Retry-After, and counting an attempt is one step with checking it."""
 import contextlib
 import logging
-import threading
 from datetime import timedelta
 
-from learnclub.db import db
 from learnclub.domain.accounts import limits
 from learnclub.domain.accounts.auth import authenticate
 from learnclub.domain.errors import DomainError, Throttled
 from learnclub.models import LoginAttempt
 from tests.factories import PASSWORD, make_user
+from tests.test_concurrency import run_together
 
 ATTACKER = "198.51.100.9"
 
@@ -100,33 +99,13 @@ def test_a_right_password_clears_the_address_attempt_it_used(client):
     assert _post(client, "ghost@example.org", "wrong password").status_code == 200
 
 
-def _together(calls):
-    """Each call in its own thread and connection, released at once; outcomes in order."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            with db.connection_context():
-                barrier.wait(timeout=30)
-                results[i] = ("ok", call())
-        except Exception as exc:  # noqa: BLE001 - the test looks at every outcome
-            results[i] = ("error", exc)
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
-
-
 def test_concurrent_wrong_passwords_get_exactly_the_limit_of_evaluations(app, clock):
     user = make_user()
     now = clock.now()
 
-    results = _together([lambda i=i: authenticate(user.email, "not the password",
-                                                  ip=f"10.0.0.{i}", now=now) for i in range(24)])
+    results = run_together(*[lambda i=i: authenticate(user.email, "not the password",
+                                                      ip=f"10.0.0.{i}", now=now)
+                             for i in range(24)])
 
     kinds = [type(value).__name__ for _, value in results]
     assert all(kind == "error" for kind, _ in results)
