@@ -1,31 +1,48 @@
 # Every target bootstraps .venv itself, so a fresh clone needs only Python 3.11 and make.
-# `make run` installs what running needs; `make test` adds the test tools on top.
+# `make run` installs what running needs; `make test` adds the test tools on top. Both take
+# the versions pinned in requirements.lock (`make lock` makes it anew from pyproject.toml).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
+LOCK := requirements.lock
 HOST ?= 127.0.0.1
 PORT ?= 5000
 # pip's own progress bars and a line per package, without the resolver's chatter
 PIP := $(BIN)/python -m pip install --progress-bar on --disable-pip-version-check
+# the versions every install takes: one line per package, the same for run, test and Docker
+PIP_LOCKED := $(PIP) --constraint $(LOCK)
+PIP_TOOLS := pip-tools==7.7.0
 
-.PHONY: run demo test test-any-day lint bench bench-rush clean messages
+.PHONY: run demo test test-any-day lint bench bench-rush clean messages lock
 
 $(BIN)/python:
 	@echo "==> Creating the virtual environment in $(VENV)/"
 	$(PYTHON) -m venv $(VENV)
 
-$(RUN_STAMP): pyproject.toml | $(BIN)/python
+$(RUN_STAMP): pyproject.toml $(LOCK) | $(BIN)/python
 	@echo "==> Installing learnclub and what it needs to run (a minute or two the first time)"
 	$(PIP) --upgrade pip
-	$(PIP) -e .
+	$(PIP_LOCKED) -e .
 	touch $(RUN_STAMP)
 
+# the test tools include the `postgres` extra (psycopg 3): the suite runs on PostgreSQL too
 $(TEST_STAMP): $(RUN_STAMP)
-	@echo "==> Installing the test tools (pytest, Playwright, Schemathesis, ...)"
-	$(PIP) -e '.[test]'
+	@echo "==> Installing the test tools (pytest, Playwright, Schemathesis, psycopg, ...)"
+	$(PIP_LOCKED) -e '.[test]'
 	touch $(TEST_STAMP)
+
+# Pin anew after changing dependencies in pyproject.toml: pins that still fit are kept, new
+# ones take the newest release; `make lock LOCK_ARGS=--upgrade` moves every pin to the newest.
+# Resolved for this Python (3.11, as the Dockerfile's) on Linux. learnclub itself is left out
+# (the test extra names it for its postgres extra): it is the checkout, not a pinned package.
+LOCK_ARGS ?=
+lock: | $(BIN)/python
+	$(PIP) $(PIP_TOOLS)
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --extra postgres --extra test \
+	  --strip-extras --no-emit-index-url --no-emit-find-links --unsafe-package learnclub \
+	  $(LOCK_ARGS) -o $(LOCK) pyproject.toml
 
 # Serve on http://$(HOST):$(PORT); e.g. `make run PORT=5050 HOST=0.0.0.0`.
 run: $(RUN_STAMP)
@@ -75,5 +92,5 @@ bench: $(TEST_STAMP)
 # a bare Flask + peewee insert app; records docs/benchmarks.md. Several minutes at the default
 # 10,000 learners; e.g. `make bench-rush RUSH_ARGS="--learners 2000 --duration 10"`.
 RUSH_ARGS ?=
-bench-rush: $(RUN_STAMP)
+bench-rush: $(TEST_STAMP)
 	$(BIN)/python -m bench.rush --write $(RUSH_ARGS)

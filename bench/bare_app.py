@@ -50,7 +50,7 @@ def bind(url):
     else:
         kwargs = parse(url)
         database.initialize(PostgresqlDatabase(kwargs.pop("database"), autoconnect=False,
-                                               **kwargs))
+                                               prefer_psycopg3=True, **kwargs))
     return database
 
 

@@ -210,11 +210,9 @@ class _Database:
             self._admin("DROP DATABASE IF EXISTS", " WITH (FORCE)")
 
     def _admin(self, verb, tail=""):
-        import psycopg2
-        admin = psycopg2.connect(self.args.postgres_url)
-        admin.autocommit = True
-        admin.cursor().execute(f'{verb} "{self.name}"{tail}')
-        admin.close()
+        import psycopg
+        with psycopg.connect(self.args.postgres_url, autocommit=True) as admin:
+            admin.execute(f'{verb} "{self.name}"{tail}')
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import psycopg2
+import psycopg
 from argon2 import PasswordHasher
 
 from bench import bare_app
@@ -50,13 +50,8 @@ def server_env(url, folder, code=None):
 
 
 def _pg_admin(sql):
-    conn = psycopg2.connect(f"{PG_SERVER}/postgres")
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(sql)
-    finally:
-        conn.close()
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(sql)
 
 
 def new_database(backend, folder):

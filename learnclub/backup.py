@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 from learnclub import schema
-from learnclub.db import bind, close_pool, connection
+from learnclub.db import bind, close_pool, connection, postgres_driver
 from learnclub.models import ALL
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -171,12 +171,12 @@ def _run(argv, env):
 
 def _pg_backup(url, partial):
     """pg_dump of an exported snapshot, and the rows per table counted in that snapshot."""
-    import psycopg2
-
+    psycopg = postgres_driver()
     uri, env = _pg_command(url)
-    conn = psycopg2.connect(url)
+    conn = psycopg.connect(url)  # not autocommit: the counts and pg_dump share one snapshot
     try:
-        conn.set_session(isolation_level="REPEATABLE READ", readonly=True)
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        conn.read_only = True
         cur = conn.cursor()
         cur.execute("SELECT current_setting('server_version_num')::int / 10000, "
                     "pg_export_snapshot()")
@@ -276,15 +276,9 @@ def _sqlite_restore(source, target):
 
 
 def _pg_restore(path, url, *, clean):
-    import psycopg2
-
-    conn = psycopg2.connect(url)
-    try:
-        cur = conn.cursor()
-        cur.execute("SELECT current_setting('server_version_num')::int / 10000")
-        server_major = cur.fetchone()[0]
-    finally:
-        conn.close()
+    with postgres_driver().connect(url, autocommit=True) as conn:
+        server_major = conn.execute(
+            "SELECT current_setting('server_version_num')::int / 10000").fetchone()[0]
     tool, _version_text = _pg_tool("pg_restore", server_major)
     uri, env = _pg_command(url)
     close_pool()

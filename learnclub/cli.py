@@ -11,7 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from learnclub import backup_commands, clock, create_app, jobs, leader, schema
 from learnclub.config import Config
-from learnclub.db import connection
+from learnclub.db import DriverMissing, connection
 from learnclub.domain.accounts import auth as accounts
 
 
@@ -19,7 +19,15 @@ def _settings():
     return dict(current_app.config)
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def _create_app(config=None):
+    """The app, or one line saying what to install when the database's driver is missing."""
+    try:
+        return create_app(config)
+    except DriverMissing as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
 def cli():
     """learnclub: run a learning community. Start with `learnclub db upgrade` and
     `learnclub serve`; `learnclub demo` fills an empty database with a living cohort."""
@@ -104,7 +112,7 @@ def serve(host, port):
     config.EMBED_SCHEDULER = True
     if not os.environ.get("LEARNCLUB_BASE_URL"):
         config.BASE_URL = f"http://{host}:{port}"
-    app = create_app(config)
+    app = _create_app(config)
     with connection():
         if schema.pending():
             click.secho("The database needs `learnclub db upgrade` first.", fg="red")

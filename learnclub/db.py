@@ -16,6 +16,7 @@ import time
 import weakref
 from urllib.parse import urlparse
 
+import peewee
 from peewee import DatabaseProxy, Model, OperationalError, SqliteDatabase
 from playhouse.db_url import parse
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
@@ -40,6 +41,22 @@ LOCKED_BACKOFF = (0.05, 0.1, 0.2, 0.5, 1, 2, 4, 8, 15, 30)
 
 log = logging.getLogger("learnclub.db")
 _pools = weakref.WeakSet()
+#: what to do when PostgreSQL is asked for and its driver (psycopg 3) is not installed
+INSTALL_POSTGRES = ("a PostgreSQL database URL needs psycopg, which is not installed: "
+                    "install learnclub[postgres] (pip install 'learnclub[postgres]')")
+
+
+class DriverMissing(RuntimeError):
+    """The database URL names a backend whose driver is not installed; the message says how
+    to install it."""
+
+
+def postgres_driver():
+    """The psycopg (3) module, the one PostgreSQL driver learnclub uses; `DriverMissing`
+    when the `postgres` extra is not installed (psycopg2, if present, is not used)."""
+    if peewee.psycopg is None:  # what peewee found at import: None when psycopg is missing
+        raise DriverMissing(INSTALL_POSTGRES)
+    return peewee.psycopg
 
 
 class _FetchedCursor:
@@ -78,6 +95,18 @@ class _SqliteDatabase(PooledSqliteDatabase):
         return cursor if cursor.description is None else _FetchedCursor(cursor)
 
 
+class _PostgresqlDatabase(PooledPostgresqlDatabase):
+    """Pooled PostgreSQL through psycopg 3, whose connections are marked as a pool's."""
+
+    def _connect(self):
+        conn = super()._connect()
+        # psycopg's own mark of a pooled connection (psycopg_pool sets it too): one dropped
+        # with its pool (a test rebinding, a forked child that must not close its parent's)
+        # is then not reported as a leak; closing and using it are unchanged
+        conn._pool = None
+        return conn
+
+
 class BaseModel(Model):
     class Meta:
         database = db
@@ -85,7 +114,8 @@ class BaseModel(Model):
 
 
 def make_database(url: str):
-    """Build a peewee database from a URL: sqlite:///path or postgresql://user@host/name."""
+    """Build a peewee database from a URL: sqlite:///path or postgresql://user@host/name
+    (through psycopg 3, the `postgres` extra; `DriverMissing` without it)."""
     scheme = urlparse(url).scheme
     pool = {"max_connections": POOL_SIZE, "stale_timeout": POOL_STALE, "timeout": POOL_WAIT}
     if scheme == "sqlite":  # the busy wait is the busy_timeout pragma, set on every connection
@@ -93,9 +123,10 @@ def make_database(url: str):
         database = _SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, autoconnect=False,
                                    check_same_thread=False, **pool)
     elif scheme in ("postgres", "postgresql"):
+        postgres_driver()
         kwargs = parse(url)
-        database = PooledPostgresqlDatabase(kwargs.pop("database"), autoconnect=False,
-                                            **kwargs, **pool)
+        database = _PostgresqlDatabase(kwargs.pop("database"), autoconnect=False,
+                                       prefer_psycopg3=True, **kwargs, **pool)
     else:
         raise ValueError(f"Unsupported database URL scheme {scheme!r}: "
                          "use sqlite:/// or postgresql://")
@@ -119,11 +150,14 @@ os.register_at_fork(after_in_child=_forget_pools_after_fork)
 
 def bind(url: str):
     """Point the shared proxy at the database the URL names; returns the database. The
-    previous database's idle pooled connections are closed."""
+    previous database's idle pooled connections are closed, and so is the one this thread
+    held (through the proxy it is out of reach from now on)."""
     previous = db.obj
     database = make_database(url)
     db.initialize(database)
     if previous is not None and hasattr(previous, "close_idle"):
+        if not previous.is_closed() and not previous.in_transaction():
+            previous.close()  # back to its pool, then closed with the idle ones
         previous.close_idle()
     return database
 

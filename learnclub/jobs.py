@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from learnclub import clock, heartbeat, logs
 from learnclub.db import connection, retry_locked
+from learnclub.domain import files as stored_files
 from learnclub.domain.cases import announcements
 from learnclub.domain.cases import sync as content_sync
 from learnclub.domain.participation import readmission as membership
@@ -101,7 +102,8 @@ def send_daily_digests(settings, *, now):
 
 def sync_content(settings, *, now):
     """Import changed case files from the content folder. Returns how many cohorts changed."""
-    reports = content_sync.sync_all(settings["CONTENT_DIR"], now=now)
+    reports = content_sync.sync_all(settings["CONTENT_DIR"], now=now,
+                                    by=content_sync.SyncBy.SCHEDULER)
     for report in reports:
         for problem in report.problems:
             log.warning("content %s: %s", report.cohort, problem.message)
@@ -164,6 +166,12 @@ def post_guest_week(settings, *, now):
     return chat_posts.post_guest_weeks(now=now, base_url=settings["BASE_URL"])
 
 
+def drop_orphaned_files(settings, *, now):
+    """Delete stored files no row points at any more (left when a case or a user was deleted),
+    once older than files.ORPHAN_GRACE. Returns how many."""
+    return stored_files.drop_orphans(now=now)
+
+
 def _try_post(message, timeout, allow_private):
     """Deliver one post in a worker thread (no database work); the error text, or None."""
     try:
@@ -221,6 +229,7 @@ JOBS = {
     "send_sharing_reminders": (send_sharing_reminders, 300),
     "post_guest_week": (post_guest_week, 300),
     "send_daily_digests": (send_daily_digests, 3600),
+    "drop_orphaned_files": (drop_orphaned_files, 86400),
     "send_outbox": (send_outbox, 30),  # before the robots: no post can hold up a mail
     "send_posts": (send_posts, 15),
 }

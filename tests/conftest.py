@@ -56,10 +56,9 @@ def postgres_database():
     """A database of this test run's own on the PostgreSQL server, migrated, dropped at the end."""
     if not POSTGRES_URL:
         pytest.skip("PostgreSQL not configured: set LEARNCLUB_TEST_POSTGRES_URL")
-    import psycopg2
+    import psycopg
     name = _worker_db_name()
-    admin = psycopg2.connect(POSTGRES_URL)
-    admin.autocommit = True
+    admin = psycopg.connect(POSTGRES_URL, autocommit=True)
     admin.cursor().execute(f'CREATE DATABASE "{name}"')
     url = POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
     database = bind(url)

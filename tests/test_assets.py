@@ -1,11 +1,12 @@
 """Static files as a fleet serves them (learnclub.web.assets): addresses carry the hash of the
 bytes, the current one is kept a year, ETags come from the bytes (the same on every box),
-gzip when asked, never `Vary: Cookie`; and the ICS feed answers conditional GETs."""
+brotli or gzip when asked, never `Vary: Cookie`; and the ICS feed answers conditional GETs."""
 import gzip
 import hashlib
 import re
 from pathlib import Path
 
+import brotli
 import pytest
 from flask import url_for
 
@@ -87,7 +88,7 @@ def test_current_address_is_immutable_with_etag_and_gzip(client):
     body = (STATIC / "app.css").read_bytes()
     url = f"/static/app.css?v={digest('app.css')}"
 
-    zipped = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    zipped = client.get(url, headers={"Accept-Encoding": "gzip, deflate"})
     plain = client.get(url, headers={"Accept-Encoding": "identity"})
 
     assert zipped.status_code == plain.status_code == 200
@@ -99,6 +100,67 @@ def test_current_address_is_immutable_with_etag_and_gzip(client):
     assert plain.data == body
     assert plain.headers["ETag"] == f'"{digest("app.css")}"'
     assert zipped.headers["Vary"] == plain.headers["Vary"] == "Accept-Encoding"
+
+
+def test_brotli_for_a_reader_that_takes_it_with_its_own_etag(client):
+    body = (STATIC / "app.css").read_bytes()
+    url = f"/static/app.css?v={digest('app.css')}"
+
+    packed = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    again = client.get(url, headers={"Accept-Encoding": "br", "If-None-Match":
+                                     packed.headers["ETag"]})
+    zipped = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match":
+                                      packed.headers["ETag"]})
+
+    assert packed.status_code == 200
+    assert (packed.headers["Content-Encoding"], brotli.decompress(packed.data)) == ("br", body)
+    assert len(packed.data) < len(gzip.compress(body, compresslevel=9))
+    assert packed.headers["ETag"] == f'"{digest("app.css")}.br"'
+    assert packed.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert packed.headers["Vary"] == "Accept-Encoding"
+    assert packed.headers["Content-Type"] == "text/css; charset=utf-8"
+    assert (again.status_code, again.data) == (304, b"")
+    # the brotli tag is not the gzip answer's: a gzip reader gets its own bytes, not a 304
+    assert zipped.status_code == 200
+    assert zipped.headers["Content-Encoding"] == "gzip"
+
+
+@pytest.mark.parametrize(("accepted", "sent"), [
+    ("br;q=0, gzip", "gzip"),
+    ("gzip;q=1, br;q=0.5", "gzip"),
+    ("br;q=0.8, gzip;q=0.8", "br"),
+    ("*", "br"),
+    ("gzip;q=0, deflate", None),
+    ("identity", None),
+])
+def test_encoding_follows_the_readers_preference(client, accepted, sent):
+    body = (STATIC / "homework.js").read_bytes()
+    suffix = {"br": ".br", "gzip": ".gz", None: ""}[sent]
+
+    answer = client.get(f"/static/homework.js?v={digest('homework.js')}",
+                        headers={"Accept-Encoding": accepted})
+    unpack = {"br": brotli.decompress, "gzip": gzip.decompress, None: bytes}[sent]
+
+    assert answer.headers.get("Content-Encoding") == sent
+    assert unpack(answer.data) == body
+    assert answer.headers["ETag"] == f'"{digest("homework.js")}{suffix}"'
+
+
+def test_files_compressed_once_per_content_whatever_the_number_of_apps(tmp_path):
+    (tmp_path / "a.css").write_text("p { margin: 0 auto; }\n" * 40, encoding="utf-8")
+    (tmp_path / "b.css").write_text("p { margin: 0 auto; }\n" * 40, encoding="utf-8")
+    (tmp_path / "tiny.js").write_text("let x = 1;\n", encoding="utf-8")
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG" + b"\0" * 600)
+
+    first, second = assets.load(tmp_path), assets.load(tmp_path)
+
+    # the same bytes object: compressed the first time, taken from the cache after
+    assert first["a.css"].brotli is second["a.css"].brotli is second["b.css"].brotli
+    assert first["a.css"].gzipped is second["b.css"].gzipped
+    assert brotli.decompress(first["a.css"].brotli) == (tmp_path / "a.css").read_bytes()
+    # too small to gain, or a format compressed already: sent as it is
+    assert (first["tiny.js"].brotli, first["tiny.js"].gzipped) == (None, None)
+    assert (first["logo.png"].brotli, first["logo.png"].gzipped) == (None, None)
 
 
 def test_known_etag_gets_304_without_body(client):

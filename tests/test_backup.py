@@ -63,10 +63,9 @@ def fresh_url(database_url, tmp_path):
     if database_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'restored.db'}"
         return
-    import psycopg2
+    import psycopg
     name = f"learnclub_restore_{uuid.uuid4().hex[:8]}"
-    admin = psycopg2.connect(POSTGRES_URL)
-    admin.autocommit = True
+    admin = psycopg.connect(POSTGRES_URL, autocommit=True)
     admin.cursor().execute(f'CREATE DATABASE "{name}"')
     yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
     close_pool()

@@ -87,12 +87,12 @@ def test_run_due_announcement_in_each_members_language(settings, cohort, people)
     assert body_en == (f"A new case is out in 社群实验室:\n\n{TITLE}\n\n"
                        f"Read it: http://localhost/c/lab/cases/{case.id}\n\n"
                        f"Homework:\n{PROMPT}\n\n"
-                       "Due: 2026-12-06 20:00 (China Standard Time)\n\n— learnclub")
+                       "Due: Sun 6 Dec, 20:00 (Beijing time)\n\n— learnclub")
     assert subject_zh == f"新案例：{TITLE}"
     lines = body_zh.splitlines()
     assert [line for line in lines if line in (TITLE, PROMPT)] == [TITLE, PROMPT]
     assert [line for line in lines if line.startswith("截止时间")] == [
-        "截止时间：2026-12-06 20:00 (中国标准时间)"]
+        "截止时间：12月6日 周日 20:00（北京时间）"]
 
 
 def test_run_due_rerun_sends_nothing_new(settings, cohort, people):

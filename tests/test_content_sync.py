@@ -10,6 +10,7 @@ from learnclub.domain.cases.sync import sync_all, sync_cohort, waiting_folders
 from learnclub.models import Case, CaseFile, CaseRevision, StoredFile
 from tests import timeline
 from tests.factories import make_cohort, make_member, make_user
+from tests.web.test_files_in_database import image_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_PNG = ROOT / "content" / "community-lab" / "images" / "pickup-network.png"
@@ -382,7 +383,7 @@ def test_images_beside_the_markdown_are_imported_into_the_database(client, login
 
 
 def test_changed_image_is_imported_again_and_the_old_bytes_go(cohort, folder, case_with_files):
-    gif = b"GIF89a" + b"\x01" * 30
+    gif = image_bytes("GIF")  # a real one: sync reads an image's header, as uploads do
     (folder / "images" / "x.png").write_bytes(gif)
     (folder / "images" / "y.png").write_bytes(b"not an image at all")
     write_case(folder, "01-a.md", "有图的案例", body="![a](images/x.png) ![b](images/y.png)",

@@ -175,11 +175,13 @@ def test_dockerfile_copies_what_exists_and_installs_the_app():
     sources = [word for op, args in builder if op == "COPY" and "--from" not in args
                for word in args.split()[:-1]]
 
-    assert {"pyproject.toml", "learnclub", "migrations", "wsgi.py", "deploy"} <= set(sources)
+    assert {"pyproject.toml", "requirements.lock", "learnclub", "migrations", "wsgi.py",
+            "deploy"} <= set(sources)
     for source in sources:
         assert (ROOT / source).exists(), source
     runs = " ".join(args for op, args in builder if op == "RUN")
-    assert "/venv/bin/pip install --editable ." in runs
+    # the pinned versions CI tests, and the PostgreSQL driver compose.yaml's database needs
+    assert "/venv/bin/pip install --constraint requirements.lock --editable '.[postgres]'" in runs
     # no local database, key or venv is sent to the build
     ignored = (DEPLOY / "Dockerfile.dockerignore").read_text().split()
     assert {"instance", ".venv", ".git"} <= set(ignored)
@@ -357,3 +359,24 @@ def test_nginx_accepts_the_site(tmp_path):
 
     assert done.returncode == 0, done.stderr
     assert "test is successful" in done.stderr
+
+
+# --- the rehearsal (docs/deploy.md "Rehearsal") -------------------------------------------
+
+def test_the_rehearsal_script_parses_and_runs_real_commands(assert_learnclub_command_exists):
+    """deploy/rehearse.sh is run by hand (it starts servers for minutes), not by the suite:
+    here bash parses it, and the `learnclub` commands it runs are real ones."""
+    script = DEPLOY / "rehearse.sh"
+    text = "\n".join(line for line in script.read_text().splitlines()
+                     if not line.lstrip().startswith("#"))
+
+    parsed = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True,
+                            timeout=30)
+    commands = [f"learnclub{words}".split()
+                for words in re.findall(r'\blearnclub"?((?: [a-z][a-z-]*)+)', text)]
+
+    assert (parsed.returncode, parsed.stderr) == (0, "")
+    assert os.access(script, os.X_OK)
+    assert {argv[1] for argv in commands} == {"db", "demo", "scheduler", "backup", "restore"}
+    for argv in commands:
+        assert_learnclub_command_exists(argv)

@@ -49,9 +49,8 @@ def empty_database(request, tmp_path):
     if request.param == "postgres":
         if not POSTGRES_URL:
             pytest.skip("PostgreSQL not configured: set LEARNCLUB_TEST_POSTGRES_URL")
-        import psycopg2
-        admin = psycopg2.connect(POSTGRES_URL)
-        admin.autocommit = True
+        import psycopg
+        admin = psycopg.connect(POSTGRES_URL, autocommit=True)
 
     def make():
         if admin is None:

@@ -17,7 +17,7 @@ def _private(response):
     return response
 
 
-from learnclub.api import cases, cohorts, homework, openapi, sharing  # noqa: E402,F401
+from learnclub.api import cases, cohorts, homework, messages, openapi, sharing  # noqa: E402,F401
 
 
 def init_app(app):

@@ -67,6 +67,8 @@ def _meta_paths():
             "responses": {"200": {"description": "OK", "content": {
                 "application/json": {"schema": {"type": "object"}}}}, "400": _error(400)}}},
         "/me": {"get": _op("The token's owner", "Me", tag="me")},
+        "/messages": {"get": _op("My messages (消息), newest first", "MessagePage",
+                                 parameters=_page_parameters(), tag="me")},
     }
 
 

@@ -4,6 +4,7 @@ schemathesis test checks every answer against them."""
 from learnclub.api.errors import CODES
 from learnclub.api.pagination import CURSOR_PATTERNS
 from learnclub.domain.cohorts.settings import ROLES  # the roles a membership may have
+from learnclub.domain.reach.inbox import Kind  # the kinds of message
 from learnclub.domain.sharing.talks import TAKING_STATES  # the talk states that hold a week
 
 STRING = {"type": "string"}
@@ -112,4 +113,11 @@ SCHEMAS = {
         held_at=nullable(TIME), published_at=nullable(TIME), recording_url=STRING,
         web_url=URL),
     "ArchiveEntryPage": page_of("ArchiveEntry"),
+    "Message": obj(
+        "One of my messages: its kind and the names it was recorded with (\"\" where the "
+        "kind has none); web_url opens it on the website and marks it read",
+        id=INTEGER, kind=enum(*Kind), cohort={"type": ["string", "null"]}, actor=STRING,
+        case=STRING, topic=STRING, excerpt=STRING, created_at=TIME, read_at=nullable(TIME),
+        web_url=URL),
+    "MessagePage": page_of("Message"),
 }

@@ -108,3 +108,14 @@ def archive_entry(talk, cohort_slug):
             "held_at": iso(talk.slot.starts_at) if talk.slot_id is not None else None,
             "published_at": iso(talk.published_at), "recording_url": talk.recording_url,
             "web_url": web_url(f"/c/{cohort_slug}/archive/{talk.number}")}
+
+
+def message(row):
+    """One of the caller's messages (domain.reach.inbox), with its cohort loaded: its kind and
+    the names it was recorded with; web_url opens it on the website (and marks it read)."""
+    data = row.data
+    return {"id": row.id, "kind": row.kind,
+            "cohort": row.cohort.slug if row.cohort_id and row.cohort else None,
+            **{name: str(data.get(name) or "") for name in ("actor", "case", "topic", "excerpt")},
+            "created_at": iso(row.created_at), "read_at": iso(row.read_at),
+            "web_url": web_url(f"/messages/{row.id}")}

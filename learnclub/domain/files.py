@@ -7,12 +7,14 @@ calls `release`, which deletes the bytes when no row points at them any more, in
 transaction. `keep` and `release` lock the StoredFile row first (PostgreSQL; SQLite's write
 lock covers it), so one box storing a reference while another releases the last one never
 leaves a reference without its bytes. Rows deleted by a cascade (a case or a user deleted)
-leave their bytes behind: `drop_orphans` deletes those.
+leave their bytes behind: `drop_orphans` (the daily job `drop_orphaned_files`) deletes those
+once they are older than ORPHAN_GRACE, by the same lock-then-look rule as `release`.
 """
 import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 
-from learnclub.db import lock_row
+from learnclub.db import lock_row, write_transaction
 from learnclub.models import CaseFile, StoredFile, TalkSlides, User
 
 
@@ -70,9 +72,28 @@ def exists(sha):
     return bool(sha) and StoredFile.select().where(StoredFile.sha256 == sha).exists()
 
 
-def drop_orphans():
-    """Delete stored bytes no row points at (left by cascading deletes). Returns how many."""
+#: bytes stored more recently than this are never dropped as orphans: an upload's row may be
+#: on its way still (every caller of `keep` writes it in the same transaction; this is a margin)
+ORPHAN_GRACE = timedelta(hours=1)
+
+
+def _unused():
     used = (CaseFile.select(CaseFile.stored_as)
             | User.select(User.photo).where(User.photo != "")
             | TalkSlides.select(TalkSlides.sha256))
-    return StoredFile.delete().where(StoredFile.sha256.not_in(used)).execute()
+    return StoredFile.sha256.not_in(used)
+
+
+def drop_orphans(*, now, grace=ORPHAN_GRACE):
+    """Delete stored bytes no row points at (left by cascading deletes) and stored before
+    `now - grace`. Returns how many were deleted."""
+    with write_transaction():
+        # Lock the candidates first, then ask again: a writer that was keeping one of them
+        # for a new row (same bytes uploaded again) has committed by now, and its row counts.
+        candidates = [row.sha256 for row in lock_row(
+            StoredFile.select(StoredFile.sha256)
+            .where((StoredFile.created_at < now - grace) & _unused()))]
+        if not candidates:
+            return 0
+        return (StoredFile.delete()
+                .where(StoredFile.sha256.in_(candidates) & _unused()).execute())

@@ -3,6 +3,7 @@ from learnclub.models.activity import CohortEvent
 from learnclub.models.cases import Case, CaseFile, CaseRevision
 from learnclub.models.chat import ChatHook
 from learnclub.models.cohorts import Application, Cohort, Invite, Membership, MembershipEvent
+from learnclub.models.content_sync import ContentSync, ContentSyncFile
 from learnclub.models.files import StoredFile, TalkSlides
 from learnclub.models.homework import (
     Comment,
@@ -13,6 +14,7 @@ from learnclub.models.homework import (
     Submission,
     SubmissionRevision,
 )
+from learnclub.models.inbox import InboxMessage
 from learnclub.models.mail import MailPreference, OutboxMessage
 from learnclub.models.ops import JobRun, SchedulerLease
 from learnclub.models.participation import Extension, LeaveRequest, Miss, SeatOffer
@@ -25,6 +27,7 @@ from learnclub.models.sharing import (
     TalkPreference,
     TalkRevision,
 )
+from learnclub.models.talk_ratings import TalkNote, TalkRating
 
 ALL = [
     User, LoginSession, LoginAttempt, OneTimeToken, AccessToken,
@@ -36,6 +39,9 @@ ALL = [
     ShareSlot, Talk, TalkPreference, TalkRevision, ArchiveCounter, CalendarToken,
     CohortEvent, StoredFile, TalkSlides,
     SchedulerLease, JobRun,
+    ContentSync, ContentSyncFile,
+    InboxMessage,
+    TalkRating, TalkNote,
 ]
 
 __all__ = [m.__name__ for m in ALL] + ["ALL"]

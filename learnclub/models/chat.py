@@ -1,5 +1,5 @@
 """Chat-group robots (WeCom, Feishu, DingTalk, generic JSON) a cohort posts its news to."""
-from peewee import CharField, ForeignKeyField, TextField
+from peewee import BooleanField, CharField, ForeignKeyField, TextField
 
 from learnclub.db import BaseModel
 from learnclub.models.cohorts import Cohort
@@ -16,6 +16,9 @@ class ChatHook(BaseModel):
     secret = CharField(max_length=200, default="")
     #: the events this group gets, comma-separated (see domain.chat_hooks.EVENTS)
     events = CharField(max_length=200, default="")
+    #: ping the members a post names by their phone number (WeCom, DingTalk) or Feishu user
+    #: id, where they consented and gave one (domain/reach/chat_mentions.py); else "@nickname"
+    mention_members = BooleanField(default=False)
     created_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
     created_at = UTCDateTimeField()
 

@@ -22,6 +22,14 @@ class User(BaseModel):
     photo = CharField(max_length=300, default="")
     #: the name others know them by in the cohort's chat group (群昵称), for @-mentions
     group_nickname = CharField(max_length=100, default="")
+    #: private, for chat-group robot @-mentions only (domain/accounts/mention_contacts.py):
+    #: a mobile number ("+" and 5-15 digits) that WeCom and DingTalk robots ping by, and a
+    #: Feishu user id (open_id "ou_…") that Feishu robots ping by; "" = none given
+    mention_phone = CharField(max_length=16, default="")
+    feishu_user_id = CharField(max_length=64, default="")
+    #: when the member ticked "let the group robots @-mention me" (None: no consent, so the
+    #: number and id above are never used)
+    mention_consent_at = UTCDateTimeField(null=True)
     created_at = UTCDateTimeField()
 
     # Flask-Login protocol; the session key is set by whoever loads the user for a request.

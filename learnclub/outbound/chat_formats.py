@@ -1,5 +1,9 @@
 """A chat-group post as each platform documents it: 企业微信 (WeCom) and 钉钉 (DingTalk)
 markdown, 飞书 (Feishu) rich-text post, or generic JSON, cut to the platform's size limit.
+A Mention that carries an address pings its member the platform's way: WeCom sends a text
+message with `mentioned_mobile_list` (its markdown cannot ping by number), DingTalk writes
+"@<mobile>" in the markdown and lists it in `at.atMobiles`, Feishu puts an `at` element with the
+`user_id` in the post. Whether a mention carries one is decided in domain/reach/chat_mentions.py.
 
 It takes a neutral Message (what a post says: title, paragraphs of spans, link, data; built by
 domain/reach/chat_messages.py) and knows nothing of cohorts or the database. Bodies are
@@ -14,6 +18,8 @@ from urllib.parse import quote
 #: bytes a platform takes. WeCom documents 4096 for markdown content; DingTalk documents no
 #: exact cap, so it gets WeCom's; Feishu takes request bodies up to 20 KB (room left to sign)
 LIMITS = {"wecom": 4096, "dingtalk": 4096, "feishu": 19_000}
+#: bytes of a text message's content: WeCom documents 2048
+TEXT_LIMITS = {"wecom": 2048}
 CLIP_MAX = 300  #: characters of one text kept at most when a body has to be cut to fit
 _BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 _MD_SPECIAL = re.compile(r"([\\`*\[\]<>])")
@@ -23,8 +29,19 @@ _ORDERED = re.compile(r"^(\d+)([.)])")
 
 
 @dataclass(frozen=True)
+class Mention:
+    """An @-mention in a list of names: what the group reads ("@nickname"), and the address
+    the platform pings the member by (a mobile number, a Feishu user id), "" for none."""
+
+    text: str
+    address: str = ""
+    name: str = ""  #: the name without "@", for Feishu's `user_name`
+
+
+@dataclass(frozen=True)
 class Span:
-    """A piece of a line: text, a link (href set) or a list of names (shortened to fit)."""
+    """A piece of a line: text, a link (href set) or a list of names (strings or Mentions,
+    shortened to fit)."""
 
     text: str = ""
     href: str = ""
@@ -56,8 +73,26 @@ def _clip(text, clip):
     return text if clip is None or len(text) <= clip else text[:clip] + "…"
 
 
-def _names(span, shown, more):
-    text = span.sep.join(_one_line(n) for n in span.names[:shown])
+def _name_text(name, ping=False):
+    """A name as the text shows it: with `ping`, a mention with an address as "@<address>"."""
+    if isinstance(name, Mention):
+        return "@" + name.address if ping and name.address else name.text
+    return name
+
+
+def _pinged(name):
+    return isinstance(name, Mention) and bool(name.address)
+
+
+def _addresses(message, shown):
+    """The addresses of the mentions shown (the first `shown` of each list), once each."""
+    found = [n.address for _style, spans in message.paragraphs for s in spans
+             for n in s.names[:shown] if _pinged(n)]
+    return list(dict.fromkeys(found))
+
+
+def _names(span, shown, more, ping=False):
+    text = span.sep.join(_one_line(_name_text(n, ping)) for n in span.names[:shown])
     if shown < len(span.names):
         text += (" " if text else "") + more % {"more": len(span.names) - shown}
     return text
@@ -81,48 +116,87 @@ def _md_line(line):
     return "\\" + line if line[:1] in ("#", "-", "+", "=", "|") else line
 
 
-def _md_span(span, shown, clip, more):
+def _md_span(span, shown, clip, more, ping):
     if span.names:
-        return md_text(_names(span, shown, more))
+        return md_text(_names(span, shown, more, ping))
     text = _clip(span.text, clip)
     if span.href:
         return md_link(text, span.href)
     return f"**{md_text(text)}**" if span.bold else md_text(text)
 
 
-def _markdown(message, shown, clip, *, heading, gap):
+def _markdown(message, shown, clip, *, heading, gap, ping=False):
     lines = [heading + md_text(_clip(message.title, clip))]
     for style, spans in message.paragraphs:
-        line = _md_line("".join(_md_span(s, shown, clip, message.more) for s in spans))
+        line = _md_line("".join(_md_span(s, shown, clip, message.more, ping) for s in spans))
         lines.append("> " + line if style == "quote" else line)
     return gap.join(lines)
 
 
-def _plain(message):
-    lines = [_one_line(message.title)]
+def _plain(message, shown=None, clip=None):
+    lines = [_one_line(_clip(message.title, clip))]
     for _style, spans in message.paragraphs:
-        lines.append("".join(_names(s, len(s.names), message.more) if s.names else
-                             f"{_one_line(s.text)}: {s.href}" if s.href else _one_line(s.text)
-                             for s in spans))
+        lines.append("".join(
+            _names(s, len(s.names) if shown is None else shown, message.more) if s.names else
+            f"{_one_line(_clip(s.text, clip))}: {s.href}" if s.href
+            else _one_line(_clip(s.text, clip)) for s in spans))
     return "\n".join(lines)
 
 
 def _wecom(message, shown, clip):
+    mobiles = _addresses(message, shown)
+    if mobiles:  # only a text message pings by number
+        content = _plain(message, shown, clip)
+        return {"msgtype": "text", "text": {"content": content,
+                                            "mentioned_mobile_list": mobiles}}, content
     content = _markdown(message, shown, clip, heading="## ", gap="\n")
     return {"msgtype": "markdown", "markdown": {"content": content}}, content
 
 
 def _dingtalk(message, shown, clip):
-    text = _markdown(message, shown, clip, heading="#### ", gap="\n\n")
+    text = _markdown(message, shown, clip, heading="#### ", gap="\n\n", ping=True)
     title = _one_line(_clip(message.title, clip))
-    return {"msgtype": "markdown", "markdown": {"title": title, "text": text}}, text
+    body = {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
+    mobiles = _addresses(message, shown)
+    if mobiles:  # DingTalk pings the numbers listed here that the text names as "@<number>"
+        body["at"] = {"atMobiles": mobiles, "isAtAll": False}
+    return body, text
+
+
+def _feishu_names(span, shown, more):
+    """A list of names as post elements: pinged mentions as `at` elements, the rest text."""
+    if not any(_pinged(n) for n in span.names[:shown]):
+        return [{"tag": "text", "text": _names(span, shown, more)}]
+    elements, text = [], ""
+    for index, name in enumerate(span.names[:shown]):
+        text += span.sep if index else ""
+        if _pinged(name):
+            if text:
+                elements.append({"tag": "text", "text": text})
+            elements.append({"tag": "at", "user_id": name.address,
+                             "user_name": _one_line(name.name)})
+            text = ""
+        else:
+            text += _one_line(_name_text(name))
+    if shown < len(span.names):
+        text += " " + more % {"more": len(span.names) - shown}
+    return elements + ([{"tag": "text", "text": text}] if text else [])
+
+
+def _feishu_row(spans, shown, clip, more):
+    row = []
+    for s in spans:
+        if s.href:
+            row.append({"tag": "a", "text": _one_line(_clip(s.text, clip)), "href": s.href})
+        elif s.names:
+            row += _feishu_names(s, shown, more)
+        else:
+            row.append({"tag": "text", "text": _one_line(_clip(s.text, clip))})
+    return row
 
 
 def _feishu(message, shown, clip):
-    rows = [[{"tag": "a", "text": _one_line(_clip(s.text, clip)), "href": s.href} if s.href
-             else {"tag": "text", "text": _names(s, shown, message.more) if s.names
-                   else _one_line(_clip(s.text, clip))} for s in spans]
-            for _style, spans in message.paragraphs]
+    rows = [_feishu_row(spans, shown, clip, message.more) for _style, spans in message.paragraphs]
     language = "zh_cn" if message.language.startswith("zh") else "en_us"
     body = {"msg_type": "post", "content": {"post": {language: {
         "title": _one_line(_clip(message.title, clip)), "content": rows}}}}
@@ -150,11 +224,14 @@ def _largest(low, high, ok):
     return low
 
 
-def _fit(build, message, limit):
-    """The body with as many names, then as much text, as fit in `limit` UTF-8 bytes."""
+def _fit(kind, build, message):
+    """The body with as many names, then as much text, as fit in the platform's limit of
+    UTF-8 bytes (a text message's, when the body is one)."""
 
     def fits(shown, clip):
-        return len(build(message, shown, clip)[1].encode()) <= limit
+        body, measured = build(message, shown, clip)
+        limit = TEXT_LIMITS[kind] if body.get("msgtype") == "text" else LIMITS[kind]
+        return len(measured.encode()) <= limit
 
     shown = _largest(0, _name_count(message), lambda n: fits(n, None))
     if fits(shown, None):
@@ -169,5 +246,5 @@ def render(kind, message):
         body = _generic(message)
     else:
         build = {"wecom": _wecom, "dingtalk": _dingtalk, "feishu": _feishu}[kind]
-        body = _fit(build, message, LIMITS[kind])
+        body = _fit(kind, build, message)
     return json.dumps(body, ensure_ascii=False)

@@ -8,7 +8,7 @@ from learnclub import clock
 from learnclub.domain.accounts import auth as accounts
 from learnclub.domain.rendering import render_markdown
 from learnclub.outbound import mail as mailer
-from learnclub.web import assets
+from learnclub.web import assets, avatars
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -58,6 +58,7 @@ def _register_areas(app):
         cohorts,
         homework,
         integrations,
+        messages,
         notifications,
         participation,
         profiles,
@@ -68,13 +69,14 @@ def _register_areas(app):
     )
 
     for area in (auth, cohorts, admission, profiles, cases, homework, tracking, participation,
-                 admin, calendar, sharing, search, notifications, integrations, tokens):
+                 admin, calendar, sharing, search, notifications, integrations, tokens, messages):
         app.register_blueprint(area.bp)
 
 
 def _add_template_filters(app):
     app.jinja_env.filters["markdown"] = _markdown_filter
     app.jinja_env.filters["case_markdown"] = _case_markdown_filter
+    app.jinja_env.globals["avatar_of"] = avatars.avatar_of  # templates/_avatar.html
 
 
 def _add_favicon(app):

@@ -1,29 +1,37 @@
 """Static files as a fleet serves them: every file's address carries the hash of its bytes.
 
 At start every file under the static folder is read once: its hash (sha256, first 12 hex
-digits), its bytes and, for text, the same gzipped (deterministically, so every box sends
-the same bytes). `url_for('static', filename=...)` gets `?v=<hash>` by itself, so templates
-need nothing of their own. An answer carries a strong ETag made from the bytes (the same on
-every box), `Vary: Accept-Encoding` and never `Vary: Cookie` (no session is read or written
-for it); asked with the current hash it may be kept a year (`immutable`), asked without (or
-with another box's hash, while a deploy rolls) it is checked again on every use.
+digits), its bytes and, for text, the same compressed with brotli and with gzip
+(deterministically: boxes with the same brotli, which requirements.lock pins, send the same
+bytes). Compressing is done once per file content in a process (brotli's best level takes a
+while), not once per app. `url_for('static', filename=...)` gets `?v=<hash>` by itself, so
+templates need nothing of their own. A reader that takes brotli gets it, else gzip if it
+takes that, else the file as it is. An answer carries a strong ETag made from the bytes and
+the encoding (`"<hash>"`, `"<hash>.br"`, `"<hash>.gz"`: the same on every box), `Vary:
+Accept-Encoding` and never `Vary: Cookie` (no session is read or written for it); asked with
+the current hash it may be kept a year (`immutable`), asked without (or with another box's
+hash, while a deploy rolls) it is checked again on every use.
 
 A file added or changed while the app runs is seen at the next start.
 """
+import functools
 import gzip
 import hashlib
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 
+import brotli
 from flask import abort, current_app, request
 from flask.sessions import SessionInterface
 
 FOREVER = "public, max-age=31536000, immutable"
 REVALIDATE = "public, no-cache"
-#: files worth gzipping (images such as PNG are compressed already)
+#: files worth compressing (images such as PNG are compressed already)
 COMPRESSIBLE = {".css", ".js", ".svg", ".json", ".txt", ".html", ".map"}
 MIN_GZIP = 256
+#: the encodings a file may be sent in, the better first: (name, ETag suffix, Asset field)
+ENCODINGS = (("br", ".br", "brotli"), ("gzip", ".gz", "gzipped"))
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,16 @@ class Asset:
     gzipped: bytes | None
     digest: str
     mimetype: str
+    brotli: bytes | None = None
+
+
+@functools.lru_cache(maxsize=256)
+def _compressed(body):
+    """(brotli, gzip) of `body`, each None where it would not be smaller; worked out once
+    per content in this process, however many apps load the same files."""
+    packed = (brotli.compress(body, mode=brotli.MODE_TEXT, quality=11),
+              gzip.compress(body, compresslevel=9, mtime=0))
+    return tuple(data if len(data) < len(body) else None for data in packed)
 
 
 def load(folder):
@@ -40,13 +58,12 @@ def load(folder):
     assets = {}
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         body = path.read_bytes()
-        zipped = None
+        packed = (None, None)
         if path.suffix in COMPRESSIBLE and len(body) >= MIN_GZIP:
-            zipped = gzip.compress(body, compresslevel=9, mtime=0)
-            zipped = zipped if len(zipped) < len(body) else None
+            packed = _compressed(body)
         mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         assets[path.relative_to(root).as_posix()] = Asset(
-            body, zipped, hashlib.sha256(body).hexdigest()[:12], mimetype)
+            body, packed[1], hashlib.sha256(body).hexdigest()[:12], mimetype, packed[0])
     return assets
 
 
@@ -71,17 +88,29 @@ def _add_version(endpoint, values):
             values["v"] = digest
 
 
+def _encoding(asset, accepted):
+    """(name, ETag suffix, bytes) of the encoding the reader prefers among those it takes
+    (q > 0), brotli before gzip when it likes both as well; (None, "", the plain bytes) when
+    none fits."""
+    offered = [(accepted[name], -rank, name, suffix, getattr(asset, field))
+               for rank, (name, suffix, field) in enumerate(ENCODINGS)
+               if getattr(asset, field) is not None and accepted[name] > 0]
+    if not offered:
+        return None, "", asset.body
+    _quality, _rank, name, suffix, data = max(offered)
+    return name, suffix, data
+
+
 def serve(filename):
-    """One static file: gzipped if the reader takes it, 304 if they have it already."""
+    """One static file: brotli or gzip if the reader takes it, 304 if they have it already."""
     asset = current_app.extensions["assets"].get(filename)
     if asset is None:
         abort(404)
-    zipped = asset.gzipped is not None and "gzip" in request.accept_encodings
-    response = current_app.response_class(asset.gzipped if zipped else asset.body,
-                                          mimetype=asset.mimetype)
-    if zipped:
-        response.headers["Content-Encoding"] = "gzip"
-    response.set_etag(asset.digest + (".gz" if zipped else ""))
+    encoding, suffix, data = _encoding(asset, request.accept_encodings)
+    response = current_app.response_class(data, mimetype=asset.mimetype)
+    if encoding:
+        response.headers["Content-Encoding"] = encoding
+    response.set_etag(asset.digest + suffix)
     response.headers["Cache-Control"] = (FOREVER if request.args.get("v") == asset.digest
                                          else REVALIDATE)
     response.vary.add("Accept-Encoding")

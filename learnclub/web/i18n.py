@@ -1,12 +1,10 @@
 """UI language: chosen by the person (remembered), else the browser's; and local times."""
-from zoneinfo import ZoneInfo
-
-from babel.dates import format_datetime
 from flask import request
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
-from learnclub import clock
+from learnclub import clock, dates
+from learnclub.dates import say_when
 from learnclub.i18n import DEFAULT_LOCALE, LOCALES, TRANSLATIONS_DIR, normalise_locale
 
 babel = Babel()
@@ -24,20 +22,30 @@ def select_locale():
 
 
 def local_time(value, tz, fmt="medium"):
-    """An aware datetime shown in the cohort's zone, in the reader's language."""
-    if value is None:
-        return ""
-    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
-    local = value.astimezone(zone)
-    pattern = {"medium": "yyyy-MM-dd HH:mm", "date": "yyyy-MM-dd", "time": "HH:mm"}.get(fmt, fmt)
-    return format_datetime(local, pattern, locale=str(get_locale()))
+    """An aware datetime shown in the cohort's zone, in the reader's language, in the one
+    date style of learnclub.dates: 「12月13日 周日 20:00」 / "Sun 13 Dec, 20:00"."""
+    return say_when(value, tz, str(get_locale()), now=clock.now(), style=fmt)
+
+
+def when(value, tz, distance=True):
+    """A time people act on, whole: 「12月13日 周日 20:00（北京时间）· 9 天后」."""
+    return say_when(value, tz, str(get_locale()), now=clock.now(), with_zone=True,
+                    with_distance=distance)
 
 
 def relative(value, now=None):
-    """A short hint like '3 天后' / 'in 3 days'."""
-    from babel.dates import format_timedelta
-    now = now or clock.now()
-    return format_timedelta(value - now, add_direction=True, locale=str(get_locale()))
+    """A short hint like '9 天后' / 'in 9 days'."""
+    return dates.distance(value, now or clock.now(), str(get_locale()))
+
+
+def span_words(days):
+    """A length in words: 「3.5 天」「5 小时」, never 「0.0 天」."""
+    return dates.span(days, str(get_locale()))
+
+
+def zone_name(tz):
+    """The cohort's zone as people name it: 北京时间 / Beijing time."""
+    return dates.zone_name(tz, str(get_locale()))
 
 
 def init_app(app):
@@ -45,6 +53,9 @@ def init_app(app):
                    default_translation_directories=str(TRANSLATIONS_DIR))
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["relative"] = relative
+    app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["zone_name"] = zone_name
+    app.jinja_env.filters["span"] = span_words
 
     @app.context_processor
     def _languages():

@@ -188,12 +188,15 @@ def pages(rows):
     return [
         (ANONYMOUS, f"{c}/"), (ANONYMOUS, "/login"), (ANONYMOUS, rows["unsubscribe"]),
         (ANONYMOUS, "/help/integrations"),
+        (writer, "/"), (writer, f"{c}/"), (writer, "/me"),  # the to-do homes, 我的
         (writer, f"{c}/cases/"), (writer, f"{c}/cases/{case.id}"),
         (newcomer, f"{c}/cases/{case.id}"),  # the homework editor: nothing written yet
         (writer, f"{c}/homework/mine"), (writer, f"{c}/members"),
         (writer, f"/u/{rows['writer'].id}"), (writer, "/profile"),
         (writer, f"{c}/calendar"), (writer, f"{c}/archive"), (writer, f"{c}/search?q=社群"),
         (writer, "/me/notifications"), (writer, "/me/tokens"),
+        (writer, "/messages"),  # a peer's comment on the writer's homework: one unread
+        (host, "/"), (host, f"{c}/"),
         (host, f"{c}/tracking"), (host, f"{c}/tracking/cases/{case.id}"),
         (host, f"{c}/participation"), (host, f"{c}/settings"), (host, f"{c}/integrations"),
         (host, f"{c}/integrations/new"),

@@ -21,6 +21,7 @@ from learnclub import clock, jobs
 from learnclub.db import connection
 from learnclub.models import Case, OutboxMessage
 from tests.factories import PASSWORD, make_cohort, make_member, make_user
+from tests.shown import shown
 
 pytestmark = pytest.mark.browser
 
@@ -114,16 +115,18 @@ def host_adds_image(host, case_id):
 
 
 def host_sees_schedule(host, case_id, publish_at):
+    host.page.locator("nav.tabs details.manage summary").click()  # staff pages: 管理
     host.page.locator(f'nav.tabs a[href="/c/{SLUG}/schedule"]').click()
     host.wait_for(f"/c/{SLUG}/schedule")
     row = host.page.locator("table.schedule tbody tr").filter(has_text=CASE["title"])
     expect(row).to_have_count(1)
     expect(row).to_have_class(re.compile(r"\bcoming\b"))
     cells = row.locator("td")
-    expect(cells.nth(0)).to_contain_text(local_text(publish_at))
+    locale = host.page.evaluate("document.documentElement.lang")
+    expect(cells.nth(0)).to_contain_text(shown(publish_at, locale=locale))
     expect(cells.nth(1).locator(f'a[href="/c/{SLUG}/cases/{case_id}"]')).to_have_count(1)
     due = publish_at + timedelta(hours=72)  # the default homework window
-    expect(cells.nth(2)).to_contain_text(local_text(due))
+    expect(cells.nth(2)).to_contain_text(shown(due, locale=locale))
     host.screenshot("schedule")
 
 
@@ -178,7 +181,7 @@ def learner_reads_case(learner, case_id, publish_at, image_name):
     homework = page.locator("section.homework-box")
     expect(homework.locator(".prompt")).to_have_text(CASE["homework_prompt"])
     expect(homework.locator(".state.open")).to_contain_text(
-        local_text(publish_at + timedelta(hours=72)))
+        shown(publish_at + timedelta(hours=72), locale="zh"))  # the learner reads Chinese
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     learner.check()  # no sideways scroll on the phone
     learner.screenshot("case")

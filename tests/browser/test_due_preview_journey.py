@@ -20,6 +20,7 @@ from learnclub.db import connection
 from learnclub.domain.homework.submission import submit_homework
 from learnclub.models import Case, OutboxMessage
 from tests.factories import PASSWORD, make_case, make_cohort, make_member, make_user
+from tests.shown import shown
 
 pytestmark = pytest.mark.browser
 
@@ -32,8 +33,8 @@ PREVIEW = {
 SAVED = {"desktop": "It goes out on", "phone": "它将于"}
 
 
-def local_text(instant):
-    return instant.astimezone(ZONE).strftime("%Y-%m-%d %H:%M")
+#: the host's page language on each viewport
+LOCALE = {"phone": "zh", "desktop": "en"}
 
 
 def sign_in(tab, email):
@@ -81,7 +82,7 @@ def test_host_moves_announced_due_earlier_after_preview(open_tab, live_app, view
     page.locator("#case-form button[name=action][value=save]").click()
     host.wait_for(f"/c/{SLUG}/cases/{case.id}/edit")
     expect(page.locator("main .flash.info").filter(has_text=SAVED[viewport])).to_contain_text(
-        local_text(earlier))
+        shown(earlier, locale=LOCALE[viewport]))
     with connection():
         assert Case.get_by_id(case.id).due_at_fixed == earlier
         mails = sorted(m.to_addr for m in OutboxMessage.select()
@@ -111,7 +112,7 @@ def test_host_chooses_before_a_case_goes_out_over_an_open_window(open_tab, live_
     page.locator('input[name="publish_mode"][value="now"]').check()
     page.locator("#case-form button[name=action][value=save]").click()
     expect(page.locator("#publish_at-error")).to_contain_text(CHOICE[viewport])
-    expect(page.locator("#choose-overlap")).to_contain_text(local_text(due))
+    expect(page.locator("#choose-overlap")).to_contain_text(shown(due, locale=LOCALE[viewport]))
     with connection():
         assert Case.select().count() == 1  # nothing saved yet
     host.screenshot("overlap-choice")
@@ -119,7 +120,7 @@ def test_host_chooses_before_a_case_goes_out_over_an_open_window(open_tab, live_
     page.locator('input[name="overlap"][value="after"]').check()
     page.locator("#case-form button[name=action][value=save]").click()
     expect(page.locator("main .flash.info").filter(has_text=SAVED[viewport])).to_contain_text(
-        local_text(due))
+        shown(due, locale=LOCALE[viewport]))
     with connection():
         assert Case.get(Case.id != case.id).publish_at == due
     host.check()

@@ -5,19 +5,20 @@ shows the editor, the due time that applies to them (in the cohort's zone) and h
 left, and they hand in from the page. On the phone (zh-CN) and on the desktop (en-US).
 """
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from babel.dates import format_timedelta
 from playwright.sync_api import expect
 
 from learnclub import clock as app_clock
+from learnclub.dates import zone_name
 from learnclub.db import connection
 from learnclub.domain.participation.leave import grant_extension
 from learnclub.i18n import translations_for
 from learnclub.models import Submission
 from tests.browser.test_homework_journey import send, sign_in, type_into
 from tests.factories import make_case, make_cohort, make_member, make_user
+from tests.shown import shown
 from tests.timeline import phase
 
 pytestmark = pytest.mark.browser
@@ -57,7 +58,7 @@ def test_learner_with_an_extension_hands_in_after_grace(open_tab, live_server, v
     due = tab.page.locator("section.homework-box .extension-due")
     expect(due.locator(".state")).to_have_text(
         tr("Your extended due time: %(when)s (%(zone)s)") % {
-            "when": until.astimezone(ZoneInfo(ZONE)).strftime("%Y-%m-%d %H:%M"), "zone": ZONE})
+            "when": shown(until, ZONE, locale), "zone": zone_name(ZONE, locale)})
     expect(due.locator("strong")).to_have_text(tr("%(left)s left") % {
         "left": format_timedelta(timedelta(days=2), locale=babel_locale)})
     expect(tab.page.locator("#homework-form")).to_be_visible()
@@ -68,7 +69,10 @@ def test_learner_with_an_extension_hands_in_after_grace(open_tab, live_server, v
     tab.wait_for(path)
     # handed in after the case's due time, so marked late (the extension excuses the miss)
     expect(tab.page.locator("main .flash.success[role=status]")).to_have_count(1)
-    expect(tab.page.locator("#homework-form")).to_be_visible()  # still theirs to change
+    # still theirs to change: "Submitted ✓ · Change" opens the editor
+    expect(tab.page.locator("#homework-form")).to_be_hidden()
+    tab.page.locator("#edit-homework > summary").click()
+    expect(tab.page.locator("#homework-form")).to_be_visible()
     with connection():
         stored = Submission.get((Submission.case == case.id) & (Submission.user == learner.id))
     assert stored.body_md == TEXT

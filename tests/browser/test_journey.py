@@ -47,6 +47,28 @@ def expect_flash(tab, contains=""):
         expect(flash).to_contain_text(contains)
 
 
+def open_own_page(tab, href):
+    """A page of one's own (profile, sent mail): the top bar's link on a desktop; on a phone
+    the tab bar's 我的 (Me) page lists it."""
+    if tab.viewport == "phone":
+        tab.page.locator('nav.tabbar a[href="/me"]').click()
+        tab.wait_for("/me")
+        tab.page.locator(f'main a[href="{href}"]').click()
+    else:
+        tab.page.locator(f'header a[href="{href}"]').click()
+    tab.wait_for(href)
+
+
+def sign_out(tab):
+    """The top bar's button on a desktop; on a phone the one on the 我的 (Me) page."""
+    if tab.viewport == "phone":
+        tab.page.locator('nav.tabbar a[href="/me"]').click()
+        tab.wait_for("/me")
+        tab.page.locator("main form[action='/logout'] button[type=submit]").click()
+    else:
+        tab.page.locator("header form button[type=submit]").click()
+
+
 def mailed_link(to_addr, base):
     with db.connection_context():
         body = OutboxMessage.get(OutboxMessage.to_addr == to_addr).body
@@ -109,6 +131,7 @@ def visitor_applies(visitor):
 
 def host_admits(host, viewport):
     review = f"/c/{COHORT['slug']}/applications"
+    host.page.locator("nav.tabs details.manage summary").click()  # staff pages: 管理
     host.page.locator(f'nav.tabs a[href="{review}"]').click()
     host.wait_for(review)
     waiting = host.page.locator("nav.tabs.small a[aria-current=page]")
@@ -131,8 +154,7 @@ def host_admits(host, viewport):
     expect(host.page.locator(f'nav.tabs.small a[href="{review}?status=admitted"]')
            ).to_have_text(re.compile(r"\(1\)$"))
     # the welcome mail is in the outbox, shown to the admin while no mail server is set
-    host.page.locator('header a[href="/admin/mail"]').click()
-    host.wait_for("/admin/mail")
+    open_own_page(host, "/admin/mail")
     welcome = host.page.locator("main li.mail").filter(has_text=LEARNER["email"]).filter(
         has_text="欢迎!第一个案例周四发布。")
     expect(welcome).to_have_count(1)
@@ -140,11 +162,11 @@ def host_admits(host, viewport):
 
 
 def learner_signs_in_again(learner):
-    learner.page.locator("header form button[type=submit]").click()  # sign out
+    sign_out(learner)
     learner.wait_for("/")
     expect_flash(learner)
     expect(learner.page.locator('header a[href="/profile"]')).to_have_count(0)
-    learner.page.locator('header a[href="/login"]').click()
+    learner.page.locator('header a[href="/login"]').click()  # visitors keep the top bar
     learner.wait_for("/login")
     fill(learner, {"email": LEARNER["email"], "password": LEARNER["password"]})
     submit(learner)
@@ -155,8 +177,7 @@ def learner_signs_in_again(learner):
 
 
 def learner_edits_profile(learner):
-    learner.page.locator('header a[href="/profile"]').click()
-    learner.wait_for("/profile")
+    open_own_page(learner, "/profile")
     expect(learner.page.locator("#display_name")).to_have_value(LEARNER["display_name"])
     fill(learner, PROFILE)
     submit(learner)

@@ -50,7 +50,7 @@ def test_case_published_wecom_zh_is_markdown_with_prompt_due_and_link():
     assert result == {"msgtype": "markdown", "markdown": {"content": "\n".join([
         "## 新案例：小区生鲜团购",
         "> **作业：** 第一周你会做哪三件事?",
-        "截止时间：2026-12-06 20:00 (中国标准时间)",
+        "截止时间：12月6日 周日 20:00（北京时间）",
         f"[{ZH('Read the case and write your homework')}]({BASE}/c/lab/cases/7)",
         "社群实验室 · learnclub"])}}
 
@@ -64,7 +64,7 @@ def test_case_published_feishu_en_is_a_post_in_en_us():
         "title": "New case: Fresh produce",
         "content": [
             [{"tag": "text", "text": "Homework:"}, {"tag": "text", "text": " Three steps?"}],
-            [{"tag": "text", "text": "Due: 2026-12-06 20:00 (China Standard Time)"}],
+            [{"tag": "text", "text": "Due: Sun 6 Dec, 20:00 (Beijing time)"}],
             [{"tag": "a", "text": "Read the case and write your homework",
               "href": f"{BASE}/c/lab/cases/7"}],
             [{"tag": "text", "text": "社群实验室 · learnclub"}]]}}}}
@@ -80,7 +80,7 @@ def test_homework_due_dingtalk_en_names_who_still_has_to_write():
         "title": "Homework due soon: Fresh produce",
         "text": "\n\n".join([
             "#### Homework due soon: Fresh produce",
-            "Due: 2026-12-06 20:00 (China Standard Time)",
+            "Due: Sun 6 Dec, 20:00 (Beijing time)",
             "Still to write (2): @小王 @Li Lei",
             f"[Write your homework]({BASE}/c/lab/cases/7)",
             "社群实验室 · learnclub"])}}
@@ -124,7 +124,7 @@ def test_guest_week_wecom_en_says_topic_guest_and_time(which, title):
     assert result["markdown"]["content"] == "\n".join([
         "## " + title % {"topic": "从一个群到一张网"},
         "Guest: 王嘉宾, 某公司 CEO",
-        "Time: 2026-11-29 20:00 (China Standard Time)",
+        "Time: Sun 29 Nov, 20:00 (Beijing time)",
         f"[See the sharing calendar]({BASE}/c/lab/calendar)",
         "社群实验室 · learnclub"])
 

@@ -49,7 +49,7 @@ def test_missing_list_text_mentions_group_nicknames_in_chinese():
 
     assert text.splitlines() == [
         "【未交名单】《社群冷启动》",
-        "截止时间：2026-11-26 20:00 (中国标准时间)",
+        "截止时间：11月26日 周四 20:00（北京时间）",
         "还差 2 人：@Li Lei @小明-杭州",
         f"交作业：{LINK}",
     ]
@@ -64,7 +64,7 @@ def test_missing_list_text_in_english_when_everyone_handed_in():
 
     assert text.splitlines() == [
         "【Homework still missing】“Cold start”",
-        "Due: 2026-11-26 13:00 (Central European Standard Time)",
+        "Due: Thu 26 Nov, 13:00 (Central European Time)",
         "Everyone has handed in. Thank you all!",
         f"Write here: {LINK}",
     ]

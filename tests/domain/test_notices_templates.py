@@ -206,11 +206,11 @@ def test_mail_slot_cancelled_tells_the_guest_always_and_members_as_sharing(app):
             for m in OutboxMessage.select().order_by(OutboxMessage.id)]
     assert rows == [
         (f"slot:4:cancelled:user:{guest.id}", "",
-         "已取消：2026-11-22 20:00 (中国标准时间) 的嘉宾分享",
-         "「社群实验室」在 2026-11-22 20:00 (中国标准时间) 的嘉宾分享已取消。\n\n"
+         "已取消：11月22日 周日 20:00（北京时间） 的嘉宾分享",
+         "「社群实验室」在 11月22日 周日 20:00（北京时间） 的嘉宾分享已取消。\n\n"
          f"你的分享「社区团购」原定在这一场；群主会和你联系另选一周。\n\n{LINK}\n\n— learnclub",
          True),
         (f"slot:4:cancelled:user:{member.id}", "sharing",
-         "Cancelled: guest sharing on 2026-11-22 20:00 (China Standard Time)",
-         "The guest sharing of 社群实验室 on 2026-11-22 20:00 (China Standard Time) is "
+         "Cancelled: guest sharing on Sun 22 Nov, 20:00 (Beijing time)",
+         "The guest sharing of 社群实验室 on Sun 22 Nov, 20:00 (Beijing time) is "
          f"cancelled.\n\n{LINK}\n\n— learnclub", True)]

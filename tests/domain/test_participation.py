@@ -290,7 +290,7 @@ def test_removal_queues_one_respectful_notice(cohort, case):
         f"removal:membership:{member_id}", slacker.email, "You have left 社群实验室",
         "You were asked to leave 社群实验室: its rule is that whoever does not write homework "
         "leaves, so the group stays small and alive. These cases counted as missed:\n\n"
-        "- 小区生鲜团购, due 2026-11-25 20:00 (China Standard Time)\n\n"
+        "- 小区生鲜团购, due Wed 25 Nov, 20:00 (Beijing time)\n\n"
         "Nothing you wrote is lost: sign in to read and export your homework. If something "
         "got in the way, reply to your host: they can readmit you.\n\n"
         "http://localhost/c/lab/\n\n— learnclub")]
@@ -339,7 +339,7 @@ def test_removal_notice_in_chinese_for_a_chinese_reader(cohort, case):
     assert subject == "你已离开 社群实验室"
     assert body.splitlines()[:3] == ["你已被请出 社群实验室：这里的规则是不写作业就离开，"
                                      "好让社群保持小而活跃。以下案例计为缺交：", "",
-                                     "- 小区生鲜团购，截止于 2026-11-25 20:00 (中国标准时间)"]
+                                     "- 小区生鲜团购，截止于 11月25日 周三 20:00（北京时间）"]
 
 
 # Extensions ---------------------------------------------------------------------------------

@@ -289,7 +289,8 @@ def test_mail_slot_cancelled_queues_one_mail_per_person_once(cohort, slots):
     assert sorted(m.key for m in mails.values()) == sorted(
         f"slot:{slots[0].id}:cancelled:user:{u}"
         for u in (host_of(cohort).id, talk.guest_id, learner.id))
-    assert mails[learner.id].subject.startswith("Cancelled: guest sharing on 2026-11-29 20:00")
+    assert mails[learner.id].subject.startswith(
+        "Cancelled: guest sharing on Sun 29 Nov, 20:00 (Beijing time)")
     assert "从一个群到一张网" in mails[talk.guest_id].body
     assert "从一个群到一张网" not in mails[learner.id].body
 

@@ -67,7 +67,7 @@ def test_guest_week_before_asks_to_confirm_in_their_language(cohort, talk):
     assert keys() == [f"talk:{talk.id}:reminder:7d:guest"]
     assert mail.to_addr == talk.guest.email
     assert "从一个群到一张网" in mail.subject
-    assert "中国标准时间" in mail.body  # the time as a Chinese reader reads it
+    assert "北京时间" in mail.body  # the time as a Chinese reader reads it
     assert f"{BASE}/c/lab/calendar" in mail.body
 
 
@@ -99,8 +99,8 @@ def test_members_on_the_morning_once_each_in_their_language(cohort, talk):
     day = {m.user_id: m for m in OutboxMessage.select() if ":day:" in m.key}
     assert sorted(day) == sorted([cohort.created_by_id, learner_en.id, learner_zh.id])
     assert day[learner_en.id].subject == "Today: 王嘉宾 on “从一个群到一张网”"
-    assert "中国标准时间" in day[learner_zh.id].body
-    assert "China Standard Time" in day[learner_en.id].body
+    assert "北京时间" in day[learner_zh.id].body
+    assert "Beijing time" in day[learner_en.id].body
     assert day[learner_en.id].key == f"talk:{talk.id}:reminder:day:member:{learner_en.id}"
 
 

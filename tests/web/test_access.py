@@ -52,6 +52,8 @@ ROUTES = {
     "/c/<slug>/settings": STAFF, "/c/<slug>/members": MEMBER,
     "/c/<slug>/members/<int:user_id>/role": HOST, "/c/<slug>/invites": STAFF,
     "/c/<slug>/invites/<int:invite_id>/revoke": STAFF, "/join/<token>": TOKEN,
+    # QR codes: an invite link's for staff; a public cohort's page's for anyone
+    "/c/<slug>/invites/<int:invite_id>/qr.<kind>": STAFF, "/c/<slug>/qr.<kind>": PUBLIC,
     "/c/<slug>/delete": HOST, "/c/<slug>/apply": SIGNED_IN, "/c/<slug>/applications": STAFF,
     "/c/<slug>/applications/<int:application_id>/<decision>": STAFF, "/profile": SIGNED_IN,
     "/u/<int:user_id>": MEMBER, "/admin/mail": ADMIN, "/admin/jobs": ADMIN, "/favicon.ico": PUBLIC,
@@ -62,6 +64,7 @@ ROUTES = {
     "/c/<slug>/cases/<int:case_id>/images": STAFF,
     "/c/<slug>/cases/<int:case_id>/<any(archive, restore, up, down):action>": STAFF,
     "/c/<slug>/schedule": STAFF, "/c/<slug>/cases/<int:case_id>/revisions": STAFF,
+    "/c/<slug>/schedule/sync": STAFF,
     "/c/<slug>/cases/<int:case_id>/homework": LEARNER,
     "/c/<slug>/homework/<int:submission_id>/like": MEMBER,
     "/c/<slug>/homework/<int:submission_id>/comments": MEMBER,
@@ -98,6 +101,9 @@ ROUTES = {
     "/c/<slug>/talks/<int:talk_id>/notify": STAFF,
     "/c/<slug>/talks/<int:talk_id>/transcript": STAFF,
     "/c/<slug>/talks/<int:talk_id>/slides": STAFF,
+    # ratings of a held session: members present rate it; staff read them with names
+    "/c/<slug>/talks/<int:talk_id>/rate": MEMBER,
+    "/c/<slug>/talks/<int:talk_id>/ratings": STAFF, "/c/<slug>/talks/<int:talk_id>/note": STAFF,
     "/c/<slug>/archive": PUBLIC, "/c/<slug>/archive/<int:number>": PUBLIC,
     "/c/<slug>/archive/<int:number>/slides.pdf": PUBLIC,
     "/c/<slug>/search": PUBLIC,  # the cohort is public: anyone searches its archive
@@ -109,7 +115,7 @@ ROUTES = {
     "/c/<slug>/talks/propose": SIGNED_IN, "/c/<slug>/talks/proposed": SIGNED_IN,
     "/c/<slug>/talks/<int:talk_id>/approve-guest": STAFF,
     # mail settings: one's own; the unsubscribe link's signed token is the permission
-    "/me/notifications": SIGNED_IN, "/unsubscribe/<token>": TOKEN,
+    "/me/notifications": SIGNED_IN, "/me": SIGNED_IN, "/unsubscribe/<token>": TOKEN,
     # chat-group robots: staff who may edit the cohort; the help page is anyone's
     "/c/<slug>/integrations": STAFF, "/c/<slug>/integrations/new": STAFF,
     "/c/<slug>/integrations/<int:hook_id>/edit": STAFF,
@@ -117,6 +123,8 @@ ROUTES = {
     "/c/<slug>/integrations/<int:hook_id>/test": STAFF, "/help/integrations": PUBLIC,
     # personal API tokens: one's own (revoking someone else's is not found)
     "/me/tokens": SIGNED_IN, "/me/tokens/<int:token_id>/revoke": SIGNED_IN,
+    # messages in the app: one's own (someone else's message is not found)
+    "/messages": SIGNED_IN, "/messages/<int:message_id>": SIGNED_IN, "/messages/read": SIGNED_IN,
 }
 #: who is asking -> the kinds of route they may use
 ALLOWED = {
@@ -142,9 +150,9 @@ def _urls(cohort, target, application, invite, case, submission, leave_request, 
               "any(archive, restore, up, down):action": "archive",
               "submission_id": submission.id, "request_id": leave_request.id,
               "any(approve, decline):decision": "approve",
-              "talk_id": talk.id if talk else 0, "number": 1, "token_id": 0,
+              "talk_id": talk.id if talk else 0, "number": 1, "token_id": 0, "message_id": 0,
               "any(confirm, withdraw):action": "withdraw",
-              "any(decline, cancel):decision": "decline"}
+              "any(decline, cancel):decision": "decline", "kind": "svg"}
     for rule, kind in ROUTES.items():
         url = rule
         for name, value in values.items():
@@ -213,6 +221,7 @@ def test_routes_refuse_whoever_lacks_the_role(app, client, login_as, who):
 API_ROUTES = {
     ("/api/v1/openapi.json", "GET"): PUBLIC,
     ("/api/v1/me", "GET"): SIGNED_IN, ("/api/v1/cohorts", "GET"): SIGNED_IN,
+    ("/api/v1/messages", "GET"): SIGNED_IN,
     ("/api/v1/cohorts/<slug>", "GET"): SIGNED_IN,
     ("/api/v1/cohorts/<slug>/share-slots", "GET"): SIGNED_IN,
     ("/api/v1/cohorts/<slug>/archive", "GET"): SIGNED_IN,

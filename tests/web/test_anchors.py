@@ -91,7 +91,7 @@ def test_case_page_homework_and_comments_keep_their_anchors_apart(client, login_
     assert anchors.repeated_ids() == []
     assert anchors.links_leaving_their_document() == []
     assert anchors.footnote_refs() == sorted([
-        ("case", "case:fn:1"), ("homework-preview", "preview:fn:1"),  # the editor: own work
+        ("case", "case:fn:1"),  # the editor shows no preview of saved work: its card does
         (f"homework-{own.id}", f"s{own.id}:fn:1"), (f"homework-{own.id}", f"c{on_own.id}:fn:1"),
         (f"homework-{other.id}", f"s{other.id}:fn:1"),
         (f"homework-{other.id}", f"c{on_other.id}:fn:1")])

@@ -26,6 +26,12 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 EVENING = (START + timedelta(days=1)).replace(hour=12, minute=0)
 EVENING_FORM = EVENING.astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
 
+def shown(instant):
+    """A time as pages write it in English, in the cohort's zone: "Wed 9 Dec, 20:00"."""
+    local = instant.astimezone(SHANGHAI)
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+
+
 
 def png_bytes(width=3, height=2):
     """A real PNG image, built by hand: signature, IHDR, IDAT, IEND."""
@@ -356,11 +362,11 @@ def test_schedule_single_case_lists_due_time_and_warns_queue_dry(cohort, as_host
 
     rows = re.findall(r'<tr class="coming">\s*<td>([^<]*)<br>.*?<a href="[^"]+">([^<]*)</a>.*?'
                       r"<td>([^<]*)<br>", html, re.S)
-    assert rows == [(f"{publish:%Y-%m-%d %H:%M}", "唯一的案例", f"{due:%Y-%m-%d %H:%M}")]
+    assert rows == [(f"{shown(publish)}", "唯一的案例", f"{shown(due)}")]
     warnings = re.findall(r'<p class="flash \w+" role="alert">The queue runs dry: after the '
                           r"last scheduled case nothing follows. Schedule the next case before "
-                          r"([^ ]+ [^ ]+) \(", html)
-    assert warnings == [f"{dry:%Y-%m-%d %H:%M}"]
+                          r"([^(]+) \(", html)
+    assert warnings == [f"{shown(dry)}"]
 
 
 def test_schedule_full_queue_has_no_dry_warning(cohort, as_host):
@@ -516,8 +522,8 @@ def test_case_editor_publish_now_says_when_it_goes_out_and_is_due(cohort, as_hos
     case = Case.select().order_by(Case.id.desc()).get()
     due = (now + timedelta(days=3)).astimezone(SHANGHAI)
     assert (case.publish_at, case.publish_fixed) == (now, True)
-    assert ("info", f"It goes out on {now.astimezone(SHANGHAI):%Y-%m-%d %H:%M} and homework is "
-            f"due on {due:%Y-%m-%d %H:%M} (Asia/Shanghai).") in flashes_of(response)
+    assert ("info", f"It goes out on {shown(now.astimezone(SHANGHAI))} and homework is "
+            f"due on {shown(due)} (Beijing time).") in flashes_of(response)
 
 
 def test_case_editor_offers_next_in_queue_with_expected_time(cohort, as_host):
@@ -525,7 +531,7 @@ def test_case_editor_offers_next_in_queue_with_expected_time(cohort, as_host):
 
     html = html_of(as_host.get("/c/lab/cases/new"))
 
-    assert (f"Next in the queue (expected {queued.astimezone(SHANGHAI):%Y-%m-%d %H:%M})"
+    assert (f"Next in the queue (expected {shown(queued.astimezone(SHANGHAI))})"
             in html, "Publish now" in html, "At a fixed time" in html) == (True, True, True)
 
 
@@ -543,7 +549,7 @@ def test_schedule_says_why_queued_case_goes_after_pinned_one(cohort, as_host):
 
     html = html_of(as_host.get("/c/lab/schedule"))
 
-    assert (f"after the pinned case of {pinned.publish_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}: "
+    assert (f"after the pinned case of {shown(pinned.publish_at.astimezone(SHANGHAI))}: "
             "before it, it would have gone out less than 3 days ahead of it") in html
 
 
@@ -562,7 +568,7 @@ def test_case_editor_asks_before_saving_over_an_open_window(cohort, as_host):
     html = html_of(response)
     assert (response.status_code, Case.select().count()) == (200, 1)
     assert "is still open until its due time when this case goes out" in html
-    assert f"That homework is due on {due.astimezone(SHANGHAI):%Y-%m-%d %H:%M}." in html
+    assert f"That homework is due on {shown(due.astimezone(SHANGHAI))}." in html
     assert ('value="both"' in html, 'value="after"' in html) == (True, True)
 
 
@@ -574,7 +580,7 @@ def test_case_editor_early_case_keeps_previous_window_and_says_so(cohort, as_hos
                             follow_redirects=True)
 
     assert ("info", f"The homework of “案例一” stays open until "
-            f"{due.astimezone(SHANGHAI):%Y-%m-%d %H:%M}, after this case goes out. To shorten "
+            f"{shown(due.astimezone(SHANGHAI))}, after this case goes out. To shorten "
             "its window, set its due time in its editor.") in flashes_of(response)
     assert Case.get_by_id(first.id).due_shown_at == due
     assert Case.get(Case.title != "案例一").publish_at == clock.now().replace(second=0,

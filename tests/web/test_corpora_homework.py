@@ -35,7 +35,14 @@ CHEAP_HASH = PasswordHasher.from_parameters(CHEAPEST).hash(PASSWORD)
 
 #: never on a page, whoever wrote what
 FORBIDDEN_TAGS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "style",
-                  "svg", "math", "base", "template", "noscript", "portal"}
+                  "math", "base", "template", "noscript", "portal",
+                  # the SVG elements that can run script or pull in other documents
+                  "foreignobject", "animate", "set", "animatemotion", "animatetransform",
+                  "use", "handler", "listener", "image", "feimage"}
+#: the site's own drawings (menu icons, progress and rate charts) use <svg> with these
+#: attributes only; rendered text never has an <svg>, and escaped text cannot make one
+SITE_SVG_ATTRIBUTES = {"aria-hidden", "viewbox", "class", "width", "height", "role",
+                       "aria-label", "aria-labelledby", "preserveaspectratio"}
 #: the page's own <head> has these; in the body they could only come from someone's text
 HEAD_TAGS = {"meta", "link", "title"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "poster",
@@ -110,7 +117,9 @@ class ExecutableContentFinder(HTMLParser):
         if tag == "script" and list(values) == ["src"] and PAGE_SCRIPT.fullmatch(values["src"]
                                                                                   or ""):
             pass  # the page's own script file
-        elif tag in FORBIDDEN_TAGS or (self.in_body and tag in HEAD_TAGS):
+        elif (tag in FORBIDDEN_TAGS or (self.in_body and tag in HEAD_TAGS)
+              or (tag == "svg" and (self.prose_depth
+                                    or not set(values) <= SITE_SVG_ATTRIBUTES))):
             self.problem(f"<{tag}> tag {attrs}")
         if self.prose_depth and tag not in ALLOWED_TAGS:
             self.problem(f"<{tag}> tag in rendered text")

@@ -25,12 +25,13 @@ def _local(instant):
 
 def _en(instant):
     local = _local(instant)
-    return f"{local:%a} {local.day} {local:%b} {local:%H:%M}"
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
 
 
 def _zh(instant):
     local = _local(instant)
-    return f"{local.month}月{local.day}日 {local:%H:%M}"
+    weekday = "一二三四五六日"[local.weekday()]
+    return f"{local.month}月{local.day}日 周{weekday} {local:%H:%M}"
 
 
 def test_saving_homework_says_until_when_it_can_be_changed(client, login_as):

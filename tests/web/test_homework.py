@@ -150,7 +150,9 @@ def test_my_homework_page_and_cohort_status_line_in_chinese(client, login_as):
     page = client.get(f"/c/{cohort.slug}/").get_data(as_text=True)
 
     assert "正在进行的案例" in mine
-    assert "你已连续提交 3 次" in page
+    # the cohort's page is the learner's to-do home: the streak in its progress picture
+    assert '<p class="streak"><strong>3</strong> 次连续提交 · 按时 3 / 3</p>' in page
+    assert "去写作业" in page
     assert "你已连续提交 3 次" in mine
 
 

@@ -225,7 +225,9 @@ def test_test_message_is_queued_then_sent_by_the_job_to_a_real_receiver(app, cli
 
 
 def _shanghai(instant):
-    return instant.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    """As the delivery log writes a time in English: "Wed 9 Dec, 10:00"."""
+    local = instant.astimezone(ZoneInfo("Asia/Shanghai"))
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
 
 
 def log_lines(page):

@@ -42,7 +42,7 @@ def test_case_report_shows_the_missing_list_in_the_cohorts_language(client, logi
     assert response.status_code == 200
     assert textarea(response).splitlines() == [
         "【Homework still missing】“Cold start”",
-        "Due: 2026-11-25 13:00 (Central European Standard Time)",
+        "Due: Wed 25 Nov, 13:00 (Central European Time)",
         "Still to write (2): @Li Lei @小明-杭州",
         f"Write here: http://localhost/c/{cohort.slug}/cases/{case.id}",
     ]

@@ -774,11 +774,12 @@ def test_learner_with_an_extension_past_grace_sees_the_editor_due_time_and_time_
                             data={"body_md": "延期后补交的作业", "action": "save"},
                             follow_redirects=True)
 
+    local = until.astimezone(SHANGHAI)
     assert 'id="homework-form"' in page
     assert re.findall(r'class="countdown extension-due"><span class="state open">([^<]*)</span>'
                       r' · <strong>([^<]*)</strong>', page) == [(
                           "Your extended due time: "
-                          f"{until.astimezone(SHANGHAI):%Y-%m-%d %H:%M} (Asia/Shanghai)",
+                          f"{local:%a} {local.day} {local:%b}, {local:%H:%M} (Beijing time)",
                           "2 days left")]
     assert "Homework for this case is closed" not in page
     assert [kind for kind, _text in flashes_of(response) if kind != "info"] == ["success"]

@@ -37,6 +37,12 @@ def due_of(case):
     return (case.publish_at.astimezone(SHANGHAI) + timedelta(days=3)).strftime("%Y-%m-%d %H:%M")
 
 
+def due_words(case):
+    """The same due time as pages and mail write it in English: "Thu 3 Dec, 10:00"."""
+    due = case.publish_at.astimezone(SHANGHAI) + timedelta(days=3)
+    return f"{due:%a} {due.day} {due:%b}, {due:%H:%M}"
+
+
 def closed_cases_for(cohort, person, *, prefix=""):
     """Closed cases, one for each way a case can count or not for `person` (joined ten days
     ago): {what: case}. Only "counted" gives them a miss."""
@@ -83,10 +89,10 @@ def test_dry_run_lists_the_counted_cases_and_why_the_others_did_not_count(club):
     counted = cases["counted"]
     assert response.status_code == 200
     assert "张三</strong> <span class=\"muted\">missed: 没交的案例</span>" in sweep
-    assert (f'<li>没交的案例 <span class="muted nowrap">· due {due_of(counted)}</span></li>'
+    assert (f'<li>没交的案例 <span class="muted nowrap">· due {due_words(counted)}</span></li>'
             in sweep)
     assert f"7 other closed cases did not count: {NOT_COUNTED}." in sweep
-    assert "Due times in Asia/Shanghai." in sweep
+    assert "Due times in Beijing time." in sweep
     assert Miss.select().count() == 0  # a dry run changes nothing
 
 
@@ -110,8 +116,8 @@ def test_removal_notice_lists_the_counted_cases_and_why_the_others_did_not_count
 
     [mail] = OutboxMessage.select().where((OutboxMessage.user == zhang)
                                           & OutboxMessage.key.startswith("removal:"))
-    assert (f"These cases counted as missed:\n\n- 没交的案例, due {due_of(cases['counted'])} "
-            "(China Standard Time)\n\n") in mail.body
+    assert (f"These cases counted as missed:\n\n- 没交的案例, due {due_words(cases['counted'])} "
+            "(Beijing time)\n\n") in mail.body
     assert ("7 other closed cases did not count against you:\n- no homework due: 1\n"
             "- misses paused for the case: 1\n- joined after it came out: 1\n"
             "- window shorter than the minimum (24 h): 1\n- on leave: 1\n"

@@ -115,16 +115,16 @@ def test_confirmed_rule_mails_each_proposer_of_a_moved_week_once(client, login_a
                                                        english.guest.email])
     zh = next(m for m in mails if m.to_addr == chinese.guest.email)
     assert zh.subject == "社群实验室：你申请的分享周改了时间"
-    assert "“王嘉宾的分享”: 2026-12-13 20:00 (中国标准时间) → 2026-12-12 19:30 (中国标准时间)" \
+    assert "“王嘉宾的分享”: 12月13日 周日 20:00（北京时间） → 12月12日 周六 19:30（北京时间）" \
         in zh.body
     assert f"/c/lab/talks/mine#talk-{chinese.id}" in zh.body
-    assert "2026-12-12 19:30 (中国标准时间)" in zh.html_body
+    assert "12月12日 周六 19:30（北京时间）" in zh.html_body
     en = next(m for m in mails if m.to_addr == english.guest.email)
     assert en.subject == "社群实验室: the weeks you asked for have a new time"
     assert "2 weeks your talk proposals ask for moved" in en.body
-    assert ("“Ann的分享”: 2026-12-27 20:00 (China Standard Time) → 2026-12-26 19:30 "
-            "(China Standard Time)") in en.body
-    assert "→ 2026-12-12 19:30 (China Standard Time)" in en.body
+    assert ("“Ann的分享”: Sun 27 Dec, 20:00 (Beijing time) → Sat 26 Dec, 19:30 "
+            "(Beijing time)") in en.body
+    assert "→ Sat 12 Dec, 19:30 (Beijing time)" in en.body
     assert f"/c/lab/talks/mine#talk-{english.id}" in en.body
 
 

@@ -7,18 +7,15 @@ from datetime import timedelta
 
 from learnclub.domain.cases.editing import schedule_of
 from learnclub.domain.cases.schedule import Cadence, queue_warning
-from learnclub.domain.reach import chat_posts, notices
+from learnclub.domain.reach import chat_posts, notices, preferences
 from learnclub.models import Case, Cohort, Membership, User
 from learnclub.models.cohorts import MembershipStatus
 
 
-def _members(cohort):
-    return list(User.select().join(Membership).where(
-        (Membership.cohort == cohort) & (Membership.status == MembershipStatus.ACTIVE)))
-
-
 def announce_cases(*, now, base_url):
-    """Mail every active member about each case that is out and still open. Returns count."""
+    """Mail every active member (guests only if they chose to, see
+    preferences.case_announcement_readers) about each case that is out and still open.
+    Returns count."""
     pending = list(Case.select(Case, Cohort).join(Cohort).where(
         Case.announced_at.is_null() & Case.is_out(now)))
     announced = 0
@@ -26,7 +23,7 @@ def announce_cases(*, now, base_url):
         slot = next(s for s in schedule_of(case.cohort) if s.case.id == case.id)
         if now < slot.due_at:  # nobody needs to hear of a case whose homework is closed
             link = f"{base_url}/c/{case.cohort.slug}/cases/{case.id}"
-            for member in _members(case.cohort):
+            for member in preferences.case_announcement_readers(case.cohort):
                 notices.mail_case_published(case=case, slot=slot, member=member, link=link,
                                             now=now)
             chat_posts.post_case_published(case, slot=slot, now=now, base_url=base_url)

@@ -26,7 +26,9 @@ SIGNATURES = (
 MAX_PIXELS = 40_000_000
 #: image references in Markdown: ![alt](path), <img src="path">, and [ref]: path
 IMAGE_REFS = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*\bsrc\s*=\s*[\"']([^\"']+)"
-                        r"|^[ ]{0,3}\[[^\]]+\]:\s*<?([^\s>]+)", re.MULTILINE)
+                        r"|^[ ]{0,3}\[([^\]]+)\]:\s*<?([^\s>]+)", re.MULTILINE)
+#: images shown through a reference: ![alt][label], ![label][] and ![label]
+IMAGE_USES = re.compile(r"!\[([^\]]*)\](?:\[([^\]]*)\])?")
 EXTENSIONS = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
               "gif": "image/gif", "webp": "image/webp"}
 
@@ -91,41 +93,98 @@ def store_case_image(case, filename, data, *, now, tr=untranslated):
                                size=len(data), stored_as=sha, created_at=now)
 
 
+def _relative_ref(match):
+    """The relative path an IMAGE_REFS match names, or None for a remote or absolute one."""
+    target = match.group(1) or match.group(2) or match.group(4)
+    ref = unquote(target.split("#")[0].split("?")[0])
+    return ref if ref and ":" not in ref and not ref.startswith(("/", "\\")) else None
+
+
 def referenced_names(*texts):
     """The relative paths the Markdown shows as images (![](x.png), <img src>, [ref]: x.png)."""
     names = []
     for text in texts:
         for match in IMAGE_REFS.finditer(text or ""):
-            ref = unquote(next(g for g in match.groups() if g).split("#")[0].split("?")[0])
-            if ref and ":" not in ref and not ref.startswith(("/", "\\")) and ref not in names:
+            ref = _relative_ref(match)
+            if ref and ref not in names:
                 names.append(ref)
     return names
 
 
-def _folder_image(folder, ref):
-    """(name, bytes) of the image `ref` names inside `folder`, or None if it is not one."""
+class FolderImageProblem(Exception):
+    """An image a case file shows that the page cannot show: `code` and `params` word it on
+    the web (in the reader's language), `message` and `hint` on the command line."""
+
+    def __init__(self, ref, code, message, hint, **params):
+        super().__init__(f"{ref}: {message}")
+        self.ref, self.code, self.message, self.hint = ref, code, message, hint
+        self.params = {"image": ref, **params}
+
+
+def folder_image(folder, ref):
+    """(name in the folder, bytes, content type) of the image `ref` names beside a case's
+    file, checked by the rules of uploaded images; raises FolderImageProblem otherwise."""
     root = Path(folder).resolve()
-    target = (root / ref).resolve()
-    if not target.is_relative_to(root) or not target.is_file() \
-            or content_file_type(target.name) is None:
-        return None
-    return target.relative_to(root).as_posix(), target.read_bytes()
+    try:
+        target = (root / ref).resolve()
+        found = target.is_relative_to(root) and target.is_file()
+    except (OSError, ValueError):  # a name no file system takes (NUL, far too long)
+        target, found = None, False
+    if target is not None and not target.is_relative_to(root):
+        raise FolderImageProblem(ref, "image_outside", "is outside the cohort's folder.",
+                                 "Move the image into the folder, next to the file.")
+    if not found:
+        raise FolderImageProblem(ref, "image_missing", "is not in the folder: the case page "
+                                 "shows a broken image.", "Add the image or correct its path.")
+    data = target.read_bytes() if target.stat().st_size <= MAX_IMAGE_BYTES else None
+    if data is None:
+        raise FolderImageProblem(ref, "image_too_big", "is larger than 5 MB.",
+                                 "Make it smaller.", mb=MAX_IMAGE_BYTES // 1024 // 1024)
+    kind = sniff_image(data)
+    if kind is None or content_file_type(target.name) is None:
+        raise FolderImageProblem(ref, "image_type", "is not a PNG, JPEG, GIF or WebP image.",
+                                 "Save it as one of these (SVG is not allowed).")
+    try:
+        check_pixels(data)
+    except DomainError as exc:
+        code = "image_unreadable" if image_size(data) is None else "image_pixels"
+        raise FolderImageProblem(ref, code, exc.message, "Save it again, smaller.",
+                                 mp=MAX_PIXELS // 1_000_000) from exc
+    return target.relative_to(root).as_posix(), data, kind[0]
+
+
+def shown_images(*texts):
+    """The relative paths the Markdown shows as images: like referenced_names, but a
+    reference definition ([ref]: x.png) counts only if an image uses it (![alt][ref])."""
+    used = set()
+    for text in texts:
+        for alt, label in IMAGE_USES.findall(text or ""):
+            used.add((label or alt).strip().lower())
+    names = []
+    for text in texts:
+        for match in IMAGE_REFS.finditer(text or ""):
+            if match.group(3) and match.group(3).strip().lower() not in used:
+                continue  # a link's reference ([slides]: slides.pdf), not an image's
+            ref = _relative_ref(match)
+            if ref and ref not in names:
+                names.append(ref)
+    return names
 
 
 def import_folder_images(case, folder, *, now):
     """Store the images the case's Markdown shows from beside its file, as CaseFiles named by
-    their path in the folder (as the page asks for them). Returns [(name, problem)]."""
+    their path in the folder (as the page asks for them). Returns the FolderImageProblems of
+    the images it shows that are missing or refused."""
     problems = []
+    shown = shown_images(case.body_md, case.homework_prompt)
     for ref in referenced_names(case.body_md, case.homework_prompt):
-        found = _folder_image(folder, ref)
-        if found is None:
+        try:
+            name, data, content_type = folder_image(folder, ref)
+        except FolderImageProblem as problem:
+            if ref in shown:
+                problems.append(problem)
             continue
-        name, data = found
-        kind = sniff_image(data)
-        if len(data) > MAX_IMAGE_BYTES or kind is None:
-            problems.append((name, "is not a PNG, JPEG, GIF or WebP image of at most 5 MB"))
-            continue
-        _keep_named(case, name, data, kind[0], now=now)
+        _keep_named(case, name, data, content_type, now=now)
     return problems
 
 

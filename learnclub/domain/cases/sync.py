@@ -12,11 +12,14 @@ from learnclub.db import lock_row, write_transaction
 from learnclub.domain.cases import editing as cases
 from learnclub.domain.cases.case_file import ContentProblem, parse_case_file
 from learnclub.domain.cases.images import import_folder_images
+from learnclub.domain.cases.sync_report import SyncBy, problem_count, record_sync
 from learnclub.domain.cases.windows import check_window
 from learnclub.domain.errors import DomainError
 from learnclub.models import Case, Cohort
 
 SKIPPED_NAMES = {"readme.md"}
+#: the host's to-do home asks this: files with problems in the cohort's last sync
+__all__ = ["SyncBy", "problem_count", "sync_all", "sync_cohort", "waiting_folders"]
 
 
 @dataclass
@@ -55,9 +58,13 @@ def _check_window(cohort, source, case, name, now):
     try:
         check_window(cohort, _values(source), now=now, case=case)
     except DomainError as exc:
+        params = {**getattr(exc, "params", {}), "key": exc.field or "due_at"}
+        if exc.field in source.lines:
+            params["line"] = source.lines[exc.field]
         raise ContentProblem(name, source.where(exc.field), exc.message,
                              "Fix the front matter, or add 'no_homework: true', and sync "
-                             "again.") from exc
+                             "again.", code=getattr(exc, "code", "refused"),
+                             params=params) from exc
 
 
 def _import_file(cohort, path, existing, report, *, now):
@@ -88,12 +95,15 @@ def _import_file(cohort, path, existing, report, *, now):
     report.updated.append(name)
 
 
-def sync_cohort(cohort, folder, *, now):
-    """Bring the cohort's cases in line with its folder. Returns a SyncReport."""
+def sync_cohort(cohort, folder, *, now, by=SyncBy.COMMAND, actor=None):
+    """Bring the cohort's cases in line with its folder, and keep the result as its last
+    sync (sync_report), run `by` the scheduler, the command line or `actor` on the web.
+    Returns a SyncReport."""
     report = SyncReport(cohort.slug)
     with write_transaction():  # one sync per cohort at a time, whichever process runs it
         lock_row(Cohort.select().where(Cohort.id == cohort.id)).get()
-        _sync_locked(cohort, folder, report, now=now)
+        names = _sync_locked(cohort, folder, report, now=now)
+        record_sync(cohort, report, names, by=by, actor=actor, now=now)
     return report
 
 
@@ -108,23 +118,26 @@ def _sync_locked(cohort, folder, report, *, now):
         except ContentProblem as problem:  # a rule refused the values (e.g. due before publish)
             report.problems.append(problem)
         except DomainError as exc:
-            report.problems.append(ContentProblem(path.name, exc.field or "file", exc.message,
-                                                  "Fix the front matter and sync again."))
+            report.problems.append(ContentProblem(
+                path.name, exc.field or "file", exc.message, "Fix the front matter and sync "
+                "again.", code="refused", params={"detail": exc.message[:500]}))
     present = {p.name for p in files}
     _import_images(cohort, folder, present, report, now=now)
     for name, case in existing.items():
         if name not in present and case.archived_at is None:
             cases.archive_case(case, now=now)
             report.archived.append(name)
+    return [p.name for p in files]
 
 
 def _import_images(cohort, folder, present, report, *, now):
     """Images the cases show from beside their files go into the database (domain/files.py),
     so every box serves them without the content folder."""
     for case in Case.select().where((Case.cohort == cohort) & Case.source_path.in_(present)):
-        for name, problem in import_folder_images(case, folder, now=now):
-            report.problems.append(ContentProblem(case.source_path, name, problem,
-                                                  "Replace the image and sync again."))
+        for image in import_folder_images(case, folder, now=now):
+            report.problems.append(ContentProblem(
+                case.source_path, image.ref, image.message, image.hint, code=image.code,
+                params=image.params, warning=True))
 
 
 def waiting_folders(content_dir):
@@ -138,7 +151,7 @@ def waiting_folders(content_dir):
             if p.is_dir() and p.name not in taken}
 
 
-def sync_all(content_dir, *, now):
+def sync_all(content_dir, *, now, by=SyncBy.COMMAND):
     """Sync every cohort folder under `content_dir`. A folder no cohort matches yet is not a
     problem (the sample folder waits for its cohort): its report lists the files `waiting`."""
     content_dir = Path(content_dir)
@@ -153,10 +166,10 @@ def sync_all(content_dir, *, now):
             if waiting:
                 reports.append(SyncReport(folder.name, waiting=waiting))
             continue
-        reports.append(sync_cohort(cohort, folder, now=now))
+        reports.append(sync_cohort(cohort, folder, now=now, by=by))
     for slug, cohort in cohorts.items():
         if not (content_dir / slug).is_dir() and Case.select().where(
                 (Case.cohort == cohort) & Case.source_path.is_null(False)
                 & Case.archived_at.is_null()).exists():
-            reports.append(sync_cohort(cohort, content_dir / slug, now=now))
+            reports.append(sync_cohort(cohort, content_dir / slug, now=now, by=by))
     return reports

@@ -13,6 +13,15 @@ from learnclub.domain.errors import DomainError, untranslated
 HINT = 'Choose a later due time, or mark the case "no homework due".'
 
 
+class WindowRefused(DomainError):
+    """check_window said no; `code` ("window_past" or "window_short") and `params` let an
+    interface that stores the refusal (content sync) word it later in the reader's language."""
+
+    def __init__(self, message, *, field, code, params=None):
+        super().__init__(message, field=field)
+        self.code, self.params = code, params or {}
+
+
 def _unchanged(case, publish_at, due_at):
     """An edit of a case that leaves its times (and its homework) as they were."""
     return (case is not None and not case.no_homework and due_at == case.due_at_fixed
@@ -40,14 +49,15 @@ def check_window(cohort, values, *, now, case=None, tr=untranslated):
             return
         due_at = publish_at + timedelta(hours=cohort.homework_due_hours)
     if due_at <= now:
-        raise DomainError(f'{tr("The homework due time is already past.")} {tr(HINT)}',
-                          field=field)
+        raise WindowRefused(f'{tr("The homework due time is already past.")} {tr(HINT)}',
+                            field=field, code="window_past")
     hours = (due_at - max(publish_at or now, now)) / timedelta(hours=1)
     if hours < cohort.min_window_hours:
+        params = {"hours": f"{hours:.1f}".rstrip("0").rstrip("."), "min": cohort.min_window_hours}
         message = tr("Learners would have only %(hours)s hours to write; this cohort needs "
-                     "at least %(min)s.") % {"hours": f"{hours:.1f}".rstrip("0").rstrip("."),
-                                             "min": cohort.min_window_hours}
-        raise DomainError(f"{message} {tr(HINT)}", field=field)
+                     "at least %(min)s.") % params
+        raise WindowRefused(f"{message} {tr(HINT)}", field=field, code="window_short",
+                            params=params)
 
 
 class OverlapNeedsChoice(DomainError):

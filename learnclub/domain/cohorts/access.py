@@ -40,6 +40,12 @@ def can(user, action, cohort, membership=None):
             and membership.role in PERMISSIONS[action])
 
 
+def may_read_sharing(user, cohort, membership=None):
+    """Whether the reader may read the cohort's sharing calendar and archive (往期分享):
+    anyone for a public cohort, its active members otherwise."""
+    return cohort.is_public or can(user, "view_cohort_pages", cohort, membership)
+
+
 def require(user, action, cohort, *, tr=untranslated):
     """Raise NotAllowed unless `can(user, action, cohort)`; returns the membership."""
     membership = membership_of(user, cohort)

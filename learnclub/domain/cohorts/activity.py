@@ -67,6 +67,7 @@ class Action(StrEnum):
     TALK_DECLINED = "talk_declined"
     TALK_CANCELLED = "talk_cancelled"
     TALK_HELD = "talk_held"
+    TALK_NOTED = "talk_noted"  #: staff's private note on a held talk ("below the bar")
     TRANSCRIPT_PUBLISHED = "transcript_published"
     TRANSCRIPT_EDITED = "transcript_edited"
     HOOK_ADDED = "hook_added"

@@ -187,11 +187,13 @@ def revoke_invite(invite, *, now, actor=None):
 def live_invite(token, *, now):
     """The invite this token belongs to if it can still be used, else None."""
     invite = Invite.get_or_none(Invite.token == (token or ""))
-    if invite is None or invite.revoked_at is not None or invite.expires_at <= now:
-        return None
-    if invite.max_uses is not None and invite.uses >= invite.max_uses:
-        return None
-    return invite
+    return invite if invite is not None and invite_is_live(invite, now=now) else None
+
+
+def invite_is_live(invite, *, now):
+    """Whether the invite link still admits: not revoked, not expired, not used up."""
+    return (invite.revoked_at is None and invite.expires_at > now
+            and (invite.max_uses is None or invite.uses < invite.max_uses))
 
 
 def join_by_invite(token, user, *, now, tr=untranslated):

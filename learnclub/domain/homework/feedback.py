@@ -1,5 +1,6 @@
 """The conversation around homework: likes, comments with one level of replies, feedback
-from hosts and assistants, and featured (精选) picks. Authors hear of it in batched mails."""
+from hosts and assistants, and featured (精选) picks. Authors hear of it in batched mails
+and, at once, in their messages."""
 import contextlib
 
 from peewee import IntegrityError, fn
@@ -9,6 +10,7 @@ from learnclub.domain.cohorts import access
 from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.errors import NotAllowed, NotFound, untranslated
 from learnclub.domain.homework.points import award_points, revoke_points
+from learnclub.domain.reach import inbox
 from learnclub.domain.rendering import comment_html
 from learnclub.domain.text import LONG, check_text
 from learnclub.models import Comment, Like, Notification, Submission
@@ -22,10 +24,17 @@ def _require_active(user, cohort, tr):
     return membership
 
 
-def _notify(submission, kind, actor, now):
-    if submission.user_id != actor.id:
-        Notification.create(user=submission.user_id, kind=kind, submission=submission,
-                            actor=actor, created_at=now)
+def _notify(submission, kind, actor, now, *, to=None, text=""):
+    """Tell the author (or `to`) in the next digest mail and, at once, in their messages."""
+    to = submission.user_id if to is None else to
+    if to == actor.id:
+        return
+    notification = Notification.create(user=to, kind=kind, submission=submission, actor=actor,
+                                       created_at=now)
+    case = submission.case
+    inbox.record(to, kind, key=f"homework:{notification.id}", now=now, cohort=case.cohort_id,
+                 link=f"/c/{case.cohort.slug}/cases/{case.id}#homework-{submission.id}",
+                 actor=actor.display_name, case=case.title, excerpt=inbox.excerpt(text))
 
 
 def toggle_like(submission, user, *, now, tr=untranslated):
@@ -57,10 +66,9 @@ def add_comment(submission, user, body, *, now, parent=None, tr=untranslated):
                                  is_feedback=staff, created_at=now)
         comment.body_html = comment_html(comment.id, body)  # the id is in its anchors
         Comment.update(body_html=comment.body_html).where(Comment.id == comment.id).execute()
-        _notify(submission, "feedback" if staff else "comment", user, now)
+        _notify(submission, "feedback" if staff else "comment", user, now, text=body)
         if parent is not None and parent.user_id not in (user.id, submission.user_id):
-            Notification.create(user=parent.user_id, kind="reply", submission=submission,
-                                actor=user, created_at=now)
+            _notify(submission, "reply", user, now, to=parent.user_id, text=body)
         _comment_points(cohort, user, submission, comment, now)
     return comment
 

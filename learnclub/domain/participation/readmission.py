@@ -12,14 +12,15 @@ from datetime import timedelta
 from learnclub.db import lock_row, write_transaction
 from learnclub.domain.cohorts.admission import _take_seat, free_seats
 from learnclub.domain.errors import Conflict, NotFound, untranslated
-from learnclub.domain.reach import notices
+from learnclub.domain.reach import inbox, notices
 from learnclub.domain.text import LONG, check_text
 from learnclub.models import Application, Cohort, Miss, SeatOffer
 from learnclub.models.cohorts import MembershipStatus, Role
 
 
 def readmit(membership, *, actor, reason, reset_misses, now, tr=untranslated):
-    """Bring a removed learner back, with the reason logged; misses reset or kept."""
+    """Bring a removed learner back, with the reason logged; misses reset or kept; they are
+    told in their messages."""
     check_text(reason, field="reason", label=tr("Reason"), max_length=LONG, required=True,
                tr=tr)
     if membership.status != MembershipStatus.REMOVED:
@@ -31,6 +32,9 @@ def readmit(membership, *, actor, reason, reset_misses, now, tr=untranslated):
             Miss.update(voided_at=now, void_reason="readmitted").where(
                 (Miss.cohort == membership.cohort_id) & (Miss.user == membership.user_id)
                 & Miss.voided_at.is_null()).execute()
+        inbox.record(membership.user_id, inbox.Kind.READMITTED, now=now,
+                     key=f"readmitted:membership:{membership.id}:{now:%Y%m%dT%H%M%S}",
+                     cohort=membership.cohort_id, link=f"/c/{membership.cohort.slug}/")
 
 
 def offer_free_seats(cohort, *, now, base_url):

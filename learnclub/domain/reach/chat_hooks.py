@@ -11,7 +11,7 @@ from learnclub.db import write_transaction
 from learnclub.domain.cohorts.access import require
 from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.errors import DomainError, untranslated
-from learnclub.domain.reach import chat_messages
+from learnclub.domain.reach import chat_mentions, chat_messages
 from learnclub.domain.reach.outbox import enqueue_post
 from learnclub.domain.text import check_text, is_web_address
 from learnclub.models import ChatHook, OutboxMessage
@@ -61,9 +61,10 @@ def _check_secret(secret, kind, tr):
     return secret
 
 
-def _check(kind, label, url, secret, events, tr, allow_private):
+def _check(kind, label, url, secret, events, tr, allow_private, mention_members=False):
     """The hook's fields as stored, or DomainError naming the first field at fault. A
-    private address (localhost, 10.x, …) only if the operator allows it (`allow_private`)."""
+    private address (localhost, 10.x, …) only if the operator allows it (`allow_private`).
+    Mentioning members stays off for a kind that cannot (a generic webhook)."""
     if kind not in KINDS:
         raise DomainError(tr("Choose the kind of chat robot from the list."), field="kind")
     check_text(label, field="label", label=tr("Group name"), max_length=LABEL_MAX,
@@ -74,27 +75,30 @@ def _check(kind, label, url, secret, events, tr, allow_private):
     if any(not isinstance(e, str) or e not in EVENTS for e in events):
         raise DomainError(tr("Choose the events from the list."), field="events")
     picked = ",".join(e for e in EVENTS if e in events)
-    return {"kind": kind, "label": label, "url": url, "secret": secret, "events": picked}
+    return {"kind": kind, "label": label, "url": url, "secret": secret, "events": picked,
+            "mention_members": bool(mention_members) and kind in chat_mentions.MENTION_KINDS}
 
 
 def add_hook(cohort, *, actor, kind, label, url, secret, events, now, tr=untranslated,
-             allow_private=False):
-    """Add a chat-group robot to the cohort (staff only). Saves the ChatHook; returns it."""
+             allow_private=False, mention_members=False):
+    """Add a chat-group robot to the cohort (staff only); `mention_members`: ping members
+    who consented (chat_mentions). Saves the ChatHook; returns it."""
     require(actor, "edit_cohort", cohort, tr=tr)
-    values = _check(kind, label, url, secret or "", events, tr, allow_private)
+    values = _check(kind, label, url, secret or "", events, tr, allow_private, mention_members)
     hook = ChatHook.create(cohort=cohort, created_by=actor, created_at=now, **values)
     record(cohort, Action.HOOK_ADDED, actor=actor, now=now, subject=hook,
-           changes={"kind": kind, "events": values["events"]})
+           changes={"kind": kind, "events": values["events"]}
+           | ({"mention_members": True} if values["mention_members"] else {}))
     return hook
 
 
 def update_hook(hook, *, actor, kind, label, url, secret, events, now, tr=untranslated,
-                allow_private=False):
+                allow_private=False, mention_members=False):
     """Change a robot: secret None keeps the stored one, "" clears it. Saves the hook; a new
     kind drops its unsent posts (written in the old format), as does an event no longer
     picked. Logged at `now`. Returns the hook."""
     require(actor, "edit_cohort", hook.cohort, tr=tr)
-    values = _check(kind, label, url, secret, events, tr, allow_private)
+    values = _check(kind, label, url, secret, events, tr, allow_private, mention_members)
     if values["secret"] is None:
         values["secret"] = hook.secret if kind in SIGNED_KINDS else ""
     unsent = (OutboxMessage.hook == hook.id) & OutboxMessage.sent_at.is_null()

@@ -1,14 +1,16 @@
 """Chat-group posts: an event's facts as a neutral message (title, paragraphs, link, names to
-mention, data), in the cohort's language. How each platform wants it (WeCom, Feishu, DingTalk,
+mention, data), in the cohort's language. Who is mentioned how on which robot:
+chat_mentions.py. How each platform wants it (WeCom, Feishu, DingTalk,
 generic JSON) is outbound/chat_formats.py: chat_posts and chat_hooks render with it when they
 queue a post.
 """
 import re
 
-from learnclub.domain.participation.missing_list import group_name, mention
+from learnclub.domain.participation.missing_list import group_name
+from learnclub.domain.reach import chat_mentions
 from learnclub.domain.reach.notices import local_when
 from learnclub.i18n import translations_for
-from learnclub.outbound.chat_formats import Message, Span
+from learnclub.outbound.chat_formats import Mention, Message, Span
 
 PROMPT_MAX = 300  #: characters of a homework prompt a post quotes
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -18,6 +20,8 @@ def _clean(value):
     """Text as it can be encoded: a lone surrogate becomes U+FFFD (JSON strings stay valid)."""
     if isinstance(value, str):
         return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, Mention):
+        return Mention(_clean(value.text), _clean(value.address), _clean(value.name))
     if isinstance(value, dict):
         return {k: _clean(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -81,20 +85,24 @@ def case_published(case, slot, *, base_url):
                     paragraphs, url, {"case": _case_data(case, slot, url)})
 
 
-def homework_due(case, slot, missing, *, base_url):
-    """Homework due soon: due time, and who has not written yet (`missing`: users)."""
+def homework_due(case, slot, missing, *, base_url, mention=chat_mentions.mention):
+    """Homework due soon: due time, and who has not written yet (`missing`: users), each
+    @-mentioned as `mention(user)` says (chat_mentions.mention for the robot; plain text
+    without one)."""
     cohort, tr = case.cohort, _tr(case.cohort)
+    mentions = [mention(u) for u in missing]
     url = f"{base_url}/c/{cohort.slug}/cases/{case.id}"
     paragraphs = [("text", [Span(tr("Due: %(when)s") % {"when": _when(slot.due_at, cohort)})])]
     if missing:
         paragraphs.append(("text", [Span(tr("Still to write (%(n)d):") % {"n": len(missing)}
                                          + " "),
-                                    Span(names=tuple(mention(u) for u in missing))]))
+                                    Span(names=tuple(mentions))]))
     else:
         paragraphs.append(("text", [Span(tr("Everyone has handed in. Thank you all!"))]))
     paragraphs.append(("text", [Span(tr("Write your homework"), href=url)]))
     data = {"case": _case_data(case, slot, url), "missing_count": len(missing),
-            "missing": [{"name": group_name(u), "mention": mention(u)} for u in missing]}
+            "missing": [{"name": group_name(u), "mention": m.text}
+                        for u, m in zip(missing, mentions, strict=True)]}
     return _message("homework_due", cohort,
                     tr("Homework due soon: %(title)s") % {"title": case.title},
                     paragraphs, url, data)

@@ -6,6 +6,7 @@ any minute; the rest wait in the queue (see `due_posts`).
 """
 import hashlib
 from datetime import datetime, time, timedelta
+from functools import cache, partial
 from zoneinfo import ZoneInfo
 
 from peewee import fn
@@ -13,7 +14,7 @@ from peewee import fn
 from learnclub.domain.cases.editing import schedule_of
 from learnclub.domain.cases.queries import is_out_at
 from learnclub.domain.participation.missing_list import still_to_write
-from learnclub.domain.reach import chat_messages, outbox
+from learnclub.domain.reach import chat_mentions, chat_messages, outbox
 from learnclub.domain.reach.outbox import enqueue_post
 from learnclub.domain.reach.queries import hooks_of
 from learnclub.domain.sharing.reminders import MEMBERS_FROM
@@ -27,32 +28,40 @@ POSTS_PER_MINUTE = 20
 
 
 def _post(cohort, event, key, build, *, now):
-    """Queue the message `build()` makes for every robot of the cohort that picked the event,
-    under `key` (formatted with the hook). Returns how many posts were queued."""
+    """Queue the message `build(mention)` makes for every robot of the cohort that picked the
+    event, under `key` (formatted with the hook); `mention(user)` is how that robot
+    @-mentions a member (chat_mentions). Built once per way of mentioning, rendered once per
+    platform and way. Returns how many posts were queued."""
     hooks = [h for h in hooks_of(cohort) if event in h.event_list]
     if not hooks:
         return 0
-    message, bodies = build(), {}
+    messages, bodies = {}, {}
     for hook in hooks:
-        if hook.kind not in bodies:
-            bodies[hook.kind] = chat_formats.render(hook.kind, message)
+        pings_by = chat_mentions.pings_by(hook)
+        if pings_by not in messages:
+            messages[pings_by] = build(partial(chat_mentions.mention, hook=hook))
+        message = messages[pings_by]
+        if (hook.kind, pings_by) not in bodies:
+            bodies[hook.kind, pings_by] = chat_formats.render(hook.kind, message)
         enqueue_post(key.format(hook=hook.id), hook=hook, event=event, subject=message.title,
-                     body=bodies[hook.kind], now=now)
+                     body=bodies[hook.kind, pings_by], now=now)
     return len(hooks)
 
 
 def post_case_published(case, *, slot, now, base_url):
     """Queue "new case" posts when the case is announced. Returns how many were queued."""
     return _post(case.cohort, "case_published", f"post:hook:{{hook}}:case:{case.id}:published",
-                 lambda: chat_messages.case_published(case, slot, base_url=base_url), now=now)
+                 lambda _mention: chat_messages.case_published(case, slot, base_url=base_url),
+                 now=now)
 
 
 def post_homework_due(case, *, slot, now, base_url):
-    """Queue "due soon" posts naming who has not written yet. Returns how many were queued."""
+    """Queue "due soon" posts naming who has not written yet, each mentioned as its robot
+    does (chat_mentions). Returns how many were queued."""
+    missing = cache(lambda: [m.user for m in still_to_write(case.cohort, slot)])  # one query
     return _post(case.cohort, "homework_due", f"post:hook:{{hook}}:case:{case.id}:due-soon",
-                 lambda: chat_messages.homework_due(
-                     case, slot, [m.user for m in still_to_write(case.cohort, slot)],
-                     base_url=base_url), now=now)
+                 lambda mention: chat_messages.homework_due(
+                     case, slot, missing(), base_url=base_url, mention=mention), now=now)
 
 
 def post_removals(cohort, removed, *, now, base_url):
@@ -62,7 +71,7 @@ def post_removals(cohort, removed, *, now, base_url):
     ids = ",".join(str(m.id) for m in sorted(removed, key=lambda m: m.id))
     digest = hashlib.sha256(ids.encode()).hexdigest()[:16]
     key = f"post:hook:{{hook}}:removals:{now:%Y%m%dT%H%M%S}:{digest}"
-    return _post(cohort, "removals", key, lambda: chat_messages.removals(
+    return _post(cohort, "removals", key, lambda _mention: chat_messages.removals(
         cohort, [m.user for m in removed], base_url=base_url), now=now)
 
 
@@ -71,14 +80,14 @@ def post_guest_week(talk, *, which, now, base_url):
     week and moment. Returns how many were queued."""
     key = f"post:hook:{{hook}}:talk:{talk.id}:{which}:{talk.slot.starts_at:%Y%m%dT%H%M}"
     return _post(talk.cohort, "guest_week", key,
-                 lambda: chat_messages.guest_week(talk, which, base_url=base_url), now=now)
+                 lambda _mention: chat_messages.guest_week(talk, which, base_url=base_url), now=now)
 
 
 def post_archive_entry(talk, *, now, base_url):
     """Queue "session N is in the archive" when the talk takes its number. Returns count."""
     key = f"post:hook:{{hook}}:talk:{talk.id}:archive:{talk.number}"
     return _post(talk.cohort, "archive_entry", key,
-                 lambda: chat_messages.archive_entry(talk, base_url=base_url), now=now)
+                 lambda _mention: chat_messages.archive_entry(talk, base_url=base_url), now=now)
 
 
 def _with_hooks(event):

@@ -2,12 +2,13 @@
 (domain/reach/templates/, rendered by mail_templates.render_mail in the reader's language),
 and every mail goes into the outbox as text and HTML."""
 import json
-from zoneinfo import ZoneInfo
 
 from peewee import Value, chunked
 
+from learnclub.dates import say_when
+from learnclub.db import write_transaction
 from learnclub.domain.participation.counting import CountedCase, reason_words
-from learnclub.domain.reach import mail_templates
+from learnclub.domain.reach import inbox, mail_templates
 from learnclub.domain.reach.outbox import cohort_headers, enqueue_mail
 from learnclub.i18n import translations_for
 from learnclub.models import Membership, OutboxMessage, User
@@ -36,10 +37,9 @@ def _send_to(user, name, key, *, now, kind="", list_of=None, **context):
 
 
 def local_when(instant, zone, locale):
-    """A time as the reader reads it: in the cohort's zone, in their language."""
-    from babel.dates import format_datetime
-    return format_datetime(instant.astimezone(ZoneInfo(zone)), "yyyy-MM-dd HH:mm (zzzz)",
-                           locale="zh_Hans_CN" if (locale or "zh").startswith("zh") else "en")
+    """A time as the reader reads it: in the cohort's zone, in their language, with the zone
+    named (「12月13日 周日 20:00（北京时间）」); no distance, as a mail is read later."""
+    return say_when(instant, zone, locale, with_zone=True)
 
 
 def mail_signup_confirm(*, email, link, locale, now, key):
@@ -59,12 +59,17 @@ def mail_password_reset(*, user, link, now, key):
 
 
 def mail_application_decided(*, application, link, now):
-    """Tell an applicant that they were admitted, rejected or put on the waitlist."""
-    _send_to(application.user, "application_decided",
-             f"application:{application.id}:{application.status}", now=now,
-             list_of=application.cohort,
-             status=application.status, cohort=application.cohort.name, link=link,
-             note=application.decision_message)
+    """Tell an applicant that they were admitted, rejected or put on the waitlist, by mail
+    and in their messages."""
+    key = f"application:{application.id}:{application.status}"
+    with write_transaction():
+        _send_to(application.user, "application_decided", key, now=now,
+                 list_of=application.cohort,
+                 status=application.status, cohort=application.cohort.name, link=link,
+                 note=application.decision_message)
+        inbox.record(application.user_id, f"application_{application.status}", key=key,
+                     now=now, cohort=application.cohort_id, link=link,
+                     excerpt=inbox.excerpt(application.decision_message))
 
 
 def mail_case_published(*, case, slot, member, link, now):
@@ -121,6 +126,7 @@ def mail_removed(*, membership, titles, link, now, missed=None, not_counted=()):
     _send_to(user, "removed", _removed_key(membership, now), now=now, link=link,
              list_of=membership.cohort,
              **_removed_context(membership.cohort, user.locale, titles, missed, not_counted))
+    inbox.record_removals([membership.id], membership.cohort, link=link, now=now)
 
 
 def mail_removed_many(cohort, removals, *, link, now, batch=500):
@@ -153,6 +159,7 @@ def mail_removed_many(cohort, removals, *, link, now, batch=500):
                     .join(User, on=(Membership.user == User.id))
                     .where(Membership.id.in_(chunk)))
             OutboxMessage.insert_from(rows, fields).on_conflict_ignore().execute()
+    inbox.record_removals([m.id for m, *_rest in removals], cohort, link=link, now=now)
 
 
 def mail_removals_to_staff(*, cohort, staff, removed, link, now):
@@ -175,9 +182,12 @@ def mail_reminder(*, case, slot, member, hours, link, now):
 def mail_seat_offer(*, offer, link, now):
     """Offer a free seat to a waitlisted applicant, with the time it stays open."""
     user, cohort = offer.application.user, offer.cohort
-    _send_to(user, "seat_offer", f"seat-offer:{offer.id}", now=now, list_of=cohort,
-             cohort=cohort.name,
-             link=link, when=local_when(offer.expires_at, cohort.timezone, user.locale))
+    with write_transaction():
+        _send_to(user, "seat_offer", f"seat-offer:{offer.id}", now=now, list_of=cohort,
+                 cohort=cohort.name,
+                 link=link, when=local_when(offer.expires_at, cohort.timezone, user.locale))
+        inbox.record(user, inbox.Kind.SEAT_OFFER, key=f"seat-offer:{offer.id}", now=now,
+                     cohort=cohort, link=link)
 
 
 def _talk_mail(name, talk, key, *, link, now, **context):
@@ -191,9 +201,17 @@ def mail_talk_received(*, talk, link, now):
     _talk_mail("talk_received", talk, f"talk:{talk.id}:received", link=link, now=now)
 
 
+def _talk_news(name, talk, key, *, link, now, **context):
+    """A decision about a talk: mailed to its guest and in their messages."""
+    with write_transaction():
+        _talk_mail(name, talk, key, link=link, now=now, **context)
+        inbox.record(talk.guest_id, name, key=key, now=now, cohort=talk.cohort_id, link=link,
+                     topic=talk.topic)
+
+
 def mail_talk_accepted(*, talk, link, now):
     """Ask the guest to confirm the week the host gave their talk."""
-    _talk_mail("talk_accepted", talk, f"talk:{talk.id}:accepted", link=link, now=now,
+    _talk_news("talk_accepted", talk, f"talk:{talk.id}:accepted", link=link, now=now,
                when=local_when(talk.slot.starts_at, talk.cohort.timezone, talk.guest.locale))
 
 
@@ -206,12 +224,12 @@ def mail_talk_moved(*, talk, link, now):
 
 def mail_talk_declined(*, talk, link, now):
     """A kind note that a proposal was not taken this time."""
-    _talk_mail("talk_declined", talk, f"talk:{talk.id}:declined", link=link, now=now)
+    _talk_news("talk_declined", talk, f"talk:{talk.id}:declined", link=link, now=now)
 
 
 def mail_talk_cancelled(*, talk, link, now):
     """Tell the guest that the host cancelled their accepted talk."""
-    _talk_mail("talk_cancelled", talk, f"talk:{talk.id}:cancelled", link=link, now=now)
+    _talk_news("talk_cancelled", talk, f"talk:{talk.id}:cancelled", link=link, now=now)
 
 
 def mail_week_taken(*, talk, slot, link, now):
@@ -253,8 +271,9 @@ def mail_slot_cancelled(*, slot, user, topic, concerned, link, now):
 def mail_removals_held(*, cohort, staff, held_at, held, link, now):
     """Tell a host or assistant that the safety stop held a sweep: whom it would remove and
     for which cases, and what they can do (once per hold)."""
-    _send_to(staff, "removals_held",
-             f"cohort:{cohort.id}:removals-held:{held_at:%Y%m%dT%H%M%S}:staff:{staff.id}",
+    key = f"cohort:{cohort.id}:removals-held:{held_at:%Y%m%dT%H%M%S}:staff:{staff.id}"
+    inbox.record(staff, inbox.Kind.REMOVALS_HELD, key=key, now=now, cohort=cohort, link=link)
+    _send_to(staff, "removals_held", key,
              now=now, list_of=cohort, cohort=cohort.name, link=link,
              percent=cohort.removal_stop_percent,
              count=cohort.removal_stop_count,
@@ -265,9 +284,11 @@ def mail_removals_held(*, cohort, staff, held_at, held, link, now):
 def mail_removed_by_host(*, membership, reason, link, now):
     """Tell a member, respectfully, that a host ended their membership, why, and that what
     they wrote stays theirs."""
-    _send_to(membership.user, "removed_by_host",
-             f"removal:membership:{membership.id}:{now:%Y%m%dT%H%M%S}", now=now,
+    key = f"removal:membership:{membership.id}:{now:%Y%m%dT%H%M%S}"
+    _send_to(membership.user, "removed_by_host", key, now=now,
              list_of=membership.cohort, cohort=membership.cohort.name, reason=reason, link=link)
+    inbox.record(membership.user_id, inbox.Kind.REMOVED_BY_HOST, key=key, now=now,
+                 cohort=membership.cohort_id, link=link, excerpt=inbox.excerpt(reason))
 
 
 def mail_left(*, membership, link, now):

@@ -14,7 +14,12 @@ confirmations, decisions about a guest's talk). The kinds:
 - "digests": summaries for hosts and assistants: the case queue is running dry
   (notices.mail_queue_dry), who a participation sweep removed (mail_removals_to_staff)
 
-No row means "instant". Mails kept for the daily digest are outbox rows with outcome "held"
+No row means "instant", with one exception: for someone who is only a guest (嘉宾: every
+active membership has role guest), "new_case" is "off" until they choose otherwise; and a
+guest of a cohort hears of its new cases only if they chose to (`case_announcement_readers`):
+external guests come for the sharing, not for every case.
+
+Mails kept for the daily digest are outbox rows with outcome "held"
 (see domain.daily_digest). They exist only while their kind is "daily": changing the kind to
 "instant" or "off" releases them to the outbox, which then sends them one by one or drops
 them, so a preference change applies to mail already queued and nothing held is ever lost.
@@ -23,18 +28,45 @@ from peewee import JOIN
 
 from learnclub.db import write_transaction
 from learnclub.domain.errors import DomainError, untranslated
-from learnclub.models import MailPreference, OutboxMessage, User
+from learnclub.models import MailPreference, Membership, OutboxMessage, User
+from learnclub.models.cohorts import MembershipStatus, Role
 from learnclub.models.mail import OutboxOutcome
 
 KINDS = ("new_case", "reminders", "feedback", "sharing", "digests")
 MODES = ("instant", "daily", "off")
 DEFAULT_MODE = "instant"
 ALL = "all"  #: in an unsubscribe link: every kind at once
+#: what a guest gets unless they chose otherwise: mail about sharing, not every new case
+GUEST_DEFAULTS = {"new_case": "off"}
+
+
+def _only_guest(user):
+    """Whether every active membership of the person is as a guest (and there is one)."""
+    roles = {m.role for m in Membership.select(Membership.role).where(
+        (Membership.user == user) & (Membership.status == MembershipStatus.ACTIVE))}
+    return roles == {Role.GUEST}
+
+
+def defaults_for(user):
+    """{kind: mode} where the person chose nothing: "instant", except GUEST_DEFAULTS for
+    someone who is only a guest."""
+    modes = dict.fromkeys(KINDS, DEFAULT_MODE)
+    return {**modes, **GUEST_DEFAULTS} if _only_guest(user) else modes
+
+
+def case_announcement_readers(cohort):
+    """Who is mailed when a case of `cohort` comes out: its active members, except guests who
+    have not chosen "new_case" mail (right away or daily). One query."""
+    chose = MailPreference.select(MailPreference.user).where(
+        (MailPreference.kind == "new_case") & (MailPreference.mode != "off"))
+    return list(User.select().join(Membership, on=(Membership.user == User.id)).where(
+        (Membership.cohort == cohort) & (Membership.status == MembershipStatus.ACTIVE)
+        & ((Membership.role != Role.GUEST) | User.id.in_(chose))))
 
 
 def preferences_of(user):
     """{kind: mode} for every kind, the default where the person chose nothing."""
-    modes = dict.fromkeys(KINDS, DEFAULT_MODE)
+    modes = defaults_for(user)
     for row in MailPreference.select().where(MailPreference.user == user):
         if row.kind in modes:
             modes[row.kind] = row.mode

@@ -27,8 +27,8 @@ from learnclub.web.common import cohort_for, cohort_or_404, tr
 def _readable_cohort(slug):
     """The cohort, if the calendar is public or the reader a member."""
     cohort = cohort_or_404(slug)
-    if not cohort.is_public:
-        access.require(current_user, "view_cohort_pages", cohort, tr=tr)
+    if not access.may_read_sharing(current_user, cohort):
+        access.require(current_user, "view_cohort_pages", cohort, tr=tr)  # says why not
     return cohort
 
 
@@ -58,14 +58,16 @@ def feed(slug):
     cohort = cohort_or_404(slug)
     if not sharing_calendar.feed_readable(cohort, request.args.get("token", "")):
         abort(404)
-    body = sharing_feed.build_feed(
+    feed = sharing_feed.make_feed(
         cohort, now=clock.now(), link=url_for("calendar.page", slug=slug, _external=True),
         alarm_minutes=request.args.get("alarm", type=int), tr=tr)
-    response = Response(body, content_type="text/calendar; charset=utf-8", headers={
+    response = Response(feed.body, content_type="text/calendar; charset=utf-8", headers={
         "Content-Disposition": f'inline; filename="{cohort.slug}.ics"',
         "Cache-Control": "private, max-age=300"})
-    response.set_etag(sharing_feed.feed_etag(body))
-    return response.make_conditional(request)  # If-None-Match: 304, no body
+    response.set_etag(feed.etag)
+    response.last_modified = feed.last_modified
+    # If-None-Match (or, from a client without the tag, If-Modified-Since): 304, no body
+    return response.make_conditional(request)
 
 
 @bp.post("/c/<slug>/calendar/link")

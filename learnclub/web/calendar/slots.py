@@ -17,6 +17,7 @@ from learnclub.web.calendar import bp
 from learnclub.web.calendar.forms import SlotForm
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import base_url, cohort_for, show_error, tr
+from learnclub.web.i18n import local_time
 from learnclub.web.participation.routes import flash_form_errors
 
 
@@ -54,8 +55,8 @@ def slots(slug):
         except DomainError as exc:
             show_error(form, exc)
         else:
-            flash(_("Session added for %(when)s.", when=form.starts_at.data.strftime(
-                "%Y-%m-%d %H:%M")), "success")
+            flash(_("Session added for %(when)s.",
+                    when=local_time(slot.starts_at, cohort.timezone)), "success")
             return redirect(url_for("calendar.slots", slug=slug) + f"#slot-{slot.id}")
     return _render(cohort, form)
 
@@ -78,8 +79,8 @@ def move(slug, slot_id):
     else:
         sharing.mail_slot_moved(slot, now=clock.now(), link=base_url() + url_for(
             "sharing.mine", slug=cohort.slug))
-        flash(_("Session moved to %(when)s.", when=form.starts_at.data.strftime(
-            "%Y-%m-%d %H:%M")), "success")
+        flash(_("Session moved to %(when)s.", when=local_time(slot.starts_at, cohort.timezone)),
+              "success")
     return _back(slug)
 
 

@@ -18,11 +18,12 @@ from learnclub.domain.cases.windows import OverlapNeedsChoice, check_overlap, ch
 from learnclub.domain.errors import DomainError
 from learnclub.domain.rendering import render_markdown
 from learnclub.web.cases import bp
+from learnclub.web.cases.content_folder import folder_panel
 from learnclub.web.cases.forms import CaseForm, ImageForm
 from learnclub.web.cases.routes import load_case
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import base_url, cohort_for, show_error, tr
-from learnclub.web.i18n import local_time
+from learnclub.web.i18n import local_time, span_words, zone_name
 
 
 def _load_md_file(form, zone):
@@ -82,7 +83,8 @@ def _flash_when(cohort, case):
     if slot is not None:
         flash(_("It goes out on %(out)s and homework is due on %(due)s (%(zone)s).",
                 out=local_time(slot.publish_at, cohort.timezone),
-                due=local_time(slot.due_at, cohort.timezone), zone=cohort.timezone), "info")
+                due=local_time(slot.due_at, cohort.timezone),
+                zone=zone_name(cohort.timezone)), "info")
 
 
 def _flash_rhythm_warnings(cohort, case):
@@ -98,8 +100,8 @@ def _flash_rhythm_warnings(cohort, case):
                   "info")
     for slot in slots:
         for _kind, gap in slot.warnings if slot.case.id == case.id else ():
-            flash(_("Note: this case goes out %(days).1f days after the previous one; the "
-                    "cohort's rhythm is %(min)d–%(max)d days.", days=gap,
+            flash(_("Note: this case goes out %(gap)s after the previous one; the "
+                    "cohort's rhythm is %(min)d–%(max)d days.", gap=span_words(gap),
                     min=cohort.cadence_min_days, max=cohort.cadence_max_days), "error")
 
 
@@ -196,7 +198,7 @@ def schedule(slug):
                            dry_warning=queue_warning(slots, cadence, now=now),
                            dry_at=runs_dry_at(slots, cadence),
                            behind=case_queries.waiting_for_pinned(cohort, now=now),
-                           plain=PlainForm())
+                           folder=folder_panel(cohort), plain=PlainForm())
 
 
 @bp.get("/c/<slug>/cases/<int:case_id>/revisions")

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("cohorts", __name__)
 
-from learnclub.web.cohorts import routes  # noqa: E402,F401
+from learnclub.web.cohorts import me, nav, routes, share  # noqa: E402,F401

@@ -12,22 +12,30 @@ from learnclub.domain.cases import sync as content_sync
 from learnclub.domain.cohorts import access, admission
 from learnclub.domain.cohorts import queries as cohort_queries
 from learnclub.domain.cohorts import settings as cohorts
+from learnclub.domain.cohorts.todo import cohort_todo, home_todos
 from learnclub.domain.errors import DomainError
-from learnclub.domain.homework.progress import learner_progress
 from learnclub.domain.sharing import rule as sharing_rule
 from learnclub.domain.sharing import talks as sharing
 from learnclub.web.cohorts import bp
 from learnclub.web.cohorts.forms import CohortForm, InviteForm, NewCohortForm, PlainForm, RoleForm
 from learnclub.web.cohorts.rule_preview import flash_moved, rule_preview
+from learnclub.web.cohorts.share import about_context, invite_kit, page_kit
 from learnclub.web.common import base_url, cohort_for, cohort_or_404, show_error, tr
 from learnclub.web.participation.status import miss_status
 
 
 @bp.get("/")
 def home():
-    """My cohorts (signed in) and the public cohorts anyone may apply to."""
-    mine = cohort_queries.memberships_of(current_user) if current_user.is_authenticated else []
-    return render_template("cohorts/home.html", mine=mine,
+    """Signed in: what to do now (domain/cohorts/todo.py), led by the one cohort's to-do or a
+    summary card per cohort; then my cohorts and the public ones anyone may apply to."""
+    mine = todos = []
+    misses = None
+    if current_user.is_authenticated:
+        mine = cohort_queries.memberships_of(current_user)
+        todos = home_todos(current_user, now=clock.now())
+        if len(todos) == 1 and todos[0].role == "learner":
+            misses = miss_status(todos[0].cohort, current_user)
+    return render_template("cohorts/home.html", mine=mine, todos=todos, misses=misses,
                            public=cohort_queries.public_cohorts(limit=50))
 
 
@@ -59,7 +67,8 @@ def _import_cases(cohort):
     """A new cohort whose address has a folder in content/ starts with those cases."""
     folder = Path(current_app.config["CONTENT_DIR"]) / cohort.slug
     if folder.is_dir():
-        report = content_sync.sync_cohort(cohort, folder, now=clock.now())
+        report = content_sync.sync_cohort(cohort, folder, now=clock.now(),
+                                          by=content_sync.SyncBy.WEB, actor=current_user)
         if report.created:
             flash(ngettext("%(num)d case imported from content/%(slug)s/.",
                            "%(num)d cases imported from content/%(slug)s/.",
@@ -79,17 +88,19 @@ def page(slug):
     is_member = access.can(current_user, "view_cohort_pages", cohort, membership)
     if not cohort.is_public and not is_member:
         access.require(current_user, "view_cohort_pages", cohort, tr=tr)
-    application = progress = misses = None
+    application = todo = misses = None
+    if is_member:
+        todo = cohort_todo(cohort, current_user, now=clock.now(), membership=membership)
     if is_member and membership.is_active_learner:
-        progress = learner_progress(cohort, current_user, now=clock.now())
         misses = miss_status(cohort, current_user)
     if current_user.is_authenticated and not is_member:
         application = cohort_queries.application_of(cohort, current_user)
     return render_template(
         "cohorts/page.html", cohort=cohort, membership=membership, is_member=is_member,
-        application=application, progress=progress, misses=misses,
-        seats_taken=admission.seats_taken(cohort),
-        is_staff=access.can(current_user, "edit_cohort", cohort, membership))
+        application=application, todo=todo, misses=misses,
+        seats_taken=admission.seats_taken(cohort), page_kit=page_kit(cohort),
+        is_staff=access.can(current_user, "edit_cohort", cohort, membership),
+        **about_context(cohort, membership))
 
 
 @bp.route("/c/<slug>/settings", methods=["GET", "POST"])
@@ -175,9 +186,11 @@ def invites(slug):
         else:
             flash(_("Invite link created."), "success")
             return redirect(url_for("cohorts.invites", slug=slug))
-    return render_template("cohorts/invites.html", cohort=cohort, form=form,
-                           rows=cohort_queries.invites_of(cohort),
-                           now=clock.now(), plain=PlainForm())
+    rows = cohort_queries.invites_of(cohort)
+    kits = {i.id: invite_kit(cohort, i) for i in rows
+            if admission.invite_is_live(i, now=clock.now())}
+    return render_template("cohorts/invites.html", cohort=cohort, form=form, rows=rows,
+                           kits=kits, now=clock.now(), plain=PlainForm())
 
 
 @bp.post("/c/<slug>/invites/<int:invite_id>/revoke")
@@ -199,9 +212,10 @@ def join(token):
     invite = admission.live_invite(token, now=clock.now())
     if invite is None:
         return render_template("cohorts/invite_dead.html"), 410
+    about = about_context(invite.cohort, None)
     if not current_user.is_authenticated:
         return render_template("cohorts/join.html", invite=invite, cohort=invite.cohort,
-                               form=PlainForm())
+                               form=PlainForm(), **about)
     form = PlainForm()
     if form.validate_on_submit():
         try:
@@ -211,7 +225,8 @@ def join(token):
         else:
             flash(_("Welcome to %(name)s!", name=cohort.name), "success")
             return redirect(url_for("cohorts.page", slug=cohort.slug))
-    return render_template("cohorts/join.html", invite=invite, cohort=invite.cohort, form=form)
+    return render_template("cohorts/join.html", invite=invite, cohort=invite.cohort, form=form,
+                           **about)
 
 
 @bp.route("/c/<slug>/delete", methods=["GET", "POST"])

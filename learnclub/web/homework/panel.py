@@ -24,10 +24,16 @@ def homework_panel(case, *, slot, viewer, membership, now, peers_page=1):
                  comment_form=CommentForm(), preview_anchors=PREVIEW_ANCHORS)
     if case.no_homework:  # "no homework due": the page says so, and offers no editor
         panel["can_write"] = False
-    panel["words"] = _card_words(([own] if own else []) + panel["peers"])
-    panel["csrf"], panel["urls"] = generate_csrf(), _card_urls(case.cohort.slug)
-    panel["when"] = _minutes(case.cohort.timezone)
+    panel.update(card_context(case.cohort, ([own] if own else []) + panel["peers"]))
+    panel["comment_counts"] = {sid: len(thread) for sid, thread in panel["comments"].items()}
     return panel
+
+
+def card_context(cohort, shown):
+    """What the homework cards of `shown` (and their comments) need on a page: their words,
+    the CSRF token, the URLs they post to, the times in the cohort's zone."""
+    return {"words": _card_words(shown), "csrf": generate_csrf(),
+            "urls": _card_urls(cohort.slug), "when": _minutes(cohort.timezone)}
 
 
 def _minutes(zone):
@@ -59,7 +65,11 @@ def _card_words(shown):
     """The words of a homework card, translated once a page, not once per card (50 cards)."""
     words = {"featured": _("Featured"), "late": _("late"), "feature": _("Feature (精选)"),
              "unfeature": _("Unfeature"), "feedback": _("feedback"), "reply": _("Reply"),
-             "give_feedback": _("Give feedback"), "comment": _("Comment"), "post": _("Post")}
+             "give_feedback": _("Give feedback"), "comment": _("Comment"), "post": _("Post"),
+             "comments": _("Comments"), "show_all": _("Show all"), "show_less": _("Show less"),
+             "offline": _("Could not send it: check the connection and try again. What you "
+                          "wrote is still here."),
+             "sending": _("Sending…")}
     words["length"] = {s.length: ngettext("%(num)d character or word",
                                           "%(num)d characters or words", s.length)
                        for s in shown}

@@ -1,6 +1,6 @@
-"""Writing homework, and the talk around it: likes, comments, feedback, featured picks."""
+"""Writing homework, its preview, "my homework" and its export (the talk around it, likes,
+comments, feedback and featured picks, is in talk.py)."""
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -9,9 +9,9 @@ from learnclub.arrival import arrival
 from learnclub.domain.cases import queries as case_queries
 from learnclub.domain.cohorts import access
 from learnclub.domain.errors import DomainError, NotAllowed
-from learnclub.domain.homework import feedback, timing
 from learnclub.domain.homework import queries as homework_queries
 from learnclub.domain.homework import submission as homework
+from learnclub.domain.homework import timing
 from learnclub.domain.homework.progress import learner_progress
 from learnclub.domain.rendering import render_markdown
 from learnclub.web.cases import routes as case_pages  # the case page shows homework
@@ -19,7 +19,7 @@ from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import cohort_for, cohort_or_404, show_error, tr
 from learnclub.web.homework import bp
 from learnclub.web.homework.export import homework_markdown
-from learnclub.web.homework.forms import CommentForm, HomeworkForm
+from learnclub.web.homework.forms import HomeworkForm
 from learnclub.web.homework.panel import PREVIEW_ANCHORS
 from learnclub.web.i18n import local_time
 from learnclub.web.participation.forms import RangeLeaveForm
@@ -35,8 +35,7 @@ def _saved_message(submission, created, until, tz):
     """The answer to a save, in words: what happened and until when it can be changed."""
     if until is None:
         return _("Homework submitted.") if created else _("Homework updated.")
-    zh = str(get_locale()).startswith("zh")
-    until = local_time(until, tz, "M月d日 HH:mm" if zh else "EEE d MMM HH:mm")
+    until = local_time(until, tz)
     if submission.is_late and created:
         return _("Homework submitted, marked late (%(late)s); you can change it until "
                  "%(until)s. Thank you for writing anyway.",
@@ -79,69 +78,6 @@ def submit(slug, case_id):
     until = timing.editable_until(case, current_user, now=clock.now())
     flash(_saved_message(submission, created, until, case.cohort.timezone), "success")
     return redirect(url_for("cases.show", slug=slug, case_id=case_id) + "#my-homework")
-
-
-def _submission(slug, submission_id):
-    """(cohort, submission) if the signed-in member may read it (homework.queries, the case
-    page's rule): hidden homework answers 404 like homework that does not exist."""
-    cohort = cohort_for(slug, "view_cohort_pages")
-    submission = homework_queries.readable_submission(cohort, submission_id, current_user,
-                                                      now=clock.now())
-    if submission is None:
-        abort(404)
-    return cohort, submission
-
-
-def _back(slug, submission):
-    return redirect(url_for("cases.show", slug=slug, case_id=submission.case_id)
-                    + f"#homework-{submission.id}")
-
-
-@bp.post("/c/<slug>/homework/<int:submission_id>/like")
-@login_required
-def like(slug, submission_id):
-    _cohort, submission = _submission(slug, submission_id)
-    if PlainForm().validate_on_submit():
-        try:
-            feedback.toggle_like(submission, current_user, now=clock.now(), tr=tr)
-        except DomainError as exc:
-            flash(exc.message, "error")
-    return _back(slug, submission)
-
-
-@bp.post("/c/<slug>/homework/<int:submission_id>/comments")
-@login_required
-def comment(slug, submission_id):
-    _cohort, submission = _submission(slug, submission_id)
-    form = CommentForm()
-    if form.validate_on_submit():
-        raw = form.parent_id.data or ""
-        parent = homework_queries.comment_by_id(int(raw)) \
-            if raw.isascii() and raw.isdigit() else None
-        try:
-            feedback.add_comment(submission, current_user, form.body_md.data or "",
-                                 parent=parent, now=clock.now(), tr=tr)
-        except DomainError as exc:
-            flash(exc.message, "error")
-        else:
-            flash(_("Comment posted."), "success")
-    return _back(slug, submission)
-
-
-@bp.post("/c/<slug>/homework/<int:submission_id>/feature")
-@login_required
-def feature(slug, submission_id):
-    cohort, submission = _submission(slug, submission_id)
-    access.require(current_user, "manage_cases", cohort, tr=tr)
-    if PlainForm().validate_on_submit():
-        try:
-            featured = feedback.toggle_featured(submission, actor=current_user, now=clock.now(),
-                                                tr=tr)
-        except DomainError as exc:
-            flash(exc.message, "error")
-        else:
-            flash(_("Featured (精选).") if featured else _("No longer featured."), "success")
-    return _back(slug, submission)
 
 
 @bp.post("/c/<slug>/homework/preview")

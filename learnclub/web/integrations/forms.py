@@ -17,6 +17,7 @@ class HookForm(FlaskForm):
     secret = PasswordField(_l("Signing secret (optional)"), widget=PasswordInput(hide_value=False))
     remove_secret = BooleanField(_l("Remove the stored secret"))
     events = SelectMultipleField(_l("What to post"), choices=[], validate_choice=False)
+    mention_members = BooleanField(_l("@-mention members so the chat app notifies them"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,4 +37,5 @@ class HookForm(FlaskForm):
     def values(self, *, editing=False):
         return {"kind": self.kind.data or "", "label": self.label.data or "",
                 "url": self.url.data or "", "secret": self.secret_value(editing=editing),
-                "events": list(self.events.data or [])}
+                "events": list(self.events.data or []),
+                "mention_members": bool(self.mention_members.data)}

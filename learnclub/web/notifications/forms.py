@@ -9,7 +9,8 @@ MODE_CHOICES = [SelectChoice("instant", _l("Right away")),
 
 #: kind -> (name, what it covers), in the order of mail_preferences.KINDS
 KIND_TEXT = {
-    "new_case": (_l("New cases"), _l("A mail when a new case comes out in your cohort.")),
+    "new_case": (_l("New cases"), _l("A mail when a new case comes out in your cohort. As a "
+                                     "guest, you get it only if you turn it on here.")),
     "reminders": (_l("Homework reminders"),
                   _l("Before homework is due, only if you have not written yet.")),
     "feedback": (_l("Responses to my homework"),

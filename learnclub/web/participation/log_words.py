@@ -44,6 +44,7 @@ ACTION_WORDS = {
     "talk_declined": _l("talk declined"),
     "talk_cancelled": _l("talk cancelled"),
     "talk_held": _l("talk held"),
+    "talk_noted": _l("private note on a talk"),
     "transcript_published": _l("transcript published"),
     "transcript_edited": _l("transcript edited"),
     "hook_added": _l("chat robot added"),
@@ -69,6 +70,8 @@ FIELD_WORDS = {
     "number": _l("Number in the archive"),
     "transcript_md": _l("Transcript"),
     "recording_url": _l("Recording link"),
+    "below_bar": _l("Below the bar"),
+    "note": _l("Private note"),
     "expires_at": _l("Valid until"),
     "max_uses": _l("Maximum uses (empty: unlimited)"),
     "kind": _l("Kind of robot"),
@@ -76,6 +79,7 @@ FIELD_WORDS = {
     "url": _l("Webhook address"),
     "secret": _l("Signing secret"),
     "events": _l("Events posted"),
+    "mention_members": _l("Mention members"),
 }
 
 

@@ -17,6 +17,7 @@ from learnclub.domain.participation import readmission as membership
 from learnclub.domain.participation import sweep as participation
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import base_url, cohort_for, tr
+from learnclub.web.i18n import local_time
 from learnclub.web.participation import bp
 from learnclub.web.participation.board import board, remove_part
 from learnclub.web.participation.forms import (
@@ -190,7 +191,7 @@ def extension(slug):
             flash(exc.message, "error")
         else:
             flash(_("%(name)s has until %(when)s for “%(title)s”.", name=user.display_name,
-                    when=form.until.data.strftime("%Y-%m-%d %H:%M"), title=case.title),
+                    when=local_time(until, cohort.timezone), title=case.title),
                   "success")
     return _back(slug, "#extension")
 

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 
 
 class ProfileForm(FlaskForm):
@@ -13,6 +13,11 @@ class ProfileForm(FlaskForm):
     offer = TextAreaField(_l("What I can offer"))
     looking_for = TextAreaField(_l("What I'm looking for"))
     intro_md = TextAreaField(_l("Short introduction (Markdown)"))
+    # private, for chat-group robot mentions only (domain/accounts/mention_contacts.py)
+    mention_phone = StringField(_l("Mobile number"))
+    feishu_user_id = StringField(_l("Feishu user ID"))
+    mention_consent = BooleanField(_l("Let the group robots @-mention me with this number "
+                                      "or Feishu ID"))
 
 
 class PhotoForm(FlaskForm):

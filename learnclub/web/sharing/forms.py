@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 
 from learnclub.web.common import browser_newlines
 
@@ -49,3 +49,18 @@ class TranscriptForm(FlaskForm):
 
 class SlidesForm(FlaskForm):
     slides = FileField(_l("Slides (PDF, up to 10 MB)"))
+
+
+class RatingForm(FlaskForm):
+    """A member's rating of a held session: a score 1–5 (radio buttons, checked by the
+    domain, which says what is wrong with 0, 6 or "abc") and one line."""
+
+    score = StringField(_l("Your score"))
+    line = StringField(_l("One line (optional)"))
+
+
+class NoteForm(FlaskForm):
+    """Staff's private note on a held talk."""
+
+    below_bar = BooleanField(_l("Below the bar"))
+    note = TextAreaField(_l("Private note (only staff see it)"), filters=[browser_newlines])

@@ -8,6 +8,7 @@ from learnclub import clock
 from learnclub.domain.cohorts import access
 from learnclub.domain.errors import DomainError
 from learnclub.domain.sharing import queries as sharing_queries
+from learnclub.domain.sharing import ratings
 from learnclub.domain.sharing import review as sharing_review
 from learnclub.domain.sharing import talks as sharing
 from learnclub.web.cohorts.forms import PlainForm
@@ -70,10 +71,14 @@ def _week_field(exc):
 @bp.get("/c/<slug>/talks/mine")
 @login_required
 def mine(slug):
-    """The guest's own talks with their state and what they can do next."""
+    """The guest's own talks with their state and what they can do next; for held ones,
+    the average, count and lines of the ratings, never who wrote them."""
     cohort = proposer_cohort(slug)
-    return render_template("sharing/mine.html", cohort=cohort, plain=PlainForm(),
-                           talks=sharing_review.guest_talks(cohort, current_user),
+    talks = sharing_review.guest_talks(cohort, current_user)
+    held = [talk.id for talk, _weeks in talks if talk.status == "held"]
+    return render_template("sharing/mine.html", cohort=cohort, plain=PlainForm(), talks=talks,
+                           summaries=ratings.summaries(held),
+                           feedback=ratings.feedback(held, with_raters=False),
                            editable=sharing.OPEN_STATES,
                            is_staff=access.can(current_user, "manage_sharing", cohort))
 

@@ -53,6 +53,8 @@
   } else if (draft && draft.text) {
     area.value = draft.text;
     if (note) { note.hidden = false; }
+    var folded = document.getElementById("edit-homework");  // "Submitted ✓ · Change"
+    if (folded) { folded.open = true; }
   }
   var discard = document.getElementById("draft-discard");
   if (discard) {
@@ -143,4 +145,137 @@
   });
   showCount();
   if (note && !note.hidden) { refreshPreview(); }  // a restored draft shows as it will read
+})();
+
+
+// The homework cards: a like or a comment is sent without leaving the page (the server
+// answers JSON when asked) and the count or the comment appears in place; a refusal is said
+// in words beside the button. A long text is folded under "Show all". Without this script
+// the forms post and the page comes back; every text shows whole.
+(function () {
+  "use strict";
+  var talk = document.getElementById("homework-talk");
+  if (!talk) { return; }
+  var words = talk.dataset;
+
+  // ---- long texts: folded to a few lines, "Show all" / "Show less" ----
+  var FOLD_FACTOR = 1.5;  // fold only a text at least half again as tall as the fold
+  function foldLongPosts() {
+    var posts = talk.querySelectorAll(".submission .post");
+    for (var i = 0; i < posts.length; i++) { fold(posts[i]); }
+  }
+  function fold(post) {
+    if (post.getAttribute("data-folded")) { return; }
+    post.classList.add("clamped");
+    var limit = post.clientHeight;
+    if (post.scrollHeight < limit * FOLD_FACTOR) { post.classList.remove("clamped"); return; }
+    post.setAttribute("data-folded", "yes");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "link more-toggle";
+    button.textContent = words.showAll;
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-controls", post.id);
+    post.parentNode.insertBefore(button, post.nextSibling);
+    button.addEventListener("click", function () {
+      var open = post.classList.toggle("clamped") === false;
+      button.textContent = open ? words.showLess : words.showAll;
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      if (!open && post.getBoundingClientRect().top < 0) {
+        post.closest(".submission").scrollIntoView();
+      }
+    });
+  }
+  // a link into a folded text (a footnote, a heading) opens it
+  function unfoldTarget() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    var post = target && target.closest && target.closest(".post.clamped");
+    if (post) {
+      var button = post.nextElementSibling;
+      if (button && button.classList.contains("more-toggle")) { button.click(); }
+      target.scrollIntoView();
+    }
+  }
+  foldLongPosts();
+  unfoldTarget();
+  window.addEventListener("load", foldLongPosts);  // images in a text make it taller
+  window.addEventListener("hashchange", unfoldTarget);
+
+  // ---- likes and comments without a reload ----
+  function say(form, text, isError) {
+    var status = form.querySelector(".live-status");
+    if (!status) { return; }
+    status.textContent = text;
+    status.classList.toggle("error", !!isError);
+  }
+  function busy(form, on) {
+    var button = form.querySelector("button[type=submit]");
+    if (!button) { return; }
+    button.disabled = on;
+    button.setAttribute("aria-busy", on ? "true" : "false");
+  }
+  function answered(form, response) {
+    var type = response.headers.get("Content-Type") || "";
+    if (type.indexOf("application/json") !== 0) {
+      // not the answer of the view (a sign-in page after the session ended): let the
+      // browser send the form itself, as without this script
+      HTMLFormElement.prototype.submit.call(form);
+      return null;
+    }
+    return response.json().then(function (json) {
+      if (!response.ok) {
+        say(form, (json.error && json.error.message) || words.offline, true);
+        return null;
+      }
+      return json;
+    });
+  }
+  function liked(form, json) {
+    var button = form.querySelector("button[type=submit]");
+    button.textContent = "👍 " + json.likes;
+    button.setAttribute("aria-pressed", json.liked ? "true" : "false");
+    button.classList.toggle("on", json.liked);
+    say(form, "");
+  }
+  function commented(form, json) {
+    var card = form.closest(".submission");
+    var holder = document.createElement("div");
+    holder.innerHTML = json.comment.html.trim();
+    var made = holder.firstElementChild;
+    var parent = json.comment.parent_id ? form.closest(".comment") : null;
+    var list = parent ? parent.querySelector(".replies") : card.querySelector(".comment-list");
+    list.appendChild(made);
+    card.querySelector(".talk-count").textContent = json.comments;
+    form.querySelector("textarea").value = "";
+    var box = form.closest(".reply-box");
+    if (box) { box.open = false; say(form, ""); }  // a reply: its box folds, the card says it
+    say(box ? card.querySelector(".comment-form") : form, json.message);
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var kind = form && form.getAttribute && form.getAttribute("data-live");
+    if (!kind || !window.fetch || !window.FormData || event.defaultPrevented) { return; }
+    event.preventDefault();
+    if (form.getAttribute("aria-busy") === "true") { return; }  // sent already
+    form.setAttribute("aria-busy", "true");
+    busy(form, true);
+    if (kind === "comment") { say(form, words.sending); }
+    var data = new FormData(form);
+    var token = form.querySelector("input[name=csrf_token]");
+    fetch(form.getAttribute("action"), {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": token ? token.value : "" }
+    })
+      .then(function (response) { return answered(form, response); })
+      .then(function (json) {
+        if (!json) { return; }
+        if (kind === "like") { liked(form, json); } else { commented(form, json); }
+      })
+      .catch(function () { say(form, words.offline, true); })
+      .then(function () {
+        form.removeAttribute("aria-busy");
+        busy(form, false);
+      });
+  });
 })();

@@ -1,0 +1,77 @@
+"""What every page's menus show: the cohort menu (who sees which links, the 管理 badge) and
+the phone's bottom tab bar (首页 / 案例 / 日历 / 消息 / 我的). Computed when a template asks,
+once per request; the domain decides (domain/cohorts/todo.py, access.py)."""
+from dataclasses import dataclass, field
+
+from flask import current_app, g, request, url_for
+from flask_login import current_user
+
+from learnclub.domain.cohorts import access, todo
+from learnclub.domain.cohorts import queries as cohort_queries
+from learnclub.web.cohorts import bp
+
+#: the blueprint (or endpoint) of a page -> the bottom tab it belongs to
+TAB_OF = {"cohorts.home": "home", "cohorts.page": "home", "cases": "cases",
+          "homework.mine": "me", "homework": "cases", "calendar": "calendar",
+          "sharing.archive": "calendar", "sharing.session": "calendar",
+          "messages": "messages", "cohorts.me": "me", "profiles": "me",
+          "notifications": "me", "tokens": "me", "sharing.mine": "me",
+          "auth.change_password": "me"}
+
+
+@dataclass
+class CohortMenu:
+    role: str | None  #: the viewer's active role in the cohort, else None
+    counts: dict = field(default_factory=dict)  #: todo.menu_counts
+
+    @property
+    def staff(self):
+        """Hosts and assistants: the only ones with a 管理 count."""
+        return "manage" in self.counts
+
+    @property
+    def learner(self):
+        return self.role == "learner"
+
+
+@dataclass
+class TabBar:
+    cohort: object | None  #: the cohort 案例 and 日历 lead to (None: the home page)
+    active: str  #: home, cases, calendar, messages, me, or ""
+    messages_url: str | None  #: None while the messages pages are not there
+
+
+@bp.app_context_processor
+def _menus():
+    return {"cohort_menu": cohort_menu, "tab_bar": tab_bar}
+
+
+def cohort_menu(cohort):
+    """The cohort menu for the signed-in viewer (cached for the request)."""
+    cache = g.setdefault("cohort_menus", {})
+    if cohort.id not in cache:
+        membership = access.membership_of(current_user, cohort)
+        active = membership is not None and membership.status == "active"
+        cache[cohort.id] = CohortMenu(
+            membership.role if active else None,
+            todo.menu_counts(cohort, current_user, membership=membership) if active else {})
+    return cache[cohort.id]
+
+
+def tab_bar(cohort=None):
+    """The bottom tab bar of a signed-in page: the page's cohort if the viewer is in it,
+    else their newest active cohort; the tab of the page; and the messages page."""
+    if cohort is None or cohort_menu(cohort).role is None:
+        mine = sorted(cohort_queries.active_memberships_of(current_user),
+                      key=lambda m: (m.joined_at, m.id), reverse=True)
+        cohort = mine[0].cohort if mine else None
+    endpoint = request.endpoint or ""
+    active = TAB_OF.get(endpoint) or TAB_OF.get(endpoint.partition(".")[0], "")
+    return TabBar(cohort, active, messages_url())
+
+
+def messages_url():
+    """The messages page, or None while that area is not there (its unread count comes
+    from the messages area's own `unread_messages`)."""
+    return url_for("messages.index") if "messages.index" in current_app.view_functions \
+        else None
