@@ -233,7 +233,7 @@
   }
   function liked(form, json) {
     var button = form.querySelector("button[type=submit]");
-    button.textContent = "👍 " + json.likes;
+    button.querySelector(".like-count").textContent = json.likes;
     button.setAttribute("aria-pressed", json.liked ? "true" : "false");
     button.classList.toggle("on", json.liked);
     say(form, "");
