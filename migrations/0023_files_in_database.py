@@ -104,7 +104,10 @@ def _import_content_images(content_dir, now):
     """Images beside synced cases' Markdown files, as `learnclub content sync` imports them."""
     from learnclub.domain.cases.images import import_folder_images
     from learnclub.models import Case, Cohort
-    cases = Case.select(Case, Cohort).join(Cohort).where(Case.source_path.is_null(False))
+    # only the columns this migration reads: later migrations add others to these tables,
+    # and a database upgraded from before 0023 does not have them yet
+    cases = (Case.select(Case.id, Case.body_md, Case.homework_prompt, Cohort.id, Cohort.slug)
+             .join(Cohort).where(Case.source_path.is_null(False)))
     for case in cases:
         folder = Path(content_dir) / case.cohort.slug
         if folder.is_dir():
