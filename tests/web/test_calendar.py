@@ -238,6 +238,8 @@ def settings_form(cohort, **overrides):
     form = {}
     for name in SETTING_FIELDS:
         value = overrides.get(name, getattr(cohort, name))
+        if value is None:  # an empty date (the cohort's last day) is not sent
+            continue
         if isinstance(value, bool):
             if value:
                 form[name] = "y"
@@ -312,3 +314,21 @@ def test_move_slot_with_a_guest_mails_the_guest_once(client, login_as, cohort, h
     assert [(m.key, m.to_addr) for m in mails] == [
         (f"talk:{talk.id}:moved:2", talk.guest.email)]
     assert "/c/lab/talks/mine" in mails[0].body
+
+
+def propose_link(slot):
+    return f'href="/c/lab/talks/new?week={slot.id}"'
+
+
+def test_calendar_page_links_open_weeks_to_the_proposal_form_for_members(client, login_as,
+                                                                          cohort):
+    slots = upcoming(cohort)
+    accepted_talk(cohort, slots[0])
+    link = propose_link
+
+    assert link(slots[1]) not in client.get("/c/lab/calendar").get_data(as_text=True)
+    login_as(make_member(cohort))
+    page = client.get("/c/lab/calendar").get_data(as_text=True)
+
+    assert page.count(link(slots[1])) == 2  # in the list (phones) and the month grid
+    assert link(slots[0]) not in page  # a week with a guest is not offered

@@ -384,3 +384,30 @@ def test_archive_number_given_when_session_is_held_not_at_publication(lab, clien
     assert publish(client, talks[1], "后一场").headers["Location"].endswith("/c/lab/archive/2")
     assert publish(client, talks[0], "前一场").headers["Location"].endswith("/c/lab/archive/1")
     assert re.findall(r"第(\d+)期", html(client.get("/c/lab/archive"))) == ["2", "1"]
+
+
+def chosen_first_week(page):
+    """The value of the option selected in the form's first-choice week, or None."""
+    first = page.split('id="week1"', 1)[1].split("</select>", 1)[0]
+    found = re.search(r'<option selected value="([^"]*)"', first)
+    return found.group(1) if found else None
+
+
+def test_propose_form_takes_the_week_chosen_on_the_calendar(lab, client, login_as):
+    login_as(make_member(lab))
+    week = weeks(lab)[1]
+
+    assert chosen_first_week(html(client.get(f"/c/lab/talks/new?week={week.id}"))) == str(
+        week.id)
+    assert chosen_first_week(html(client.get("/c/lab/talks/new"))) == ""  # "Choose a week"
+
+
+def test_propose_form_ignores_a_week_that_is_no_open_week(lab, client, login_as):
+    login_as(make_member(lab))
+    open_ids = {str(week.id) for week in weeks(lab)}  # a string such as "1" may be one
+    for text in [*corpora.naughty_strings(), "999999", "-1"]:
+        response = client.get("/c/lab/talks/new", query_string={"week": text})
+        assert response.status_code == 200, text
+        expected = (text,) if text in open_ids else (None, "")
+        assert chosen_first_week(html(response)) in expected, text
+    assert Talk.select().count() == 0

@@ -48,7 +48,8 @@ def page(slug, secret=None):
         "calendar/page.html", cohort=cohort, weeks=weeks, months=month_grid(weeks),
         is_member=is_member, token=token, secret=secret, feed_url=feed_url,
         link_form=PlainForm(),
-        is_staff=access.can(current_user, "manage_sharing", cohort, membership))
+        is_staff=access.can(current_user, "manage_sharing", cohort, membership),
+        may_propose=access.can(current_user, "propose_talk", cohort, membership))
 
 
 @bp.get("/c/<slug>/calendar.ics")

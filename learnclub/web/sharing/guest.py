@@ -1,6 +1,6 @@
 """A guest's side of sharing: propose a talk for open weeks, see and edit one's own talks,
 confirm the week the host gave, withdraw. Members may propose too."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -46,6 +46,7 @@ def propose(slug):
     form.set_weeks([(str(s.id), local_time(s.starts_at, cohort.timezone)) for s in weeks])
     if not form.is_submitted():
         form.title.data, form.bio.data = current_user.company_title, current_user.intro_md
+        form.week1.data = request.args.get("week", "")  # from the calendar's "this week"
     if form.validate_on_submit():
         try:
             sharing_review.propose_with_receipt(
