@@ -15,6 +15,7 @@ from learnclub.db import connection, retry_locked
 from learnclub.domain import files as stored_files
 from learnclub.domain.cases import announcements
 from learnclub.domain.cases import sync as content_sync
+from learnclub.domain.homework import images as homework_images
 from learnclub.domain.participation import readmission as membership
 from learnclub.domain.participation import reminders
 from learnclub.domain.participation import sweep as participation
@@ -168,7 +169,9 @@ def post_guest_week(settings, *, now):
 
 def drop_orphaned_files(settings, *, now):
     """Delete stored files no row points at any more (left when a case or a user was deleted),
-    once older than files.ORPHAN_GRACE. Returns how many."""
+    once older than files.ORPHAN_GRACE, and homework pictures never submitted (pending
+    longer than images.PENDING_KEPT) with them. Returns how many files."""
+    homework_images.drop_stale_pending(now=now)
     return stored_files.drop_orphans(now=now)
 
 

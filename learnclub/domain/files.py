@@ -2,7 +2,8 @@
 from beside a case's Markdown file at sync) and talk slides.
 
 Content-addressed: a file is its bytes' SHA-256; the same bytes are stored once, however many
-rows point at them (CaseFile.stored_as, User.photo, TalkSlides.sha256). A row that lets go
+rows point at them (CaseFile.stored_as, User.photo, TalkSlides.sha256,
+SubmissionImage.sha256). A row that lets go
 calls `release`, which deletes the bytes when no row points at them any more, in the same
 transaction. `keep` and `release` lock the StoredFile row first (PostgreSQL; SQLite's write
 lock covers it), so one box storing a reference while another releases the last one never
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from learnclub.db import lock_row, write_transaction
-from learnclub.models import CaseFile, StoredFile, TalkSlides, User
+from learnclub.models import CaseFile, StoredFile, SubmissionImage, TalkSlides, User
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,8 @@ def referenced(sha):
     """True if a row still points at these bytes."""
     return (CaseFile.select().where(CaseFile.stored_as == sha).exists()
             or User.select().where(User.photo == sha).exists()
-            or TalkSlides.select().where(TalkSlides.sha256 == sha).exists())
+            or TalkSlides.select().where(TalkSlides.sha256 == sha).exists()
+            or SubmissionImage.select().where(SubmissionImage.sha256 == sha).exists())
 
 
 def release(sha):
@@ -80,7 +82,8 @@ ORPHAN_GRACE = timedelta(hours=1)
 def _unused():
     used = (CaseFile.select(CaseFile.stored_as)
             | User.select(User.photo).where(User.photo != "")
-            | TalkSlides.select(TalkSlides.sha256))
+            | TalkSlides.select(TalkSlides.sha256)
+            | SubmissionImage.select(SubmissionImage.sha256))
     return StoredFile.sha256.not_in(used)
 
 

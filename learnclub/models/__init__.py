@@ -1,9 +1,16 @@
 """peewee models, one module per aggregate. ALL lists them in dependency order."""
 from learnclub.models.activity import CohortEvent
+from learnclub.models.announcements import (
+    Announcement,
+    AnnouncementRead,
+    CohortRules,
+    RulesAcknowledgment,
+)
 from learnclub.models.cases import Case, CaseFile, CaseRevision
 from learnclub.models.chat import ChatHook
 from learnclub.models.cohorts import Application, Cohort, Invite, Membership, MembershipEvent
 from learnclub.models.content_sync import ContentSync, ContentSyncFile
+from learnclub.models.deposits import Deposit
 from learnclub.models.files import StoredFile, TalkSlides
 from learnclub.models.homework import (
     Comment,
@@ -12,9 +19,11 @@ from learnclub.models.homework import (
     Notification,
     PointEvent,
     Submission,
+    SubmissionImage,
     SubmissionRevision,
 )
 from learnclub.models.inbox import InboxMessage
+from learnclub.models.introductions import ProfileTag
 from learnclub.models.mail import MailPreference, OutboxMessage
 from learnclub.models.ops import JobRun, SchedulerLease
 from learnclub.models.participation import Extension, LeaveRequest, Miss, SeatOffer
@@ -42,6 +51,10 @@ ALL = [
     ContentSync, ContentSyncFile,
     InboxMessage,
     TalkRating, TalkNote,
+    ProfileTag,
+    Deposit,
+    SubmissionImage,
+    Announcement, AnnouncementRead, CohortRules, RulesAcknowledgment,
 ]
 
 __all__ = [m.__name__ for m in ALL] + ["ALL"]

@@ -6,6 +6,7 @@ from peewee import (
     BooleanField,
     CharField,
     Check,
+    DateField,
     ForeignKeyField,
     IntegerField,
     SmallIntegerField,
@@ -104,6 +105,16 @@ class Cohort(BaseModel):
     points_comment = SmallIntegerField(default=1)
     points_comment_cap = SmallIntegerField(default=5)  #: comment points per case at most
     points_guest_share = SmallIntegerField(default=30)
+    #: the cohort's last day, in its zone (None: not set): the deposit rule is decided after it
+    last_day = DateField(null=True)
+    #: the deposit (押金) asked of each member, in fen (0: none), and its currency's label
+    deposit_fen = IntegerField(default=0)
+    deposit_currency = CharField(max_length=8, default="CNY")
+    #: the deposit is earned back by handing in on time at least this share (%) of the
+    #: cases that counted (domain/participation/deposit.py)
+    deposit_percent = SmallIntegerField(default=80)
+    #: a member the rule removes forfeits the deposit (else it is refundable)
+    deposit_removal_forfeits = BooleanField(default=True)
     created_by = ForeignKeyField(User, on_delete="RESTRICT")
     created_at = UTCDateTimeField()
 

@@ -95,3 +95,22 @@ class Notification(BaseModel):
     actor = ForeignKeyField(User, null=True, on_delete="SET NULL")
     created_at = UTCDateTimeField(index=True)
     mailed_at = UTCDateTimeField(null=True, index=True)
+
+
+class SubmissionImage(BaseModel):
+    """A picture in a learner's homework (its bytes in StoredFile, by sha256). While the
+    homework is not yet submitted it is pending: `submission` is None and it belongs to
+    `user` on `case` (domain/homework/images.py attaches it on submit)."""
+
+    submission = ForeignKeyField(Submission, null=True, backref="+", on_delete="CASCADE")
+    user = ForeignKeyField(User, backref="+", on_delete="CASCADE")  #: the learner
+    case = ForeignKeyField(Case, backref="+", on_delete="CASCADE")
+    sha256 = CharField(max_length=64, index=True)
+    position = IntegerField(default=0)  #: order in the gallery, the upload order
+    width = IntegerField()
+    height = IntegerField()
+    created_at = UTCDateTimeField()
+
+    class Meta:
+        table_name = "submission_image"
+        indexes = ((("case", "user"), False),)

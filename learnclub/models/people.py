@@ -18,6 +18,9 @@ class User(BaseModel):
     offer = TextField(default="")  #: "what I can offer"
     looking_for = TextField(default="")  #: "what I'm looking for"
     intro_md = TextField(default="")  #: short self-introduction in Markdown
+    #: the 自我介绍 a member writes on joining: one paragraph, at most 500 characters, plain
+    #: text ("" = not written yet); its tags are ProfileTag (domain/accounts/introductions.py)
+    introduction = TextField(default="")
     #: the profile photo, a re-encoded JPEG: the sha256 of its StoredFile ("" = none)
     photo = CharField(max_length=300, default="")
     #: the name others know them by in the cohort's chat group (群昵称), for @-mentions

@@ -52,10 +52,12 @@ def _register_areas(app):
     from learnclub.web import (
         admin,
         admission,
+        announcements,
         auth,
         calendar,
         cases,
         cohorts,
+        deposits,
         homework,
         integrations,
         messages,
@@ -69,7 +71,8 @@ def _register_areas(app):
     )
 
     for area in (auth, cohorts, admission, profiles, cases, homework, tracking, participation,
-                 admin, calendar, sharing, search, notifications, integrations, tokens, messages):
+                 admin, calendar, sharing, search, notifications, integrations, tokens, messages,
+                 announcements, deposits):
         app.register_blueprint(area.bp)
 
 

@@ -84,7 +84,7 @@ def test_invite_link_tells_the_cohort_then_joins(open_tab, viewport):
     tab.page.locator("main form button[type=submit]").click()
     tab.wait_for(f"/join/{token}")
     tab.page.locator("main form.join-action button.primary").click()
-    tab.wait_for(f"/c/{SLUG}/")
+    tab.wait_for(f"/c/{SLUG}/introduce")  # the 自我介绍 prompt comes first (skippable)
     expect(tab.page.locator("main .flash.success")).to_have_count(1)
     with connection():
         assert Membership.get(Membership.user == joiner.id).role == "learner"

@@ -67,7 +67,7 @@ def guest_joins_by_invite(guest, token):
     submit(guest)
     guest.wait_for(f"/join/{token}")  # sign-up continues where it started
     submit(guest)  # join now
-    guest.wait_for(f"/c/{SLUG}/")
+    guest.wait_for(f"/c/{SLUG}/introduce")  # the 自我介绍 prompt comes first (skippable)
     expect_flash(guest)
     expect(guest.page.locator("html")).to_have_attribute("lang", "zh-Hans")
 

@@ -62,7 +62,7 @@ def test_set_preferences_keeps_kinds_left_out(app):
     modes = set_preferences(user, {"reminders": "daily"}, now=NOW)
 
     assert modes == {"new_case": "off", "reminders": "daily", "feedback": "instant",
-                     "sharing": "instant", "digests": "instant"}
+                     "sharing": "instant", "digests": "instant", "announcements": "instant"}
     assert preferences_of(user) == modes
 
 

@@ -9,16 +9,22 @@ import pytest
 from learnclub import clock
 from learnclub.domain.accounts.api_tokens import create_token
 from learnclub.domain.cases.editing import create_case
+from learnclub.domain.cohorts.announcements import post_announcement
 from learnclub.domain.sharing.talks import generate_slots, propose_talk
 from learnclub.models import (
+    Announcement,
     Application,
     Case,
     ChatHook,
     Cohort,
+    CohortRules,
+    Deposit,
     Excuse,
     Invite,
     LeaveRequest,
+    Membership,
     OutboxMessage,
+    RulesAcknowledgment,
     ShareSlot,
     Submission,
     Talk,
@@ -70,6 +76,7 @@ ROUTES = {
     "/c/<slug>/homework/<int:submission_id>/comments": MEMBER,
     "/c/<slug>/homework/<int:submission_id>/feature": STAFF,
     "/c/<slug>/homework/preview": MEMBER, "/c/<slug>/homework/mine": FORMER,
+    "/c/<slug>/homework/pictures/<int:image_id>.jpg": MEMBER,  # and only if she may read it
     "/c/<slug>/homework/export.md": FORMER,
     "/c/<slug>/tracking": STAFF, "/c/<slug>/tracking.csv": STAFF,
     "/c/<slug>/tracking/cases/<int:case_id>": STAFF,
@@ -123,8 +130,21 @@ ROUTES = {
     "/c/<slug>/integrations/<int:hook_id>/test": STAFF, "/help/integrations": PUBLIC,
     # personal API tokens: one's own (revoking someone else's is not found)
     "/me/tokens": SIGNED_IN, "/me/tokens/<int:token_id>/revoke": SIGNED_IN,
+    # 自我介绍: the prompt after joining is for the cohort's members; one's own from the profile
+    "/c/<slug>/introduce": MEMBER, "/profile/introduction": SIGNED_IN,
     # messages in the app: one's own (someone else's message is not found)
     "/messages": SIGNED_IN, "/messages/<int:message_id>": SIGNED_IN, "/messages/read": SIGNED_IN,
+    # announcements (公告): members read them, staff post, pin and unpin; the rules (群规):
+    # members read and agree to them, staff write them
+    "/c/<slug>/announcements": MEMBER, "/c/<slug>/announcements/<int:announcement_id>": MEMBER,
+    "/c/<slug>/announcements/new": STAFF,
+    "/c/<slug>/announcements/<int:announcement_id>/<any(pin, unpin):action>": STAFF,
+    "/c/<slug>/rules": MEMBER, "/c/<slug>/rules/acknowledge": MEMBER,
+    "/c/<slug>/rules/edit": STAFF,
+    # deposits (押金): the list, the record form, refunds and the CSV are staff's
+    "/c/<slug>/deposits": STAFF, "/c/<slug>/deposits.csv": STAFF,
+    "/c/<slug>/deposits/<int:membership_id>": STAFF,
+    "/c/<slug>/deposits/<int:membership_id>/refunded": STAFF,
 }
 #: who is asking -> the kinds of route they may use
 ALLOWED = {
@@ -142,7 +162,7 @@ def test_every_route_is_in_the_table(app):
 
 
 def _urls(cohort, target, application, invite, case, submission, leave_request, slot=None,
-          talk=None, hook=None):
+          talk=None, hook=None, announcement=None):
     values = {"slot_id": slot.id if slot else 0, "hook_id": hook.id if hook else 0,
               "slug": cohort.slug, "user_id": target.id, "invite_id": invite.id,
               "application_id": application.id, "decision": "admitted", "token": "x",
@@ -152,7 +172,11 @@ def _urls(cohort, target, application, invite, case, submission, leave_request, 
               "any(approve, decline):decision": "approve",
               "talk_id": talk.id if talk else 0, "number": 1, "token_id": 0, "message_id": 0,
               "any(confirm, withdraw):action": "withdraw",
-              "any(decline, cancel):decision": "decline", "kind": "svg"}
+              "any(decline, cancel):decision": "decline", "kind": "svg",
+              "membership_id": Membership.get((Membership.cohort == cohort)
+                                              & (Membership.user == target)).id,
+              "announcement_id": announcement.id if announcement else 0,
+              "any(pin, unpin):action": "unpin", "image_id": 0}
     for rule, kind in ROUTES.items():
         url = rule
         for name, value in values.items():
@@ -180,6 +204,9 @@ def test_routes_refuse_whoever_lacks_the_role(app, client, login_as, who):
                         preferred_slots=[slot], now=clock.now())
     hook = ChatHook.create(cohort=cohort, kind="generic", label="学员群",
                            url="http://127.0.0.1:9/hook", secret="k", events="", created_at=T0)
+    announcement = post_announcement(cohort, actor=host, title="公告", body_md="正文",
+                                     now=clock.now(), base_url="http://x")
+    outbox_before = OutboxMessage.select().count()
     if who != "anonymous":
         person = make_user()
         if who in ("learner", "assistant", "removed"):
@@ -189,7 +216,8 @@ def test_routes_refuse_whoever_lacks_the_role(app, client, login_as, who):
 
     leaks = []
     for rule, kind, url in _urls(cohort, target, application, invite, case, submission,
-                                 leave_request, slot=slot, talk=talk, hook=hook):
+                                 leave_request, slot=slot, talk=talk, hook=hook,
+                                 announcement=announcement):
         if kind in ALLOWED[who] or kind == TOKEN or rule == "/logout":
             continue
         for method in ("GET", "POST"):
@@ -206,6 +234,7 @@ def test_routes_refuse_whoever_lacks_the_role(app, client, login_as, who):
     assert Cohort.get_by_id(cohort.id).removals_paused is False
     assert Case.get_by_id(case.id).removals_paused is False
     assert Excuse.select().count() == 0
+    assert Deposit.select().count() == 0
     assert (ShareSlot.get_by_id(slot.id).status, ShareSlot.get_by_id(slot.id).sequence) == (
         "open", 0)
     assert ShareSlot.select().where(ShareSlot.kind == "one_off").count() == 0
@@ -213,6 +242,9 @@ def test_routes_refuse_whoever_lacks_the_role(app, client, login_as, who):
         "submitted", "从一个群到一张网")
     assert (ChatHook.get_by_id(hook.id).label, OutboxMessage.select().where(
         OutboxMessage.hook.is_null(False)).count()) == ("学员群", 0)
+    assert (Announcement.select().count(), Announcement.get_by_id(announcement.id).pinned_at
+            is not None, OutboxMessage.select().count()) == (1, True, outbox_before)
+    assert (CohortRules.select().count(), RulesAcknowledgment.select().count()) == (0, 0)
 
 
 # The JSON API answers to tokens, never to the session cookie, so its routes are asked with a

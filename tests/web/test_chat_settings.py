@@ -29,7 +29,7 @@ def field_error(response, field):
 
 def settings_form(**overrides):
     form = {k: ("y" if v is True else str(v)) for k, v in default_settings().items()
-            if v is not False}
+            if v is not False and v is not None}
     form.update(overrides)
     return form
 

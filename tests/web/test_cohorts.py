@@ -5,7 +5,8 @@ from tests.query_count import count_queries
 
 
 def _settings_form(**overrides):
-    form = {k: ("y" if v is True else v) for k, v in default_settings().items() if v is not False}
+    form = {k: ("y" if v is True else v) for k, v in default_settings().items()
+            if v is not False and v is not None}
     form.update(overrides)
     return form
 

@@ -65,6 +65,8 @@ def settings_form(**overrides):
     """The settings form as a browser posts it: every setting valid, checkboxes as "y"."""
     form = {}
     for name, value in default_settings(**overrides).items():
+        if value is None:  # an empty date (the cohort's last day) is not sent
+            continue
         if isinstance(value, bool):
             if value:
                 form[name] = "y"

@@ -116,7 +116,8 @@ def test_new_robot_form_starts_with_every_event_ticked(client, cohort):
     page = html_of(client.get(f"/c/{cohort.slug}/integrations/new"))
 
     assert re.findall(r'value="(\w+)" id="events-\w+"[^>]*checked>', page) == [
-        "case_published", "homework_due", "removals", "guest_week", "archive_entry"]
+        "case_published", "homework_due", "removals", "guest_week", "archive_entry",
+        "announcement"]
     assert re.search(r'<input [^>]*id="secret"[^>]*>', page).group(0) == (
         '<input aria-describedby="secret-hint" id="secret" name="secret" type="password" '
         'value="">')
@@ -320,7 +321,8 @@ def test_help_page_is_public_and_shows_this_sites_address(client):
         assert re.findall(r'<a href="([^"]+)"><code>[^<]*openapi.json</code></a>', page) == [
             "http://localhost/api/v1/openapi.json"]
         assert re.findall(r"<dt>[^<]+<code>(\w+)</code></dt>", page) == [
-            "case_published", "homework_due", "removals", "guest_week", "archive_entry"]
+            "case_published", "homework_due", "removals", "guest_week", "archive_entry",
+            "announcement", "member_introduced"]
         assert "X-Learnclub-Signature" in page
     assert re.search(r'<a href="([^"]+)">API tokens</a>', english).group(1) == "/me/tokens"
 

@@ -52,6 +52,8 @@ def settings_form(cohort, confirm=False, **overrides):
     form = {}
     for name in SETTING_FIELDS:
         value = overrides.get(name, getattr(cohort, name))
+        if value is None:  # an empty date (the cohort's last day) is not sent
+            continue
         if isinstance(value, bool):
             if value:
                 form[name] = "y"

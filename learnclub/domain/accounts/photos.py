@@ -23,7 +23,7 @@ MAX_PIXELS_FULL_DECODE = 8_000_000
 PHOTO_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 
 
-def _open(data, kind, tr):
+def _open(data, kind, tr, side=MAX_SIDE, field="photo"):
     """The image, its size read from the header only; a JPEG set to decode at 1/2 to 1/8 of
     its size (draft), so no upload costs more than about 100 ms of CPU."""
     image = Image.open(BytesIO(data), formats=[PHOTO_TYPES[kind]])
@@ -31,30 +31,30 @@ def _open(data, kind, tr):
     if pixels > MAX_PIXELS:
         raise Image.DecompressionBombError(f"{image.width}×{image.height}")
     if kind == "image/jpeg":
-        image.draft("RGB", (MAX_SIDE * 2, MAX_SIDE * 2))
+        image.draft("RGB", (side * 2, side * 2))
     elif pixels > MAX_PIXELS_FULL_DECODE:
         raise DomainError(tr("The photo has too many pixels for a PNG or WebP; use a JPEG, or "
                              "one of at most %(n)d megapixels.")
-                          % {"n": MAX_PIXELS_FULL_DECODE // 1_000_000}, field="photo")
+                          % {"n": MAX_PIXELS_FULL_DECODE // 1_000_000}, field=field)
     image.load()
     return ImageOps.exif_transpose(image)
 
 
-def _decode(data, tr):
+def _decode(data, tr, side=MAX_SIDE, field="photo"):
     """The upload as an RGB image, upright; DomainError if it is not a photo we take."""
     if len(data) > MAX_PHOTO_BYTES:
-        raise DomainError(tr("The photo is larger than 5 MB; make it smaller."), field="photo")
+        raise DomainError(tr("The photo is larger than 5 MB; make it smaller."), field=field)
     kind = sniff_image(data)
     if kind is None or kind[0] not in PHOTO_TYPES:
-        raise DomainError(tr("Upload a JPEG, PNG or WebP photo."), field="photo")
+        raise DomainError(tr("Upload a JPEG, PNG or WebP photo."), field=field)
     try:
-        image = _open(data, kind[0], tr)
+        image = _open(data, kind[0], tr, side, field)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise DomainError(tr("The photo has too many pixels; use one of at most 50 "
-                             "megapixels."), field="photo") from exc
+                             "megapixels."), field=field) from exc
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise DomainError(tr("This photo could not be read; try another file."),
-                          field="photo") from exc
+                          field=field) from exc
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         image = image.convert("RGBA")
         flat = Image.new("RGB", image.size, "white")
@@ -65,11 +65,17 @@ def _decode(data, tr):
 
 def reencode_photo(data, *, tr=untranslated):
     """The upload as JPEG bytes at most MAX_SIDE pixels a side, without metadata."""
-    image = _decode(data, tr)
-    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    return reencode_image(data, side=MAX_SIDE, tr=tr)[0]
+
+
+def reencode_image(data, *, side, field="photo", tr=untranslated):
+    """(JPEG bytes at most `side` pixels a side without metadata, width, height): the same
+    checks and decoding as a profile photo (homework pictures use it too)."""
+    image = _decode(data, tr, side, field)
+    image.thumbnail((side, side), Image.Resampling.LANCZOS, reducing_gap=2.0)
     out = BytesIO()
     image.save(out, "JPEG", quality=85, optimize=True)  # no exif=, no icc_profile=: none kept
-    return out.getvalue()
+    return out.getvalue(), image.width, image.height
 
 
 def photo_of(user):

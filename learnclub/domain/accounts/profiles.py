@@ -3,10 +3,11 @@ import unicodedata
 
 from peewee import Case
 
+from learnclub.domain.accounts.introductions import normalise_tag
 from learnclub.domain.errors import DomainError, untranslated
 from learnclub.domain.text import LONG, SHORT, check_text
 from learnclub.i18n import LOCALES
-from learnclub.models import Cohort, Membership, User
+from learnclub.models import Cohort, Membership, ProfileTag, User
 from learnclub.models.cohorts import MembershipStatus
 
 #: field -> (max length, required)
@@ -87,7 +88,10 @@ def directory(cohort, *, city="", industry="", text=""):
         query = query.where(_contains(User.display_name, word) | _contains(User.city, word)
                             | _contains(User.industry, word) | _contains(User.company_title, word)
                             | _contains(User.offer, word) | _contains(User.looking_for, word)
-                            | _contains(User.intro_md, word))
+                            | _contains(User.intro_md, word)
+                            | _contains(User.introduction, word)
+                            | User.id.in_(ProfileTag.select(ProfileTag.user).where(
+                                _contains(ProfileTag.tag, normalise_tag(word)))))
     role_order = Case(Membership.role, [("host", 0), ("assistant", 1), ("guest", 2)], 3)
     return list(query.order_by(role_order, User.display_name))
 

@@ -23,6 +23,10 @@ PERMISSIONS = {
     "remove_member": ("host",),
     "manage_sharing": STAFF_ROLES,
     "propose_talk": ("host", "assistant", "learner", "guest"),
+    #: posting, pinning and unpinning announcements (公告); writing the rules (群规)
+    "post_announcements": STAFF_ROLES,
+    #: the deposit list, recording and correcting deposits, marking refunds paid, its CSV
+    "manage_deposits": STAFF_ROLES,
 }
 
 

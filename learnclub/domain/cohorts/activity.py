@@ -12,6 +12,7 @@ from enum import StrEnum
 from peewee import JOIN, SQL, Value
 
 from learnclub.models import (
+    Announcement,
     Case,
     ChatHook,
     CohortEvent,
@@ -73,6 +74,13 @@ class Action(StrEnum):
     HOOK_ADDED = "hook_added"
     HOOK_CHANGED = "hook_changed"
     HOOK_REMOVED = "hook_removed"
+    DEPOSIT_RECORDED = "deposit_recorded"  #: staff recorded a member's deposit as received
+    DEPOSIT_CORRECTED = "deposit_corrected"
+    DEPOSIT_REFUNDED = "deposit_refunded"  #: staff marked the refund paid
+    ANNOUNCEMENT_POSTED = "announcement_posted"
+    ANNOUNCEMENT_PINNED = "announcement_pinned"
+    ANNOUNCEMENT_UNPINNED = "announcement_unpinned"
+    RULES_CHANGED = "rules_changed"  #: the cohort's rules (群规) were rewritten: a new version
 
 
 #: keys of `changes` whose values are instants: stored as ISO 8601 in UTC, read back aware
@@ -80,7 +88,8 @@ TIME_KEYS = frozenset({"starts_at", "publish_at", "due_at", "until", "expires_at
 #: what a subject object is called in the log: kind, the field naming it, the person it concerns
 _SUBJECTS = {Case: ("case", "title", None), Talk: ("talk", "topic", "guest_id"),
              ShareSlot: ("slot", "week", None), ChatHook: ("hook", "label", None),
-             Invite: ("invite", "role", None), LeaveRequest: ("leave", None, "user_id")}
+             Invite: ("invite", "role", None), LeaveRequest: ("leave", None, "user_id"),
+             Announcement: ("announcement", "title", None)}
 LABEL_MAX = 300
 
 

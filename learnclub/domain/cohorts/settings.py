@@ -1,6 +1,7 @@
 """Cohorts and their settings (docs/rules.md "Cohort settings"): create, validate, edit,
 roles."""
 import re
+from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from peewee import IntegrityError
@@ -27,6 +28,7 @@ SETTING_FIELDS = (
     "points_late", "points_featured", "points_comment", "points_comment_cap",
     "points_guest_share", "guest_proposals_public", "language", "min_window_hours",
     "removal_stop_percent", "removal_stop_count",
+    "last_day", "deposit_fen", "deposit_currency", "deposit_percent", "deposit_removal_forfeits",
 )
 
 
@@ -70,7 +72,8 @@ NAMED_RANGES = (
     ("removal_stop_percent", 1, 100,
      "Safety stop: most learners one check may remove (percent of active learners)"),
     ("removal_stop_count", 1, 10_000,
-     "Safety stop: most learners one check may remove (people)"))
+     "Safety stop: most learners one check may remove (people)"),
+    ("deposit_percent", 1, 100, "Deposit: share of counted cases handed in on time (%)"))
 
 
 def validate_settings(settings, *, tr=untranslated):
@@ -84,6 +87,7 @@ def validate_settings(settings, *, tr=untranslated):
     for field, low, high, label in NAMED_RANGES:
         _in_range(settings, field, low, high, tr, label)
     _check_choices(settings, tr)
+    _check_deposit(settings, tr)
     settings["reminder_hours"] = _canonical_reminder_hours(settings["reminder_hours"], tr)
     return settings
 
@@ -122,6 +126,20 @@ def _check_choices(settings, tr):
     if settings["language"] not in LOCALES:
         raise DomainError(tr("Choose the language of chat-group posts from the list."),
                           field="language")
+
+
+def _check_deposit(settings, tr):
+    """The deposit (docs/rules.md "Deposit"): 0–100,000 yuan, a short currency label, and a
+    last day, if any, that is a date."""
+    from learnclub.domain.participation.deposit_records import check_fen
+    check_fen(settings["deposit_fen"], field="deposit_fen", tr=tr)
+    if not re.fullmatch(r"[^\W\d_]{1,8}|[¥￥$€£]", settings["deposit_currency"] or ""):
+        raise DomainError(tr("Currency: up to 8 letters, e.g. CNY."), field="deposit_currency")
+    last_day = settings["last_day"]
+    if last_day is not None and not (isinstance(last_day, date)
+                                     and date(2000, 1, 1) <= last_day <= date(2100, 12, 31)):
+        raise DomainError(tr("Enter the cohort's last day as a date, or leave it empty."),
+                          field="last_day")
 
 
 def _canonical_reminder_hours(text, tr):

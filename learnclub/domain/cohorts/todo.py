@@ -3,7 +3,8 @@ leads with, by role. A learner: this case (write it, or it is handed in), the ne
 sharing and their own progress. Hosts and assistants: applications waiting, talks to decide
 or to tell, this case's submission rate, a queue running dry, removals held, leave requests,
 case files the last sync found wrong.
-A guest: choosing a week, and where their talk stands. Plain data; the pages only show it.
+A guest: choosing a week, and where their talk stands. Every member: "写一段自我介绍" until
+they have (accounts.introductions). Plain data; the pages only show it.
 
 Every question is answered in a fixed number of queries, whatever the number of learners,
 cases or talks (tests/web/test_todo_home.py counts them).
@@ -13,6 +14,7 @@ from datetime import datetime
 
 from peewee import JOIN
 
+from learnclub.domain.accounts.introductions import is_introduced
 from learnclub.domain.cases import sync_report
 from learnclub.domain.cases.editing import schedule_of
 from learnclub.domain.cases.queries import is_out_at
@@ -127,6 +129,8 @@ class CohortTodo:
     talks: list = field(default_factory=list)  #: guests: [TalkStep], newest first
     may_propose: bool = False  #: guests without a live talk: "choose a week"
     sharing: NextSharing | None = None
+    #: "写一段自我介绍": the member has not introduced themselves yet (accounts.introductions)
+    introduce: bool = False
 
     @property
     def is_staff(self):
@@ -139,7 +143,8 @@ def cohort_todo(cohort, user, *, now, membership=None):
     membership = membership or access.membership_of(user, cohort)
     if membership is None or membership.status != MembershipStatus.ACTIVE:
         return None
-    todo = CohortTodo(cohort, membership.role, sharing=next_sharing(cohort, now=now))
+    todo = CohortTodo(cohort, membership.role, sharing=next_sharing(cohort, now=now),
+                      introduce=not is_introduced(user))
     if membership.role in STAFF_ROLES:
         todo.staff = staff_todo(cohort, now=now)
     elif membership.role == "guest":

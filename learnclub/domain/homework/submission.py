@@ -14,7 +14,7 @@ from learnclub.domain.homework.points import award_points
 from learnclub.domain.homework.queries import write_window
 from learnclub.domain.rendering import homework_html
 from learnclub.domain.text import LONG, check_text
-from learnclub.models import Miss, Submission, SubmissionRevision
+from learnclub.models import Miss, Submission, SubmissionImage, SubmissionRevision
 
 #: a character a reader counts on its own: CJK ideographs, kana, hangul, full-width forms
 _CJK = (r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -32,7 +32,7 @@ def count_length(text):
     return len(_UNIT.findall(_URL.sub(" ", text or "")))
 
 
-def _check_window(window, tr):
+def check_window(window, tr):
     """Refuse unless `window` (homework.queries.write_window) lets the learner write."""
     if window == "not_learner":
         raise NotAllowed(tr("Homework is written by the cohort's active learners."))
@@ -63,9 +63,9 @@ def submit_homework(case, user, body, *, now, membership=None, tr=untranslated):
     """
     cohort = case.cohort
     slot = slot_of(case)  # the window, and lateness on the first submission
-    _check_window(write_window(case, user, now=now, slot=slot,
-                               membership=membership or access.membership_of(user, cohort),
-                               to_write=True), tr)
+    check_window(write_window(case, user, now=now, slot=slot,
+                              membership=membership or access.membership_of(user, cohort),
+                              to_write=True), tr)
     length = _check_body(cohort, body, tr)
     try:
         with write_transaction():
@@ -75,6 +75,22 @@ def submit_homework(case, user, body, *, now, membership=None, tr=untranslated):
 
 
 def _save(case, user, body, length, slot, *, now):
+    """(submission, created): a new submission, or the existing one with the new text; the
+    learner's pending pictures on the case attached to it (images.py)."""
+    submission, created = _save_text(case, user, body, length, slot, now=now)
+    _attach_pending(submission)
+    return submission, created
+
+
+def _attach_pending(submission):
+    """The learner's pictures uploaded before this save join the submission."""
+    SubmissionImage.update(submission=submission.id).where(
+        (SubmissionImage.case == submission.case_id)
+        & (SubmissionImage.user == submission.user_id)
+        & SubmissionImage.submission.is_null()).execute()
+
+
+def _save_text(case, user, body, length, slot, *, now):
     """(submission, created): a new submission, or the existing one with the new text."""
     existing = Submission.get_or_none((Submission.case == case) & (Submission.user == user))
     if existing is not None:

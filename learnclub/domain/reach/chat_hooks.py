@@ -19,7 +19,10 @@ from learnclub.outbound import chat_formats
 from learnclub.outbound.robot_http import is_private_host
 
 KINDS = ("wecom", "feishu", "dingtalk", "generic")
-EVENTS = ("case_published", "homework_due", "removals", "guest_week", "archive_entry")
+EVENTS = ("case_published", "homework_due", "removals", "guest_week", "archive_entry",
+          "announcement", "member_introduced")
+#: events a new robot does not get unless its host ticks them
+OFF_BY_DEFAULT = ("member_introduced",)
 SIGNED_KINDS = ("feishu", "dingtalk", "generic")  #: kinds that take an optional secret
 LABEL_MAX = 100
 URL_MAX = 2000

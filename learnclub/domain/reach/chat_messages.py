@@ -152,6 +152,41 @@ def archive_entry(talk, *, base_url):
                     {"number": talk.number, "talk": _talk_data(talk)})
 
 
+def announcement(item, *, base_url):
+    """A staff announcement (公告): its title, the start of its text and the link."""
+    cohort, tr = item.cohort, _tr(item.cohort)
+    url = f"{base_url}/c/{cohort.slug}/announcements/{item.id}"
+    text = " ".join(item.body_md.split())
+    if len(text) > PROMPT_MAX:
+        text = text[:PROMPT_MAX] + "…"
+    paragraphs = [("text", [Span(text)])] if text else []
+    paragraphs.append(("text", [Span(tr("Read the announcement"), href=url)]))
+    return _message("announcement", cohort, tr("Announcement: %(title)s") % {"title": item.title},
+                    paragraphs, url, {"announcement": {"id": item.id, "title": item.title,
+                                                       "body_md": item.body_md, "url": url}})
+
+
+def member_introduced(cohort, user, tags, *, base_url, mention=chat_mentions.mention):
+    """A member introduced themselves: a welcome with their introduction, what they can
+    offer and what they are looking for (`tags`: introductions.Tags), and the directory."""
+    tr = _tr(cohort)
+    url = f"{base_url}/c/{cohort.slug}/members"
+    sep = "、" if cohort.language.startswith("zh") else ", "
+    paragraphs = [("text", [Span(tr("Please welcome") + " "), Span(names=(mention(user),))]),
+                  ("quote", [Span(user.introduction.strip())])]
+    if tags.offer:
+        paragraphs.append(("text", [Span(tr("I can offer:"), bold=True), Span(" "),
+                                    Span(names=tuple(tags.offer), sep=sep)]))
+    if tags.seek:
+        paragraphs.append(("text", [Span(tr("I'm looking for:"), bold=True), Span(" "),
+                                    Span(names=tuple(tags.seek), sep=sep)]))
+    paragraphs.append(("text", [Span(tr("Meet the members"), href=url)]))
+    data = {"member": {"name": group_name(user), "introduction": user.introduction,
+                       "offer": list(tags.offer), "seek": list(tags.seek)}}
+    return _message("member_introduced", cohort,
+                    tr("Welcome, %(name)s") % {"name": user.display_name}, paragraphs, url, data)
+
+
 def trial_post(cohort, *, base_url):
     """The post a host sends to check that a robot works."""
     tr = _tr(cohort)

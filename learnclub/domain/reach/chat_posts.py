@@ -18,7 +18,17 @@ from learnclub.domain.reach import chat_mentions, chat_messages, outbox
 from learnclub.domain.reach.outbox import enqueue_post
 from learnclub.domain.reach.queries import hooks_of
 from learnclub.domain.sharing.reminders import MEMBERS_FROM
-from learnclub.models import Case, ChatHook, Cohort, OutboxMessage, ShareSlot, Talk, User
+from learnclub.models import (
+    Case,
+    ChatHook,
+    Cohort,
+    Membership,
+    OutboxMessage,
+    ShareSlot,
+    Talk,
+    User,
+)
+from learnclub.models.cohorts import MembershipStatus
 from learnclub.outbound import chat_formats
 
 DUE_SOON_DEFAULT_HOURS = 24  #: "due soon" for a cohort without reminder offsets
@@ -88,6 +98,30 @@ def post_archive_entry(talk, *, now, base_url):
     key = f"post:hook:{{hook}}:talk:{talk.id}:archive:{talk.number}"
     return _post(talk.cohort, "archive_entry", key,
                  lambda _mention: chat_messages.archive_entry(talk, base_url=base_url), now=now)
+
+
+def post_announcement(announcement, *, now, base_url):
+    """Queue a staff announcement once per robot that picked "announcement". Returns count."""
+    key = f"post:hook:{{hook}}:announcement:{announcement.id}"
+    return _post(announcement.cohort, "announcement", key,
+                 lambda _mention: chat_messages.announcement(announcement, base_url=base_url),
+                 now=now)
+
+
+def post_member_introduced(user, tags, *, now, base_url):
+    """Queue the welcome post with the member's introduction and tags (`tags`:
+    introductions.Tags) for each cohort they are active in whose robots chose it, once per
+    member and robot. Returns how many were queued."""
+    cohorts = Cohort.select().where(_with_hooks("member_introduced") & Cohort.id.in_(
+        Membership.select(Membership.cohort).where(
+            (Membership.user == user.id) & (Membership.status == MembershipStatus.ACTIVE))))
+    queued = 0
+    for cohort in cohorts:
+        build = partial(chat_messages.member_introduced, cohort, user, tags, base_url=base_url)
+        queued += _post(cohort, "member_introduced",
+                        f"post:hook:{{hook}}:introduced:member:{user.id}",
+                        lambda mention, build=build: build(mention=mention), now=now)
+    return queued
 
 
 def _with_hooks(event):

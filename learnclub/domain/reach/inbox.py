@@ -34,6 +34,7 @@ class Kind(StrEnum):
     REMOVED_BY_HOST = "removed_by_host"
     REMOVALS_HELD = "removals_held"  #: to staff: the safety stop held a sweep
     READMITTED = "readmitted"
+    ANNOUNCEMENT = "announcement"  #: staff posted an announcement (公告) in the cohort
 
 
 def path_of(link):

@@ -13,6 +13,8 @@ confirmations, decisions about a guest's talk). The kinds:
   members (sharing.mail_slot_cancelled; the guest whose talk it was always gets it)
 - "digests": summaries for hosts and assistants: the case queue is running dry
   (notices.mail_queue_dry), who a participation sweep removed (mail_removals_to_staff)
+- "announcements": staff's announcements (公告) in a cohort (reach/announcements.announce);
+  they also stay pinned on the cohort home and in the messages, whatever this says
 
 No row means "instant", with one exception: for someone who is only a guest (嘉宾: every
 active membership has role guest), "new_case" is "off" until they choose otherwise; and a
@@ -32,7 +34,7 @@ from learnclub.models import MailPreference, Membership, OutboxMessage, User
 from learnclub.models.cohorts import MembershipStatus, Role
 from learnclub.models.mail import OutboxOutcome
 
-KINDS = ("new_case", "reminders", "feedback", "sharing", "digests")
+KINDS = ("new_case", "reminders", "feedback", "sharing", "digests", "announcements")
 MODES = ("instant", "daily", "off")
 DEFAULT_MODE = "instant"
 ALL = "all"  #: in an unsubscribe link: every kind at once

@@ -7,7 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain.accounts import profiles
+from learnclub.domain.accounts import introductions, matching, profiles
 from learnclub.domain.cases import sync as content_sync
 from learnclub.domain.cohorts import access, admission
 from learnclub.domain.cohorts import queries as cohort_queries
@@ -16,11 +16,13 @@ from learnclub.domain.cohorts.todo import cohort_todo, home_todos
 from learnclub.domain.errors import DomainError
 from learnclub.domain.sharing import rule as sharing_rule
 from learnclub.domain.sharing import talks as sharing
+from learnclub.web.announcements.banner import pinned_for_home
 from learnclub.web.cohorts import bp
 from learnclub.web.cohorts.forms import CohortForm, InviteForm, NewCohortForm, PlainForm, RoleForm
 from learnclub.web.cohorts.rule_preview import flash_moved, rule_preview
 from learnclub.web.cohorts.share import about_context, invite_kit, page_kit
 from learnclub.web.common import base_url, cohort_for, cohort_or_404, show_error, tr
+from learnclub.web.deposits.words import member_deposit
 from learnclub.web.participation.status import miss_status
 
 
@@ -89,18 +91,21 @@ def page(slug):
     if not cohort.is_public and not is_member:
         access.require(current_user, "view_cohort_pages", cohort, tr=tr)
     application = todo = misses = None
+    pinned = []
     if is_member:
         todo = cohort_todo(cohort, current_user, now=clock.now(), membership=membership)
+        pinned = pinned_for_home(cohort, membership)
     if is_member and membership.is_active_learner:
         misses = miss_status(cohort, current_user)
+    deposit = member_deposit(cohort, membership if is_member else None, clock.now())
     if current_user.is_authenticated and not is_member:
         application = cohort_queries.application_of(cohort, current_user)
     return render_template(
         "cohorts/page.html", cohort=cohort, membership=membership, is_member=is_member,
-        application=application, todo=todo, misses=misses,
+        application=application, todo=todo, misses=misses, pinned=pinned,
         seats_taken=admission.seats_taken(cohort), page_kit=page_kit(cohort),
         is_staff=access.can(current_user, "edit_cohort", cohort, membership),
-        **about_context(cohort, membership))
+        **deposit, **about_context(cohort, membership))
 
 
 @bp.route("/c/<slug>/settings", methods=["GET", "POST"])
@@ -144,8 +149,12 @@ def members(slug):
     city, industry, text = (request.args.get(k, "")[:300] for k in ("city", "industry", "q"))
     rows = profiles.directory(cohort, city=city, industry=industry, text=text)
     cities, industries = profiles.directory_facets(cohort)
+    tags = matching.cohort_tags(cohort)
     return render_template("cohorts/members.html", cohort=cohort, rows=rows, city=city,
                            industry=industry, q=text, cities=cities, industries=industries,
+                           tags=tags, suggested=matching.suggestions(cohort, current_user,
+                                                                     tags=tags),
+                           introduced=introductions.is_introduced(current_user),
                            can_change_roles=access.can(current_user, "change_roles", cohort,
                                                        membership),
                            role_form=RoleForm(),
@@ -224,7 +233,8 @@ def join(token):
             flash(exc.message, "error")
         else:
             flash(_("Welcome to %(name)s!", name=cohort.name), "success")
-            return redirect(url_for("cohorts.page", slug=cohort.slug))
+            # the 自我介绍 prompt first (skippable); the cohort's to-do asks until it is written
+            return redirect(url_for("profiles.introduce", slug=cohort.slug))
     return render_template("cohorts/join.html", invite=invite, cohort=invite.cohort, form=form,
                            **about)
 

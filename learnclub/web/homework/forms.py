@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, TextAreaField
 
 from learnclub.web.common import browser_newlines as _newlines
@@ -7,6 +8,7 @@ from learnclub.web.common import browser_newlines as _newlines
 
 class HomeworkForm(FlaskForm):
     body_md = TextAreaField(_l("Your homework (Markdown)"), filters=[_newlines])
+    images = MultipleFileField(_l("Pictures"))  #: kept pending until submitted (images.py)
 
 
 class CommentForm(FlaskForm):

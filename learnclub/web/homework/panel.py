@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_wtf.csrf import generate_csrf
 
+from learnclub.domain.homework import images
 from learnclub.domain.homework.queries import case_homework
 from learnclub.web.homework.forms import CommentForm, HomeworkForm
 from learnclub.web.i18n import local_time
@@ -25,6 +26,8 @@ def homework_panel(case, *, slot, viewer, membership, now, peers_page=1):
     if case.no_homework:  # "no homework due": the page says so, and offers no editor
         panel["can_write"] = False
     panel.update(card_context(case.cohort, ([own] if own else []) + panel["peers"]))
+    panel["draft_images"] = images.draft_images(case, viewer) if panel["learner"] else []
+    panel["max_images"] = images.MAX_IMAGES
     panel["comment_counts"] = {sid: len(thread) for sid, thread in panel["comments"].items()}
     return panel
 
@@ -33,7 +36,8 @@ def card_context(cohort, shown):
     """What the homework cards of `shown` (and their comments) need on a page: their words,
     the CSRF token, the URLs they post to, the times in the cohort's zone."""
     return {"words": _card_words(shown), "csrf": generate_csrf(),
-            "urls": _card_urls(cohort.slug), "when": _minutes(cohort.timezone)}
+            "urls": _card_urls(cohort.slug), "when": _minutes(cohort.timezone),
+            "galleries": images.galleries([s.id for s in shown])}
 
 
 def _minutes(zone):
@@ -57,8 +61,16 @@ _ID = 987654321  #: stands for a submission's id in the URLs built once a page
 def _card_urls(slug):
     """The URLs a homework card posts to, built once a page with "{}" for the submission's
     id ({{ hw.urls.like.format(s.id) }}), not three times per card."""
-    return {name: url_for(f"homework.{name}", slug=slug, submission_id=_ID).replace(
+    urls = {name: url_for(f"homework.{name}", slug=slug, submission_id=_ID).replace(
         str(_ID), "{}") for name in ("like", "feature", "comment")}
+    urls["picture"] = picture_url(slug)
+    return urls
+
+
+def picture_url(slug, **external):
+    """The URL of a homework picture with "{}" for its id, built once a page."""
+    return url_for("homework.picture", slug=slug, image_id=_ID, **external).replace(
+        str(_ID), "{}")
 
 
 def _card_words(shown):
@@ -69,7 +81,8 @@ def _card_words(shown):
              "comments": _("Comments"), "show_all": _("Show all"), "show_less": _("Show less"),
              "offline": _("Could not send it: check the connection and try again. What you "
                           "wrote is still here."),
-             "sending": _("Sending…")}
+             "sending": _("Sending…"), "picture": _("Picture %(n)s of %(name)s's homework"),
+             "open_full": _("Open the picture full size")}
     words["length"] = {s.length: ngettext("%(num)d character or word",
                                           "%(num)d characters or words", s.length)
                        for s in shown}

@@ -65,7 +65,8 @@ def new(slug):
     cohort = cohort_for(slug, "edit_cohort")
     form = HookForm()
     if request.method == "GET":
-        form.events.data = list(chat_hooks.EVENTS)
+        form.events.data = [e for e in chat_hooks.EVENTS
+                            if e not in chat_hooks.OFF_BY_DEFAULT]
     if form.validate_on_submit():
         try:
             hook = chat_hooks.add_hook(cohort, actor=current_user, now=clock.now(), tr=tr,

@@ -24,6 +24,12 @@ EVENT_WORDS = {
         "The day before and on the day: the topic, the guest and the time.")),
     "archive_entry": (_l("New in the archive"), _l(
         "When a session takes its number in the archive (第N期): topic, guest and link.")),
+    "member_introduced": (_l("New member introduced"), _l(
+        "When a member writes their introduction for the first time: a welcome with what "
+        "they can offer and what they are looking for. Off unless you tick it.")),
+    "announcement": (_l("Announcements"), _l(
+        "When staff post an announcement (公告): its title, the start of its text and the "
+        "link.")),
 }
 STATE_WORDS = {
     "sent": _l("Sent"),

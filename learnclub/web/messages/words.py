@@ -24,6 +24,7 @@ SAYS = {
     Kind.REMOVALS_HELD: _l("The safety stop held this week's removals in %(cohort)s: "
                            "please check them"),
     Kind.READMITTED: _l("You are back in %(cohort)s"),
+    Kind.ANNOUNCEMENT: _l("New announcement in %(cohort)s: “%(title)s”"),
 }
 UNKNOWN = _l("A message about %(cohort)s")
 
@@ -33,7 +34,8 @@ def says(message):
     data = message.data
     cohort = message.cohort.name if message.cohort_id and message.cohort else "learnclub"
     values = {"actor": data.get("actor") or "—", "case": data.get("case") or "",
-              "topic": data.get("topic") or "", "cohort": cohort}
+              "topic": data.get("topic") or "", "cohort": cohort,
+              "title": data.get("title") or ""}
     return str(SAYS.get(message.kind, UNKNOWN)) % values
 
 

@@ -22,6 +22,9 @@ KIND_TEXT = {
     "digests": (_l("Summaries for hosts"),
                 _l("For hosts: who a participation sweep removed, and a warning when the case "
                    "queue is running dry.")),
+    "announcements": (_l("Announcements"),
+                      _l("Announcements (公告) the hosts post in your cohort. They also stay "
+                         "pinned on the cohort page and in your messages.")),
 }
 #: what an unsubscribe link for "all" turns off
 ALL_TEXT = _l("All mails that can be turned off")
@@ -38,3 +41,4 @@ class PreferencesForm(FlaskForm):
     feedback = _choice("feedback")
     sharing = _choice("sharing")
     digests = _choice("digests")
+    announcements = _choice("announcements")

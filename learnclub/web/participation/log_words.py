@@ -5,7 +5,9 @@ from flask_babel import lazy_gettext as _l
 
 from learnclub.domain.cohorts.activity import TIME_KEYS
 from learnclub.domain.cohorts.settings import SETTING_FIELDS
+from learnclub.domain.participation.deposit_records import yuan
 from learnclub.web.cohorts.forms import CohortForm
+from learnclub.web.deposits.words import METHOD_WORDS
 from learnclub.web.i18n import local_time
 from learnclub.web.integrations.words import event_name, kind_name
 from learnclub.web.participation.status import action_labels
@@ -50,6 +52,13 @@ ACTION_WORDS = {
     "hook_added": _l("chat robot added"),
     "hook_changed": _l("chat robot changed"),
     "hook_removed": _l("chat robot removed"),
+    "deposit_recorded": _l("deposit recorded as received"),
+    "deposit_corrected": _l("deposit corrected"),
+    "deposit_refunded": _l("deposit refund marked paid"),
+    "announcement_posted": _l("announcement posted"),
+    "announcement_pinned": _l("announcement pinned"),
+    "announcement_unpinned": _l("announcement unpinned"),
+    "rules_changed": _l("cohort rules changed"),
 }
 
 #: the fields changes name, other than the cohort settings (named as on the settings form)
@@ -71,6 +80,8 @@ FIELD_WORDS = {
     "transcript_md": _l("Transcript"),
     "recording_url": _l("Recording link"),
     "below_bar": _l("Below the bar"),
+    "pinned": _l("Pinned"),
+    "version": _l("Version of the rules"),
     "note": _l("Private note"),
     "expires_at": _l("Valid until"),
     "max_uses": _l("Maximum uses (empty: unlimited)"),
@@ -80,7 +91,13 @@ FIELD_WORDS = {
     "secret": _l("Signing secret"),
     "events": _l("Events posted"),
     "mention_members": _l("Mention members"),
+    "amount_fen": _l("Amount (yuan)"),
+    "received_on": _l("Received on"),
+    "method": _l("Paid by"),
+    "method_other": _l("Other method"),
 }
+#: amounts stored in fen, shown in yuan (the deposit, docs/rules.md "Deposit")
+FEN_KEYS = frozenset({"amount_fen", "deposit_fen"})
 
 
 def role_name(code):
@@ -146,6 +163,10 @@ class Describer:
             return local_time(value, self.cohort.timezone)
         if isinstance(value, bool):
             return _("yes") if value else _("no")
+        if key in FEN_KEYS and isinstance(value, int):
+            return yuan(value)
+        if key == "method":
+            return str(METHOD_WORDS.get(value, value))
         choices = self.settings.get(key, (None, {}))[1]
         if value in choices:
             return str(choices[value])

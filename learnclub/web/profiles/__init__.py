@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("profiles", __name__)
 
-from learnclub.web.profiles import photos, routes  # noqa: E402,F401
+from learnclub.web.profiles import introductions, photos, routes  # noqa: E402,F401

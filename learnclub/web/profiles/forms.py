@@ -22,3 +22,11 @@ class ProfileForm(FlaskForm):
 
 class PhotoForm(FlaskForm):
     photo = FileField(_l("Photo (JPEG, PNG or WebP, up to 5 MB)"))
+
+
+class IntroductionForm(FlaskForm):
+    """自我介绍: one paragraph and two lists of tags (domain/accounts/introductions.py)."""
+
+    introduction = TextAreaField(_l("Introduction"))
+    offer = StringField(_l("I can offer"))
+    seek = StringField(_l("I'm looking for"))

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain.accounts import mention_contacts, profiles
+from learnclub.domain.accounts import introductions, mention_contacts, profiles
 from learnclub.domain.accounts import queries as account_queries
 from learnclub.domain.cohorts import queries as cohort_queries
 from learnclub.domain.errors import DomainError
@@ -59,7 +59,7 @@ def profile_or_404(user_id):
 def show(user_id):
     """A member's profile, for people who share an active cohort with them (and themselves)."""
     user = profile_or_404(user_id)
-    return render_template("profiles/show.html", user=user,
+    return render_template("profiles/show.html", user=user, tags=introductions.tags_of(user),
                            cohorts=cohort_queries.active_memberships_of(user),
                            show_contacts=account_queries.may_see_mention_contacts(
                                current_user, user.id),

@@ -67,10 +67,20 @@
     words.textContent = " " + UPLOADING;
     box.appendChild(bar);
     box.appendChild(words);
-    if (button && button.parentNode === form) { form.insertBefore(box, button.nextSibling); }
+    if (button && form.contains(button)) { button.parentNode.insertBefore(box, button.nextSibling); }
     else { form.appendChild(box); }
-    return { bar: bar, words: words };
+    return { bar: bar, words: words, box: box };
   }
+  function track(xhr, progress) {
+    xhr.upload.addEventListener("progress", function (event) {
+      if (!event.lengthComputable) { return; }
+      var percent = Math.round(event.loaded * 100 / event.total);
+      progress.bar.value = percent;
+      progress.words.textContent = " " + UPLOADING + " " + percent + "%";
+    });
+  }
+  // for a form with its own sender (homework.js): the same bar, the same words
+  window.learnclubUploads = { progressBar: progressBar, track: track };
   // the answer replaces the page, as if the browser had sent the form itself
   function show(xhr) {
     var url = xhr.responseURL;
@@ -82,12 +92,7 @@
   function upload(form, button, progress) {
     var xhr = new XMLHttpRequest();
     xhr.open("POST", form.getAttribute("action") || window.location.href);
-    xhr.upload.addEventListener("progress", function (event) {
-      if (!event.lengthComputable) { return; }
-      var percent = Math.round(event.loaded * 100 / event.total);
-      progress.bar.value = percent;
-      progress.words.textContent = " " + UPLOADING + " " + percent + "%";
-    });
+    track(xhr, progress);
     xhr.addEventListener("load", function () { show(xhr); });
     xhr.addEventListener("error", function () {
       // the connection failed: let the browser send it and say what happened

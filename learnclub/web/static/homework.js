@@ -105,10 +105,41 @@
       if (left-- > 0) { setTimeout(tick, 1000); } else { send(data, button, attempt); }
     })();
   }
+  // pictures go by XMLHttpRequest, which tells how much has gone (forms.js draws the bar);
+  // its answer looks like fetch's to send() below
+  function withPictures(data) {
+    var chosen = data.getAll ? data.getAll("images") : [];
+    for (var i = 0; i < chosen.length; i++) { if (chosen[i] && chosen[i].size) { return true; } }
+    return false;
+  }
+  function post(data, button) {
+    var uploads = window.learnclubUploads;
+    if (!withPictures(data) || !uploads || !window.XMLHttpRequest || !window.Promise) {
+      return fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin" });
+    }
+    return new Promise(function (resolve, reject) {
+      var xhr = new XMLHttpRequest();
+      var progress = uploads.progressBar(form, button);
+      // not form.action: the buttons named "action" shadow it
+      var sent = new window.URL(form.getAttribute("action"), document.baseURI).href;
+      xhr.open("POST", sent);
+      uploads.track(xhr, progress);
+      function done() { if (progress.box.parentNode) { progress.box.parentNode.removeChild(progress.box); } }
+      xhr.addEventListener("load", function () {
+        done();
+        resolve({ status: xhr.status, url: xhr.responseURL,
+                  redirected: !!xhr.responseURL && xhr.responseURL.split("#")[0] !== sent,
+                  headers: { get: function (name) { return xhr.getResponseHeader(name); } },
+                  text: function () { return Promise.resolve(xhr.responseText); } });
+      });
+      xhr.addEventListener("error", function () { done(); reject(new Error("offline")); });
+      xhr.send(data);
+    });
+  }
   function send(data, button, attempt) {
     busy(button, true);
     say(zh ? "正在发送…" : "Sending…");
-    fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin" })
+    post(data, button)
       .then(function (r) {
         if (r.status === 503 && attempt < 30) {
           var wait = parseInt(r.headers.get("Retry-After") || "3", 10);
@@ -143,6 +174,16 @@
     if (button && button.name) { data.append(button.name, button.value); }
     send(data, button, 1);
   });
+  // pictures chosen: they go up at once (pending until the homework is submitted), and
+  // the page comes back with their thumbnails and the text as typed
+  var pick = document.getElementById("images");
+  var upload = document.getElementById("upload-pictures");
+  if (pick && upload) {
+    pick.addEventListener("change", function () {
+      if (!pick.files || !pick.files.length) { return; }
+      if (form.requestSubmit) { form.requestSubmit(upload); } else { upload.click(); }
+    });
+  }
   showCount();
   if (note && !note.hidden) { refreshPreview(); }  // a restored draft shows as it will read
 })();
