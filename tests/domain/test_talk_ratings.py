@@ -5,7 +5,7 @@ The clock starts on Wednesday 9 December 2026; the first session is Sunday 13 De
 20:00 in Shanghai (12:00 UTC), 60 minutes: it ends at 13:00 UTC and ratings close 7 days
 later, Sunday 20 December 13:00 UTC.
 """
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from peewee import IntegrityError
@@ -20,8 +20,10 @@ from learnclub.domain.sharing.talks import accept_talk, confirm_talk, generate_s
 from learnclub.models import Membership, Talk
 from learnclub.models.talk_ratings import TalkRating
 from tests.factories import make_cohort, make_member, make_user
+from tests.timeline import START
 
-SESSION = datetime(2026, 12, 13, 12, 0, tzinfo=UTC)
+#: the first weekly session after the suite's START (Wednesday 10:00 in Shanghai): Sunday 20:00
+SESSION = START + timedelta(days=4, hours=10)
 ENDS = SESSION + timedelta(hours=1)
 CLOSES = ENDS + timedelta(days=7)
 
