@@ -124,3 +124,12 @@ def login_as(client):
         assert response.status_code == 302, response.get_data(as_text=True)
         return user
     return _login
+
+
+@pytest.fixture
+def switch_to(client, login_as):
+    """For tests that switch people: sign out whoever is signed in, then sign the user in."""
+    def _switch(user):
+        client.post("/logout")
+        return login_as(user)
+    return _switch

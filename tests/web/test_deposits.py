@@ -24,15 +24,6 @@ NOW = T0 + timedelta(days=30)
 
 
 @pytest.fixture
-def login_as(client, login_as):
-    """Sign out whoever is signed in, then sign the user in: the tests switch people."""
-    def _switch(user):
-        client.post("/logout")
-        return login_as(user)
-    return _switch
-
-
-@pytest.fixture
 def lab(app, clock):
     clock.travel_to(NOW)
     return make_cohort(host=make_user(can_host=True, locale="en", display_name="主持人"),
@@ -81,9 +72,9 @@ def record(cohort, membership, **values):
 
 # Recording, correcting, the log -----------------------------------------------------------
 
-def test_staff_record_then_correct_a_deposit_and_the_log_names_them(lab, client, login_as):
+def test_staff_record_then_correct_a_deposit_and_the_log_names_them(lab, client, switch_to):
     m = learner(lab, "小林")
-    login_as(lab.created_by)
+    switch_to(lab.created_by)
 
     first = client.post(f"/c/lab/deposits/{m.id}", data=form(note="转账截图已存"))
     second = client.post(f"/c/lab/deposits/{m.id}", data=form(amount="99.50", method="other",
@@ -100,7 +91,7 @@ def test_staff_record_then_correct_a_deposit_and_the_log_names_them(lab, client,
     assert "199 → 99.50" in log
 
 
-def test_the_page_shows_totals_and_a_refund_is_marked_paid(lab, cases, client, login_as):
+def test_the_page_shows_totals_and_a_refund_is_marked_paid(lab, cases, client, switch_to):
     lab.last_day = date(2026, 12, 20)
     lab.save()
     done, short = learner(lab, "按时"), learner(lab, "落后")
@@ -108,7 +99,7 @@ def test_the_page_shows_totals_and_a_refund_is_marked_paid(lab, cases, client, l
     hand_in(cases, short, 3)
     record(lab, done)
     record(lab, short, amount_fen=10000)
-    login_as(lab.created_by)
+    switch_to(lab.created_by)
 
     page = html(client.get("/c/lab/deposits"))
     paid = client.post(f"/c/lab/deposits/{done.id}/refunded")
@@ -127,13 +118,13 @@ def test_the_page_shows_totals_and_a_refund_is_marked_paid(lab, cases, client, l
 
 # A member sees their own standing --------------------------------------------------------
 
-def test_a_member_sees_their_own_standing_and_not_the_others(lab, cases, client, login_as):
+def test_a_member_sees_their_own_standing_and_not_the_others(lab, cases, client, switch_to):
     ahead, behind = learner(lab, locale="zh_Hans_CN"), learner(lab)
     hand_in(cases, ahead, 4)
     hand_in(cases, behind, 2)
     record(lab, ahead)
     record(lab, behind)
-    login_as(ahead.user)
+    switch_to(ahead.user)
 
     mine = html(client.get("/c/lab/homework/mine", headers=ZH))
     home = html(client.get("/c/lab/", headers=ZH))
@@ -147,11 +138,11 @@ def test_a_member_sees_their_own_standing_and_not_the_others(lab, cases, client,
 
 
 def test_a_member_behind_is_told_the_deposit_is_at_risk_in_english(lab, cases, client,
-                                                                  login_as):
+                                                                  switch_to):
     behind = learner(lab)
     hand_in(cases, behind, 3)
     record(lab, behind)
-    login_as(behind.user)
+    switch_to(behind.user)
 
     mine = html(client.get("/c/lab/homework/mine"))
 
@@ -159,10 +150,10 @@ def test_a_member_behind_is_told_the_deposit_is_at_risk_in_english(lab, cases, c
         in mine
 
 
-def test_a_cohort_without_a_deposit_tells_members_nothing(app, client, login_as, clock):
+def test_a_cohort_without_a_deposit_tells_members_nothing(app, client, switch_to, clock):
     cohort = make_cohort(slug="free")
     m = learner(cohort)
-    login_as(m.user)
+    switch_to(m.user)
 
     mine = html(client.get("/c/free/homework/mine"))
 
@@ -178,12 +169,12 @@ def _rows(response):
 
 
 def test_the_refund_list_defuses_formulas_and_speaks_the_readers_language(lab, cases, client,
-                                                                         login_as):
+                                                                         switch_to):
     eve = learner(lab, "=HYPERLINK(\"http://x\")")
     hand_in(cases, eve, 4)
     record(lab, eve, amount_fen=19950)
     learner(lab, "未交押金")
-    login_as(lab.created_by)
+    switch_to(lab.created_by)
 
     english = _rows(client.get("/c/lab/deposits.csv"))
     lab.created_by.locale = None  # the browser's language then: Chinese
@@ -199,12 +190,12 @@ def test_the_refund_list_defuses_formulas_and_speaks_the_readers_language(lab, c
 
 # Who may do what ---------------------------------------------------------------------------
 
-def test_an_assistant_may_record_and_a_learner_may_not(lab, client, login_as):
+def test_an_assistant_may_record_and_a_learner_may_not(lab, client, switch_to):
     m = learner(lab)
     assistant = make_member(lab, make_user(), role="assistant")
-    login_as(m.user)
+    switch_to(m.user)
     refused = client.post(f"/c/lab/deposits/{m.id}", data=form())
-    login_as(assistant)
+    switch_to(assistant)
     allowed = client.post(f"/c/lab/deposits/{m.id}", data=form())
     other = client.get(f"/c/lab/deposits/{lab.created_by_id + 10_000}")
 
@@ -224,10 +215,10 @@ def test_an_assistant_may_record_and_a_learner_may_not(lab, client, login_as):
     ({"method": "other", "method_other": "  "}, "Other method is required."),
     ({"note": "长" * 1001}, "Note is 1001 characters long; the limit is 1000."),
 ])
-def test_bad_input_is_refused_with_a_message_and_changes_nothing(lab, client, login_as, values,
+def test_bad_input_is_refused_with_a_message_and_changes_nothing(lab, client, switch_to, values,
                                                                  message):
     m = learner(lab)
-    login_as(lab.created_by)
+    switch_to(lab.created_by)
 
     response = client.post(f"/c/lab/deposits/{m.id}", data=form(**values))
 
@@ -247,8 +238,8 @@ def settings_form(cohort, **overrides):
     return values | overrides
 
 
-def test_the_settings_keep_the_deposit_in_fen_and_refuse_bad_values(lab, client, login_as):
-    login_as(lab.created_by)
+def test_the_settings_keep_the_deposit_in_fen_and_refuse_bad_values(lab, client, switch_to):
+    switch_to(lab.created_by)
     refundable = settings_form(lab, deposit_fen="299.90", deposit_percent="90",
                                last_day="2027-01-31", deposit_currency="元")
     del refundable["deposit_removal_forfeits"]  # the box unticked
@@ -278,9 +269,9 @@ def _acceptable(text, limit):
 
 
 def test_naughty_notes_and_methods_are_stored_exactly_or_refused_and_shown_escaped(
-        lab, client, login_as):
+        lab, client, switch_to):
     m = learner(lab)
-    login_as(lab.created_by)
+    switch_to(lab.created_by)
     failures = []
     strings = corpora.naughty_strings()
     assert len(strings) == 515
@@ -297,12 +288,12 @@ def test_naughty_notes_and_methods_are_stored_exactly_or_refused_and_shown_escap
     assert failures == []
 
 
-def test_naughty_and_xss_notes_are_escaped_on_the_deposits_page(lab, client, login_as):
+def test_naughty_and_xss_notes_are_escaped_on_the_deposits_page(lab, client, switch_to):
     texts = [t for t in corpora.naughty_strings() if _acceptable(t, 100) and t.strip()][::5]
     texts += [t for t in corpora.xss_payloads()[::40] if _acceptable(t, 100) and t.strip()]
     for text in texts:
         record(lab, learner(lab), method="other", method_other=text, note=text)
-    login_as(lab.created_by)
+    switch_to(lab.created_by)
 
     page = html(client.get("/c/lab/deposits"))
 
@@ -313,8 +304,8 @@ def test_naughty_and_xss_notes_are_escaped_on_the_deposits_page(lab, client, log
 # Query count -----------------------------------------------------------------------------
 
 def test_the_deposits_page_runs_as_many_queries_for_twenty_learners_as_for_one(
-        lab, cases, client, login_as):
-    login_as(lab.created_by)
+        lab, cases, client, switch_to):
+    switch_to(lab.created_by)
 
     def count():
         with count_queries() as statements:

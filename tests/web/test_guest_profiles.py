@@ -14,15 +14,6 @@ from learnclub.models import Membership, MembershipEvent, ShareSlot, StoredFile,
 from tests.factories import make_cohort, make_member, make_user
 
 
-@pytest.fixture
-def login_as(client, login_as):
-    """Sign out whoever is signed in, then sign the user in: the tests switch people."""
-    def _switch(user):
-        client.post("/logout")
-        return login_as(user)
-    return _switch
-
-
 def image_bytes(fmt, size=(1200, 800), mode="RGB", **save):
     out = io.BytesIO()
     Image.new(mode, size, "orange").save(out, fmt, **save)
@@ -56,8 +47,8 @@ def stored(app, user):
 
 @pytest.mark.parametrize("data", [jpeg_with_exif(), image_bytes("PNG", mode="RGBA"),
                                   image_bytes("WEBP")], ids=["jpeg", "png", "webp"])
-def test_photo_upload_reencodes_to_small_jpeg_without_exif(app, client, login_as, data):
-    user = login_as(make_user())
+def test_photo_upload_reencodes_to_small_jpeg_without_exif(app, client, switch_to, data):
+    user = switch_to(make_user())
 
     page = upload(client, data)
 
@@ -81,9 +72,9 @@ def test_photo_upload_reencodes_to_small_jpeg_without_exif(app, client, login_as
     (image_bytes("PNG", size=(12_000, 9_000), mode="1"),
      "The photo has too many pixels; use one of at most 50 megapixels."),
 ], ids=["svg", "text", "gif", "broken-jpeg", "oversize", "bomb"])
-def test_photo_upload_refused_with_message_and_nothing_stored(app, client, login_as, data,
+def test_photo_upload_refused_with_message_and_nothing_stored(app, client, switch_to, data,
                                                               message):
-    user = login_as(make_user())
+    user = switch_to(make_user())
 
     page = upload(client, data)
 
@@ -92,10 +83,10 @@ def test_photo_upload_refused_with_message_and_nothing_stored(app, client, login
     assert StoredFile.select().count() == 0
 
 
-def test_photo_served_by_profile_rule_and_removed(app, client, login_as):
+def test_photo_served_by_profile_rule_and_removed(app, client, switch_to):
     cohort = make_cohort()
     owner, fellow, stranger = make_member(cohort), make_member(cohort), make_user()
-    login_as(owner)
+    switch_to(owner)
     upload(client, image_bytes("JPEG"))
     first = User.get_by_id(owner.id).photo
     upload(client, image_bytes("PNG", size=(600, 500)))  # a new photo replaces the old one
@@ -103,24 +94,24 @@ def test_photo_served_by_profile_rule_and_removed(app, client, login_as):
 
     assert [f.sha256 for f in StoredFile.select()] == [User.get_by_id(owner.id).photo]
     assert first != User.get_by_id(owner.id).photo
-    login_as(fellow)
+    switch_to(fellow)
     assert fetch(client, url)[0] == 200
     assert url in client.get(f"/u/{owner.id}").get_data(as_text=True)
-    login_as(stranger)
+    switch_to(stranger)
     assert fetch(client, url)[0] == 404
     client.post("/logout")
     assert client.get(url).status_code == 302  # to the sign-in page
-    login_as(owner)
+    switch_to(owner)
     assert "Photo removed." in client.post("/profile/photo/remove",
                                            follow_redirects=True).get_data(as_text=True)
     assert (User.get_by_id(owner.id).photo, StoredFile.select().count(),
             fetch(client, url)[0]) == ("", 0, 404)
 
 
-def test_guest_photo_on_public_session_page(app, client, login_as):
+def test_guest_photo_on_public_session_page(app, client, switch_to):
     cohort = make_cohort(slug="lab")
     guest = make_member(cohort, role="guest")
-    login_as(guest)
+    switch_to(guest)
     upload(client, image_bytes("JPEG"))
     slot = generate_slots(cohort, now=clock.now())[0]
     talk = Talk.create(cohort=cohort, guest=guest, topic="分享", created_at=clock.now(),
@@ -144,12 +135,12 @@ def propose_data(slot, topic="社群冷启动"):
             "bio": "十年社群", "week1": str(slot.id)}
 
 
-def test_public_proposals_off_by_default_and_private_cohort_404(app, client, login_as):
+def test_public_proposals_off_by_default_and_private_cohort_404(app, client, switch_to):
     off = make_cohort(slug="off")
     private = make_cohort(slug="private", is_public=False)
     private.guest_proposals_public = True  # set behind validation's back: still closed
     private.save()
-    login_as(make_user())
+    switch_to(make_user())
 
     assert client.get("/c/off/talks/propose").status_code == 404
     assert client.get("/c/private/talks/propose").status_code == 404
@@ -158,9 +149,9 @@ def test_public_proposals_off_by_default_and_private_cohort_404(app, client, log
     assert off.guest_proposals_public is False
 
 
-def test_setting_needs_a_public_cohort(app, client, login_as):
+def test_setting_needs_a_public_cohort(app, client, switch_to):
     cohort = make_cohort(slug="lab", is_public=False)
-    login_as(cohort.created_by)
+    switch_to(cohort.created_by)
     form = {name: getattr(cohort, name) for name in ("name", "description_md", "timezone",
             "capacity", "admission", "cadence_min_days", "cadence_target_days",
             "cadence_max_days", "homework_due_hours", "homework_grace_hours", "strike_limit",
@@ -175,10 +166,10 @@ def test_setting_needs_a_public_cohort(app, client, login_as):
     assert type(cohort).get_by_id(cohort.id).guest_proposals_public is False
 
 
-def test_visitor_proposes_and_host_approves_as_guest(app, client, login_as):
+def test_visitor_proposes_and_host_approves_as_guest(app, client, switch_to):
     cohort = make_cohort(slug="lab", guest_proposals_public=True)
     slot = generate_slots(cohort, now=clock.now())[0]
-    visitor = login_as(make_user(display_name="访客"))
+    visitor = switch_to(make_user(display_name="访客"))
 
     response = client.post("/c/lab/talks/propose", data=propose_data(slot))
 
@@ -190,7 +181,7 @@ def test_visitor_proposes_and_host_approves_as_guest(app, client, login_as):
     assert "You already have a proposal waiting for a decision." in again.get_data(as_text=True)
     assert client.get("/c/lab/talks/mine").status_code == 403  # not a member yet
 
-    login_as(cohort.created_by)
+    switch_to(cohort.created_by)
     review = client.get("/c/lab/talks").get_data(as_text=True)
     assert f"/c/lab/talks/{talk.id}/approve-guest" in review
     assert f"/c/lab/talks/{talk.id}/accept" not in review
@@ -203,13 +194,13 @@ def test_visitor_proposes_and_host_approves_as_guest(app, client, login_as):
     assert f"/c/lab/talks/{talk.id}/accept" in client.get("/c/lab/talks").get_data(as_text=True)
     again = client.post(f"/c/lab/talks/{talk.id}/approve-guest", follow_redirects=True)
     assert "This person is already in the cohort." in again.get_data(as_text=True)
-    login_as(visitor)
+    switch_to(visitor)
     assert client.get("/c/lab/talks/mine").status_code == 200
 
 
-def test_member_is_sent_to_the_members_form(app, client, login_as):
+def test_member_is_sent_to_the_members_form(app, client, switch_to):
     cohort = make_cohort(slug="lab", guest_proposals_public=True)
-    login_as(make_member(cohort))
+    switch_to(make_member(cohort))
 
     response = client.get("/c/lab/talks/propose")
 

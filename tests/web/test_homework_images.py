@@ -7,7 +7,6 @@ import io
 import re
 from datetime import timedelta
 
-import pytest
 from PIL import Image
 
 from learnclub.domain.homework import images
@@ -19,15 +18,6 @@ from tests.timeline import START
 from tests.web.test_corpora import naughty_strings
 
 NOW = START
-
-
-@pytest.fixture
-def login_as(client, login_as):
-    """Sign out whoever is signed in, then sign the user in: the tests switch people."""
-    def _switch(user):
-        client.post("/logout")
-        return login_as(user)
-    return _switch
 
 
 def picture(fmt="PNG", colour="orange", size=(64, 48)):
@@ -60,10 +50,10 @@ def fetch(client, url):
     return result
 
 
-def test_pictures_sent_with_the_text_are_attached_and_shown_as_a_gallery(client, login_as):
+def test_pictures_sent_with_the_text_are_attached_and_shown_as_a_gallery(client, switch_to):
     cohort = make_cohort()
     case = _open_case(cohort)
-    login_as(make_member(cohort))
+    switch_to(make_member(cohort))
 
     saved = post_homework(client, cohort, case, pictures=[picture(), picture("JPEG", "blue")])
     page = client.get(f"/c/{cohort.slug}/cases/{case.id}").get_data(as_text=True)
@@ -78,10 +68,10 @@ def test_pictures_sent_with_the_text_are_attached_and_shown_as_a_gallery(client,
     assert [fetch(client, url) for url in urls] == [(200, "image/jpeg", True)] * 2
 
 
-def test_upload_keeps_pictures_pending_with_the_text_as_typed(client, login_as):
+def test_upload_keeps_pictures_pending_with_the_text_as_typed(client, switch_to):
     cohort = make_cohort()
     case = _open_case(cohort)
-    login_as(make_member(cohort))
+    switch_to(make_member(cohort))
 
     uploaded = post_homework(client, cohort, case, text="还没写完", action="upload",
                              pictures=[picture(), picture(colour="red")])
@@ -99,10 +89,10 @@ def test_upload_keeps_pictures_pending_with_the_text_as_typed(client, login_as):
     assert [im.submission_id for im in SubmissionImage.select()] == [Submission.get().id] * 2
 
 
-def test_refused_text_keeps_the_pictures_pending(client, login_as):
+def test_refused_text_keeps_the_pictures_pending(client, switch_to):
     cohort = make_cohort(homework_min_length=50)
     case = _open_case(cohort)
-    login_as(make_member(cohort))
+    switch_to(make_member(cohort))
 
     refused = post_homework(client, cohort, case, text="太短", pictures=[picture()])
 
@@ -111,10 +101,10 @@ def test_refused_text_keeps_the_pictures_pending(client, login_as):
     assert [im.submission_id for im in SubmissionImage.select()] == [None]
 
 
-def test_the_tenth_picture_is_refused_with_a_message_and_nothing_changes(client, login_as):
+def test_the_tenth_picture_is_refused_with_a_message_and_nothing_changes(client, switch_to):
     cohort = make_cohort()
     case = _open_case(cohort)
-    login_as(make_member(cohort))
+    switch_to(make_member(cohort))
     post_homework(client, cohort, case, action="upload",
                   pictures=[picture(colour=(i, 9, 9)) for i in range(9)])
 
@@ -126,10 +116,10 @@ def test_the_tenth_picture_is_refused_with_a_message_and_nothing_changes(client,
     assert (Submission.select().count(), SubmissionImage.select().count()) == (0, 9)
 
 
-def test_not_a_picture_is_refused_without_a_500(client, login_as):
+def test_not_a_picture_is_refused_without_a_500(client, switch_to):
     cohort = make_cohort()
     case = _open_case(cohort)
-    login_as(make_member(cohort))
+    switch_to(make_member(cohort))
 
     refused = post_homework(client, cohort, case, pictures=[b"<script>"])
 
@@ -138,10 +128,10 @@ def test_not_a_picture_is_refused_without_a_500(client, login_as):
     assert (Submission.select().count(), StoredFile.select().count()) == (0, 0)
 
 
-def test_removing_a_picture(client, login_as):
+def test_removing_a_picture(client, switch_to):
     cohort = make_cohort()
     case = _open_case(cohort)
-    learner = login_as(make_member(cohort))
+    learner = switch_to(make_member(cohort))
     post_homework(client, cohort, case, pictures=[picture(), picture(colour="red")])
     first, second = images.draft_images(case, learner)
 
@@ -154,13 +144,13 @@ def test_removing_a_picture(client, login_as):
     assert fetch(client, f"/c/{cohort.slug}/homework/pictures/{first.id}.jpg")[0] == 404
 
 
-def test_a_peers_picture_cannot_be_removed(client, login_as):
+def test_a_peers_picture_cannot_be_removed(client, switch_to):
     cohort = make_cohort()
     case = _open_case(cohort)
-    login_as(make_member(cohort))
+    switch_to(make_member(cohort))
     post_homework(client, cohort, case, pictures=[picture()])
     [theirs] = SubmissionImage.select()
-    login_as(make_member(cohort))
+    switch_to(make_member(cohort))
 
     refused = post_homework(client, cohort, case, action=f"remove:{theirs.id}")
 
@@ -169,7 +159,7 @@ def test_a_peers_picture_cannot_be_removed(client, login_as):
     assert SubmissionImage.select().count() == 1
 
 
-def test_pictures_follow_the_rule_for_who_reads_the_homework(client, login_as):
+def test_pictures_follow_the_rule_for_who_reads_the_homework(client, switch_to):
     cohort = make_cohort(peer_visibility="after_submission")
     case = _open_case(cohort)
     author = make_member(cohort)
@@ -179,14 +169,14 @@ def test_pictures_follow_the_rule_for_who_reads_the_homework(client, login_as):
     [pending] = images.add_images(case, author, [picture(colour="red")], now=NOW)
     url = f"/c/{cohort.slug}/homework/pictures/{{}}.jpg"
 
-    login_as(reader)
+    switch_to(reader)
     before = fetch(client, url.format(submitted.id))[0]
     submit_homework(case, reader, "我也交了", now=NOW)
     after = fetch(client, url.format(submitted.id))[0]
     peer_pending = fetch(client, url.format(pending.id))[0]
-    login_as(make_user())
+    switch_to(make_user())
     outsider = fetch(client, url.format(submitted.id))[0]
-    login_as(author)
+    switch_to(author)
     own = [fetch(client, url.format(i))[0] for i in (submitted.id, pending.id)]
     client.post("/logout")
     anonymous = client.get(url.format(submitted.id)).status_code
@@ -195,20 +185,20 @@ def test_pictures_follow_the_rule_for_who_reads_the_homework(client, login_as):
     assert anonymous == 302  # to sign in
 
 
-def test_picture_of_another_cohort_is_not_found(client, login_as):
+def test_picture_of_another_cohort_is_not_found(client, switch_to):
     cohort, other = make_cohort(), make_cohort()
     case = _open_case(cohort)
     author = make_member(cohort)
     [made] = images.add_images(case, author, [picture()], now=NOW)
     submit_homework(case, author, "作业", now=NOW)
     make_member(other, author)
-    login_as(author)
+    switch_to(author)
 
     assert fetch(client, f"/c/{other.slug}/homework/pictures/{made.id}.jpg")[0] == 404
     assert fetch(client, f"/c/{cohort.slug}/homework/pictures/99999999999.jpg")[0] == 404
 
 
-def test_case_page_queries_do_not_grow_with_learners_or_pictures(client, login_as):
+def test_case_page_queries_do_not_grow_with_learners_or_pictures(client, switch_to):
     def with_peers(count, per_learner):
         cohort = make_cohort(peer_visibility="always")
         case = _open_case(cohort)
@@ -219,7 +209,7 @@ def test_case_page_queries_do_not_grow_with_learners_or_pictures(client, login_a
                                            for j in range(per_learner)], now=NOW)
             submit_homework(case, user, "同学的作业", now=NOW)
         images.add_images(case, reader, [picture(colour="white")], now=NOW)  # pending
-        login_as(reader)
+        switch_to(reader)
         with count_queries() as statements:
             page = client.get(f"/c/{cohort.slug}/cases/{case.id}")
         assert len(picture_urls(page.get_data(as_text=True), cohort.slug)) == \
@@ -229,10 +219,10 @@ def test_case_page_queries_do_not_grow_with_learners_or_pictures(client, login_a
     assert with_peers(6, 3) == with_peers(2, 1)
 
 
-def test_my_homework_and_the_export_show_the_pictures(client, login_as):
+def test_my_homework_and_the_export_show_the_pictures(client, switch_to):
     cohort = make_cohort()
     case = _open_case(cohort)
-    login_as(make_member(cohort))
+    switch_to(make_member(cohort))
     post_homework(client, cohort, case, pictures=[picture(), picture(colour="red")])
     ids = [im.id for im in SubmissionImage.select().order_by(SubmissionImage.position)]
 
@@ -246,10 +236,10 @@ def test_my_homework_and_the_export_show_the_pictures(client, login_as):
                      for n, i in enumerate(ids, start=1)]
 
 
-def test_any_file_name_is_taken_and_never_shown(client, login_as):
+def test_any_file_name_is_taken_and_never_shown(client, switch_to):
     cohort = make_cohort()
     case = _open_case(cohort)
-    login_as(make_member(cohort))
+    switch_to(make_member(cohort))
     names = [name for name in naughty_strings() if name.strip()]
 
     statuses = set()

@@ -27,15 +27,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def login_as(client, login_as):
-    """Sign out whoever is signed in, then sign the user in: the tests switch people."""
-    def _switch(user):
-        client.post("/logout")
-        return login_as(user)
-    return _switch
-
-
-@pytest.fixture
 def lab(app):
     cohort = make_cohort(host=make_user(can_host=True, locale="en"), slug="lab")
     generate_slots(cohort, now=clock.now())
@@ -75,8 +66,8 @@ def html(response):
     return response.get_data(as_text=True)
 
 
-def test_propose_refused_shows_errors_and_stores_nothing(lab, client, login_as):
-    login_as(guest_in(lab))
+def test_propose_refused_shows_errors_and_stores_nothing(lab, client, switch_to):
+    switch_to(guest_in(lab))
     response = propose(client, lab, topic="  ")
     assert response.status_code == 200
     assert "Topic is required." in html(response)
@@ -88,8 +79,8 @@ def test_propose_refused_shows_errors_and_stores_nothing(lab, client, login_as):
     assert keys() == []
 
 
-def test_propose_stores_talk_and_sends_receipt(lab, client, login_as):
-    guest = login_as(guest_in(lab))
+def test_propose_stores_talk_and_sends_receipt(lab, client, switch_to):
+    guest = switch_to(guest_in(lab))
     first, second = weeks(lab)[2], weeks(lab)[0]
     response = propose(client, lab, first, second)
     assert response.status_code == 302
@@ -103,12 +94,12 @@ def test_propose_stores_talk_and_sends_receipt(lab, client, login_as):
     assert "waiting for a decision" in page
 
 
-def test_talk_flow_through_pages_submitted_accepted_confirmed_held(lab, client, login_as):
+def test_talk_flow_through_pages_submitted_accepted_confirmed_held(lab, client, switch_to):
     host, guest = lab.created_by, guest_in(lab)
-    login_as(guest)
+    switch_to(guest)
     propose(client, lab, weeks(lab)[0], weeks(lab)[1])
     talk = Talk.get()
-    login_as(host)
+    switch_to(host)
     review = html(client.get("/c/lab/talks"))
     assert review.count(f'id="proposal-{weeks(lab)[0].id}-{talk.id}"') == 1
     assert review.count(f'id="proposal-{weeks(lab)[1].id}-{talk.id}"') == 1
@@ -118,11 +109,11 @@ def test_talk_flow_through_pages_submitted_accepted_confirmed_held(lab, client, 
     assert f'id="notify-{talk.id}"' in html(client.get("/c/lab/talks"))
     client.post(f"/c/lab/talks/{talk.id}/notify")
     assert f'id="notify-{talk.id}"' not in html(client.get("/c/lab/talks"))
-    login_as(guest)
+    switch_to(guest)
     client.post(f"/c/lab/talks/{talk.id}/confirm")
     assert Talk.get_by_id(talk.id).status == "confirmed"
     held_in_past(talk)
-    login_as(host)
+    switch_to(host)
     response = client.post(f"/c/lab/talks/{talk.id}/transcript",
                            data={"transcript_md": "## 开场\n大家好", "recording_url": ""})
     assert response.status_code == 302
@@ -133,13 +124,13 @@ def test_talk_flow_through_pages_submitted_accepted_confirmed_held(lab, client, 
     assert '<h2 id="开场">开场</h2>' in session
 
 
-def test_second_acceptance_for_same_week_refused_with_clear_message(lab, client, login_as):
+def test_second_acceptance_for_same_week_refused_with_clear_message(lab, client, switch_to):
     week = weeks(lab)[0]
     for _ in range(2):
-        login_as(guest_in(lab))
+        switch_to(guest_in(lab))
         propose(client, lab, week)
     first, second = Talk.select().order_by(Talk.id)
-    login_as(lab.created_by)
+    switch_to(lab.created_by)
     client.post(f"/c/lab/talks/{first.id}/accept", data={"slot_id": week.id})
     response = client.post(f"/c/lab/talks/{second.id}/accept", data={"slot_id": week.id},
                            follow_redirects=True)
@@ -147,16 +138,16 @@ def test_second_acceptance_for_same_week_refused_with_clear_message(lab, client,
     assert Talk.get_by_id(second.id).status == "submitted"
 
 
-def test_notify_queues_each_mail_once_and_tells_other_proposers(lab, client, login_as):
+def test_notify_queues_each_mail_once_and_tells_other_proposers(lab, client, switch_to):
     week, other_week = weeks(lab)[0], weeks(lab)[1]
-    login_as(guest_in(lab))
+    switch_to(guest_in(lab))
     propose(client, lab, week)
-    login_as(guest_in(lab))
+    switch_to(guest_in(lab))
     propose(client, lab, week, other_week)
-    login_as(guest_in(lab))
+    switch_to(guest_in(lab))
     propose(client, lab, other_week)
     winner, loser, declined = Talk.select().order_by(Talk.id)
-    login_as(lab.created_by)
+    switch_to(lab.created_by)
     client.post(f"/c/lab/talks/{winner.id}/accept", data={"slot_id": week.id})
     client.post(f"/c/lab/talks/{declined.id}/decline")
     received = [f"talk:{t.id}:received" for t in (winner, loser, declined)]
@@ -181,17 +172,17 @@ def publish(client, talk, text, recording=""):
                        data={"transcript_md": text, "recording_url": recording})
 
 
-def accepted_talk(client, login_as, cohort, week, topic):
-    login_as(guest_in(cohort, display_name=f"嘉宾{week.id}", company_title="某公司 · CEO"))
+def accepted_talk(client, switch_to, cohort, week, topic):
+    switch_to(guest_in(cohort, display_name=f"嘉宾{week.id}", company_title="某公司 · CEO"))
     propose(client, cohort, week, topic=topic)
     talk = Talk.select().order_by(Talk.id.desc()).get()
-    login_as(cohort.created_by)
+    switch_to(cohort.created_by)
     client.post(f"/c/{cohort.slug}/talks/{talk.id}/accept", data={"slot_id": week.id})
     return talk
 
 
-def test_archive_numbers_sessions_and_cancelled_gets_none(lab, client, login_as):
-    one, two, three = (accepted_talk(client, login_as, lab, w, t) for w, t in
+def test_archive_numbers_sessions_and_cancelled_gets_none(lab, client, switch_to):
+    one, two, three = (accepted_talk(client, switch_to, lab, w, t) for w, t in
                        zip(weeks(lab)[:3], ("第一次分享", "第二次分享", "取消的分享"), strict=True))
     client.post(f"/c/lab/talks/{three.id}/cancel")
     for talk in (one, two):
@@ -209,8 +200,8 @@ def test_archive_numbers_sessions_and_cancelled_gets_none(lab, client, login_as)
     assert PointEvent.select().where(PointEvent.kind == "guest_share").count() == 2
 
 
-def test_transcript_edits_keep_revisions(lab, client, login_as):
-    talk = accepted_talk(client, login_as, lab, weeks(lab)[0], "修订")
+def test_transcript_edits_keep_revisions(lab, client, switch_to):
+    talk = accepted_talk(client, switch_to, lab, weeks(lab)[0], "修订")
     held_in_past(talk)
     publish(client, talk, "第一版")
     publish(client, talk, "第二版", recording="https://example.org/rec")
@@ -222,8 +213,8 @@ def test_transcript_edits_keep_revisions(lab, client, login_as):
     assert 'href="https://example.org/rec"' in html(client.get("/c/lab/archive/1"))
 
 
-def test_slides_upload_checks_type_and_size_and_serves_pdf(lab, client, login_as, app):
-    talk = accepted_talk(client, login_as, lab, weeks(lab)[0], "幻灯片")
+def test_slides_upload_checks_type_and_size_and_serves_pdf(lab, client, switch_to, app):
+    talk = accepted_talk(client, switch_to, lab, weeks(lab)[0], "幻灯片")
     held_in_past(talk)
     publish(client, talk, "文字稿")
     url = f"/c/lab/talks/{talk.id}/slides"
@@ -243,8 +234,8 @@ def test_slides_upload_checks_type_and_size_and_serves_pdf(lab, client, login_as
     assert (status, mimetype, data) == (200, "application/pdf", PDF)
 
 
-def test_archive_public_for_public_cohort_closed_for_private(lab, client, login_as, app):
-    talk = accepted_talk(client, login_as, lab, weeks(lab)[0], "公开的分享")
+def test_archive_public_for_public_cohort_closed_for_private(lab, client, switch_to, app):
+    talk = accepted_talk(client, switch_to, lab, weeks(lab)[0], "公开的分享")
     held_in_past(talk)
     publish(client, talk, "文字稿")
     client.post("/logout")
@@ -257,9 +248,9 @@ def test_archive_public_for_public_cohort_closed_for_private(lab, client, login_
     assert client.get("/c/lab/archive").status_code in (403, 404)
     assert client.get("/c/lab/archive/1").status_code in (403, 404)
     assert client.get("/c/lab/archive/1/slides.pdf").status_code in (403, 404)
-    login_as(make_user())
+    switch_to(make_user())
     assert client.get("/c/lab/archive").status_code == 403
-    login_as(make_member(lab))
+    switch_to(make_member(lab))
     page = html(client.get("/c/lab/archive"))
     assert "公开的分享" in page
     assert f'href="/u/{talk.guest_id}"' in page
@@ -268,21 +259,21 @@ def test_archive_public_for_public_cohort_closed_for_private(lab, client, login_
     assert "公开的分享" in sessions
 
 
-def test_guest_edits_own_talk_until_held(lab, client, login_as):
-    talk = accepted_talk(client, login_as, lab, weeks(lab)[0], "旧题目")
+def test_guest_edits_own_talk_until_held(lab, client, switch_to):
+    talk = accepted_talk(client, switch_to, lab, weeks(lab)[0], "旧题目")
     guest = Talk.get_by_id(talk.id).guest
-    login_as(guest)
+    switch_to(guest)
     data = {"topic": "新题目", "abstract": "新摘要", "title": "新头衔", "bio": ""}
     assert client.post(f"/c/lab/talks/{talk.id}/edit", data=data).status_code == 302
     assert (Talk.get_by_id(talk.id).topic, Talk.get_by_id(talk.id).title_snapshot) == (
         "新题目", "新头衔")
     other = make_member(lab, role="guest")
-    login_as(other)
+    switch_to(other)
     assert client.get(f"/c/lab/talks/{talk.id}/edit").status_code == 404
     held_in_past(talk)
-    login_as(lab.created_by)
+    switch_to(lab.created_by)
     publish(client, talk, "文字稿")
-    login_as(guest)
+    switch_to(guest)
     page = html(client.get("/c/lab/talks/mine"))
     assert f'/c/lab/talks/{talk.id}/edit"' not in page
     response = client.post(f"/c/lab/talks/{talk.id}/edit", data=data | {"topic": "太迟"})
@@ -290,9 +281,9 @@ def test_guest_edits_own_talk_until_held(lab, client, login_as):
     assert Talk.get_by_id(talk.id).topic == "新题目"
 
 
-def test_guest_withdraws_and_week_opens_again(lab, client, login_as):
-    talk = accepted_talk(client, login_as, lab, weeks(lab)[0], "撤回")
-    login_as(Talk.get_by_id(talk.id).guest)
+def test_guest_withdraws_and_week_opens_again(lab, client, switch_to):
+    talk = accepted_talk(client, switch_to, lab, weeks(lab)[0], "撤回")
+    switch_to(Talk.get_by_id(talk.id).guest)
     client.post(f"/c/lab/talks/{talk.id}/withdraw")
     assert Talk.get_by_id(talk.id).status == "withdrawn"
     page = html(client.get("/c/lab/talks/new"))
@@ -312,9 +303,9 @@ def chunks(strings, limit):
         yield " ¦ ".join(group)
 
 
-def test_naughty_strings_stored_exactly_and_shown_escaped(lab, client, login_as):
+def test_naughty_strings_stored_exactly_and_shown_escaped(lab, client, switch_to):
     strings = [s for s in corpora.naughty_strings() if "\r" not in s]
-    guest = login_as(guest_in(lab))
+    guest = switch_to(guest_in(lab))
     failures = []
     topics = list(chunks(strings, 300))
     for topic in topics:
@@ -326,7 +317,7 @@ def test_naughty_strings_stored_exactly_and_shown_escaped(lab, client, login_as)
     failures += [("shown", t) for t in topics if str(escape(t)) not in page]
     assert "<script>alert" not in page
     talk = Talk.select().where(Talk.guest == guest).order_by(Talk.id).get()
-    login_as(lab.created_by)
+    switch_to(lab.created_by)
     client.post(f"/c/lab/talks/{talk.id}/accept", data={"slot_id": weeks(lab)[0].id})
     held_in_past(talk)
     transcript = "\n\n".join(strings)
@@ -338,19 +329,19 @@ def test_naughty_strings_stored_exactly_and_shown_escaped(lab, client, login_as)
     assert failures == []
 
 
-def test_review_accepts_proposal_into_another_week_and_guest_confirms(lab, client, login_as):
+def test_review_accepts_proposal_into_another_week_and_guest_confirms(lab, client, switch_to):
     guest = guest_in(lab)
-    login_as(guest)
+    switch_to(guest)
     propose(client, lab, weeks(lab)[0], topic="只选了一周")
     waiting = Talk.get(Talk.topic == "只选了一周")
-    accepted_talk(client, login_as, lab, weeks(lab)[0], "先到先得")
+    accepted_talk(client, switch_to, lab, weeks(lab)[0], "先到先得")
 
     review = html(client.get("/c/lab/talks"))
     assert review.count("Accept for that week") == 1
     assert f'<option value="{weeks(lab)[0].id}">' not in review
     client.post(f"/c/lab/talks/{waiting.id}/accept", data={"slot_id": weeks(lab)[4].id})
     client.post(f"/c/lab/talks/{waiting.id}/notify")
-    login_as(guest)
+    switch_to(guest)
     client.post(f"/c/lab/talks/{waiting.id}/confirm")
 
     assert (Talk.get_by_id(waiting.id).status, Talk.get_by_id(waiting.id).slot_id) == (
@@ -358,10 +349,10 @@ def test_review_accepts_proposal_into_another_week_and_guest_confirms(lab, clien
     assert f"talk:{waiting.id}:accepted" in keys()
 
 
-def test_review_lists_proposal_whose_weeks_are_gone(lab, client, login_as):
-    login_as(guest_in(lab))
+def test_review_lists_proposal_whose_weeks_are_gone(lab, client, switch_to):
+    switch_to(guest_in(lab))
     propose(client, lab, weeks(lab)[2], topic="那周取消了")
-    login_as(lab.created_by)
+    switch_to(lab.created_by)
     client.post(f"/c/lab/calendar/slots/{weeks(lab)[2].id}/cancel")
 
     review = html(client.get("/c/lab/talks"))
@@ -371,15 +362,15 @@ def test_review_lists_proposal_whose_weeks_are_gone(lab, client, login_as):
     assert "Proposals whose weeks are gone" in review
 
 
-def test_archive_number_given_when_session_is_held_not_at_publication(lab, client, login_as):
-    talks = [accepted_talk(client, login_as, lab, w, t) for w, t in
+def test_archive_number_given_when_session_is_held_not_at_publication(lab, client, switch_to):
+    talks = [accepted_talk(client, switch_to, lab, w, t) for w, t in
              zip(weeks(lab)[:2], ("三月十四日", "三月二十八日"), strict=True)]
     for talk in talks:
-        login_as(talk.guest)
+        switch_to(talk.guest)
         client.post(f"/c/lab/talks/{talk.id}/confirm")
     clock.travel_to(weeks(lab)[1].starts_at + timedelta(hours=2))
     jobs.run_due(dict(client.application.config), now=clock.now())
-    login_as(lab.created_by)
+    switch_to(lab.created_by)
 
     assert publish(client, talks[1], "后一场").headers["Location"].endswith("/c/lab/archive/2")
     assert publish(client, talks[0], "前一场").headers["Location"].endswith("/c/lab/archive/1")
@@ -393,8 +384,8 @@ def chosen_first_week(page):
     return found.group(1) if found else None
 
 
-def test_propose_form_takes_the_week_chosen_on_the_calendar(lab, client, login_as):
-    login_as(make_member(lab))
+def test_propose_form_takes_the_week_chosen_on_the_calendar(lab, client, switch_to):
+    switch_to(make_member(lab))
     week = weeks(lab)[1]
 
     assert chosen_first_week(html(client.get(f"/c/lab/talks/new?week={week.id}"))) == str(
@@ -402,8 +393,8 @@ def test_propose_form_takes_the_week_chosen_on_the_calendar(lab, client, login_a
     assert chosen_first_week(html(client.get("/c/lab/talks/new"))) == ""  # "Choose a week"
 
 
-def test_propose_form_ignores_a_week_that_is_no_open_week(lab, client, login_as):
-    login_as(make_member(lab))
+def test_propose_form_ignores_a_week_that_is_no_open_week(lab, client, switch_to):
+    switch_to(make_member(lab))
     open_ids = {str(week.id) for week in weeks(lab)}  # a string such as "1" may be one
     for text in [*corpora.naughty_strings(), "999999", "-1"]:
         response = client.get("/c/lab/talks/new", query_string={"week": text})

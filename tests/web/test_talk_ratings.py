@@ -24,15 +24,6 @@ ENGLISH = {"Accept-Language": "en"}
 
 
 @pytest.fixture
-def login_as(client, login_as):
-    """Sign out whoever is signed in, then sign the user in: the tests switch people."""
-    def _switch(user):
-        client.post("/logout")
-        return login_as(user)
-    return _switch
-
-
-@pytest.fixture
 def lab(app):
     return make_cohort(host=make_user(can_host=True, locale="en", display_name="主持人"),
                        slug="lab")
@@ -82,40 +73,40 @@ def rows(talk):
                   for r in TalkRating.select().where(TalkRating.talk == talk.id))
 
 
-def test_member_sees_the_rating_form_on_the_session_page(talk, client, login_as, lab):
-    login_as(member(lab))
+def test_member_sees_the_rating_form_on_the_session_page(talk, client, switch_to, lab):
+    switch_to(member(lab))
     page = html(client.get("/c/lab/archive/1", headers=ENGLISH))
     assert page.count('type="radio" name="score"') == 5
     assert 'id="rating-form"' in page
     assert f'action="/c/lab/talks/{talk.id}/rate"' in page
 
 
-def test_rating_form_in_chinese(talk, client, login_as, lab):
-    login_as(make_member(lab, make_user(locale="zh_Hans_CN")))
+def test_rating_form_in_chinese(talk, client, switch_to, lab):
+    switch_to(make_member(lab, make_user(locale="zh_Hans_CN")))
     page = html(client.get("/c/lab/archive/1", headers={"Accept-Language": "zh-CN"}))
     assert "给这次分享打分" in page
 
 
-def test_speaker_and_outsider_get_no_form_and_cannot_post(talk, speaker, client, login_as):
+def test_speaker_and_outsider_get_no_form_and_cannot_post(talk, speaker, client, switch_to):
     outsider = make_user(locale="en")
     for person in (speaker, outsider):
-        login_as(person)
+        switch_to(person)
         page = html(client.get("/c/lab/archive/1", headers=ENGLISH))
         assert 'id="rating-form"' not in page
         assert rate(client, talk).status_code == 200
     assert rows(talk) == []
 
 
-def test_rate_page_says_why_not(talk, speaker, client, login_as):
-    login_as(speaker)
+def test_rate_page_says_why_not(talk, speaker, client, switch_to):
+    switch_to(speaker)
     page = html(client.get(f"/c/lab/talks/{talk.id}/rate", headers=ENGLISH))
     assert "You cannot rate your own talk." in page
     assert 'id="rating-form"' not in page
 
 
-def test_rating_is_saved_then_changed_not_duplicated(talk, client, login_as, lab):
+def test_rating_is_saved_then_changed_not_duplicated(talk, client, switch_to, lab):
     learner = member(lab)
-    login_as(learner)
+    switch_to(learner)
     first = rate(client, talk, "3", "还可以")
     second = rate(client, talk, "5", "后来用上了")
     assert (first.status_code, first.headers["Location"]) == (302, "/c/lab/archive/1#rate")
@@ -126,10 +117,10 @@ def test_rating_is_saved_then_changed_not_duplicated(talk, client, login_as, lab
     assert 'value="后来用上了"' in page
 
 
-def test_held_talk_without_transcript_is_rated_from_the_archive(lab, speaker, client, login_as):
+def test_held_talk_without_transcript_is_rated_from_the_archive(lab, speaker, client, switch_to):
     talk = held(lab, speaker, publish=False)
     learner = member(lab)
-    login_as(learner)
+    switch_to(learner)
     archive = html(client.get("/c/lab/archive", headers=ENGLISH))
     assert f'href="/c/lab/talks/{talk.id}/rate"' in archive
     response = rate(client, talk, "4", "")
@@ -137,9 +128,9 @@ def test_held_talk_without_transcript_is_rated_from_the_archive(lab, speaker, cl
     assert rows(talk) == [(learner.id, 4, "")]
 
 
-def test_rating_after_the_window_is_refused(talk, client, login_as, lab):
+def test_rating_after_the_window_is_refused(talk, client, switch_to, lab):
     clock.travel_to(ratings.rating_closes(talk) + timedelta(minutes=1))
-    login_as(member(lab))
+    switch_to(member(lab))
     response = rate(client, talk)
     assert (response.status_code, rows(talk)) == (200, [])
     assert "Ratings for this session closed 7 days after it ended." in html(response)
@@ -154,10 +145,10 @@ def test_rating_after_the_window_is_refused(talk, client, login_as, lab):
     ("4", "长" * 201, "One line is 201 characters long; the limit is 200."),
     ("4", "一\n二", "Keep it to one line."),
 ])
-def test_bad_input_gets_a_message_and_changes_nothing(talk, client, login_as, lab, score,
+def test_bad_input_gets_a_message_and_changes_nothing(talk, client, switch_to, lab, score,
                                                       line, message):
     learner = member(lab)
-    login_as(learner)
+    switch_to(learner)
     rate(client, talk, "2", "原来的")
     response = rate(client, talk, score, line)
     assert response.status_code == 200
@@ -167,12 +158,12 @@ def test_bad_input_gets_a_message_and_changes_nothing(talk, client, login_as, la
 
 
 def test_guest_sees_average_and_lines_but_no_names_staff_see_names(talk, speaker, client,
-                                                                    login_as, lab):
+                                                                    switch_to, lab):
     raters = [member(lab, "评分人甲"), member(lab, "评分人乙"), member(lab, "评分人丙")]
     for person, (score, line) in zip(raters, [(5, "案例很扎实"), (4, "节奏有点快"), (3, "")],
                                      strict=True):
         ratings.rate_talk(talk, person, score=score, line=line, now=clock.now())
-    login_as(speaker)
+    switch_to(speaker)
     mine = html(client.get("/c/lab/talks/mine", headers=ENGLISH))
     assert "★ 4.0" in mine
     assert "3 ratings" in mine
@@ -180,26 +171,26 @@ def test_guest_sees_average_and_lines_but_no_names_staff_see_names(talk, speaker
     assert "节奏有点快" in mine
     assert [name for name in ("评分人甲", "评分人乙", "评分人丙") if name in mine] == []
     assert client.get(f"/c/lab/talks/{talk.id}/ratings").status_code == 403
-    login_as(lab.created_by)
+    switch_to(lab.created_by)
     staff = html(client.get(f"/c/lab/talks/{talk.id}/ratings", headers=ENGLISH))
     assert [name for name in ("评分人甲", "评分人乙", "评分人丙") if name in staff] == [
         "评分人甲", "评分人乙", "评分人丙"]
     assert "★ 4.0" in html(client.get("/c/lab/archive/1", headers=ENGLISH))
 
 
-def test_members_do_not_see_the_ratings_of_others(talk, client, login_as, lab):
+def test_members_do_not_see_the_ratings_of_others(talk, client, switch_to, lab):
     ratings.rate_talk(talk, member(lab, "评分人甲"), score=5, line="秘密的一句", now=clock.now())
-    login_as(member(lab))
+    switch_to(member(lab))
     assert "秘密的一句" not in html(client.get("/c/lab/archive/1", headers=ENGLISH))
     assert client.get(f"/c/lab/talks/{talk.id}/ratings").status_code == 403
 
 
-def test_speaker_record_on_profile_for_staff_only(talk, speaker, client, login_as, lab):
+def test_speaker_record_on_profile_for_staff_only(talk, speaker, client, switch_to, lab):
     ratings.rate_talk(talk, member(lab), score=4, line="", now=clock.now())
     learner = member(lab)
-    login_as(lab.created_by)
+    switch_to(lab.created_by)
     staff_view = html(client.get(f"/u/{speaker.id}", headers=ENGLISH))
-    login_as(learner)
+    switch_to(learner)
     member_view = html(client.get(f"/u/{speaker.id}", headers=ENGLISH))
     assert "Speaker record" in staff_view
     assert "1 session held" in staff_view
@@ -207,9 +198,9 @@ def test_speaker_record_on_profile_for_staff_only(talk, speaker, client, login_a
     assert "Speaker record" not in member_view
 
 
-def test_host_notes_below_the_bar_privately_and_it_is_logged(talk, speaker, client, login_as,
+def test_host_notes_below_the_bar_privately_and_it_is_logged(talk, speaker, client, switch_to,
                                                              lab):
-    login_as(lab.created_by)
+    switch_to(lab.created_by)
     response = client.post(f"/c/lab/talks/{talk.id}/note",
                            data={"below_bar": "y", "note": "准备不足，下次先彩排"})
     assert response.status_code == 302
@@ -218,13 +209,13 @@ def test_host_notes_below_the_bar_privately_and_it_is_logged(talk, speaker, clie
     assert [e.action for e in CohortEvent.select().where(
         CohortEvent.action == "talk_noted")] == ["talk_noted"]
     assert "private note on a talk" in html(client.get("/c/lab/audit", headers=ENGLISH))
-    login_as(speaker)
+    switch_to(speaker)
     assert "准备不足" not in html(client.get("/c/lab/talks/mine", headers=ENGLISH))
     assert client.post(f"/c/lab/talks/{talk.id}/note", data={"note": "x"}).status_code == 403
 
 
-def test_note_too_long_is_refused(talk, client, login_as, lab):
-    login_as(lab.created_by)
+def test_note_too_long_is_refused(talk, client, switch_to, lab):
+    switch_to(lab.created_by)
     response = client.post(f"/c/lab/talks/{talk.id}/note", data={"note": "长" * 501},
                            headers=ENGLISH)
     assert response.status_code == 400
@@ -239,9 +230,9 @@ def _acceptable(text):
 
 
 def test_every_naughty_string_is_stored_exactly_or_refused_and_refilled_escaped(
-        talk, client, login_as, lab):
+        talk, client, switch_to, lab):
     learner = member(lab)
-    login_as(learner)
+    switch_to(learner)
     failures = []
     strings = corpora.naughty_strings()
     assert len(strings) == 515
@@ -259,14 +250,14 @@ def test_every_naughty_string_is_stored_exactly_or_refused_and_refilled_escaped(
     assert failures == []
 
 
-def test_naughty_lines_and_xss_are_escaped_on_every_page(talk, speaker, client, login_as, lab):
+def test_naughty_lines_and_xss_are_escaped_on_every_page(talk, speaker, client, switch_to, lab):
     lines = [t for t in corpora.naughty_strings() if _acceptable(t) and t.strip()]
     lines += [t for t in corpora.xss_payloads()[::20] if _acceptable(t) and t.strip()]
     for text in lines:
         ratings.rate_talk(talk, make_member(lab), score=3, line=text, now=clock.now())
-    login_as(speaker)
+    switch_to(speaker)
     mine = html(client.get("/c/lab/talks/mine", headers=ENGLISH))
-    login_as(lab.created_by)
+    switch_to(lab.created_by)
     staff = html(client.get(f"/c/lab/talks/{talk.id}/ratings", headers=ENGLISH))
     missing = [t for t in lines if str(escape(t)) not in mine or str(escape(t)) not in staff]
     assert missing == []
@@ -276,16 +267,16 @@ def test_naughty_lines_and_xss_are_escaped_on_every_page(talk, speaker, client, 
 # Query counts ----------------------------------------------------------------------------
 
 def test_archive_and_guest_pages_do_not_grow_with_ratings_or_talks(lab, speaker, client,
-                                                                   login_as):
+                                                                   switch_to):
     viewer = member(lab)
 
     def counts(talks):
-        login_as(viewer)
+        switch_to(viewer)
         with count_queries() as archive:
             assert client.get("/c/lab/archive").status_code == 200
         with count_queries() as session:
             assert client.get(f"/c/lab/archive/{talks[-1].number}").status_code == 200
-        login_as(speaker)
+        switch_to(speaker)
         with count_queries() as mine:
             assert client.get("/c/lab/talks/mine").status_code == 200
         return len(archive), len(session), len(mine)
@@ -299,5 +290,5 @@ def test_archive_and_guest_pages_do_not_grow_with_ratings_or_talks(lab, speaker,
             ratings.rate_talk(talk, member(lab), score=1 + n, line=f"第{n}句", now=clock.now())
     many = counts(more)
     assert many == few
-    login_as(viewer)
+    switch_to(viewer)
     assert html(client.get("/c/lab/archive")).count('/rate"') == 4

@@ -20,15 +20,6 @@ def html_of(response):
 
 
 @pytest.fixture
-def login_as(client, login_as):
-    """Sign out whoever is signed in, then sign the user in: the tests switch people."""
-    def _switch(user):
-        client.post("/logout")
-        return login_as(user)
-    return _switch
-
-
-@pytest.fixture
 def lab(app):
     """A cohort with a case out and open (due in about two days) and two learners."""
     cohort = make_cohort(slug="lab")
@@ -43,9 +34,9 @@ def weeks(cohort):
                 .order_by(ShareSlot.starts_at))
 
 
-def test_learner_sees_this_case_with_a_button_to_write(client, login_as, lab):
+def test_learner_sees_this_case_with_a_button_to_write(client, switch_to, lab):
     cohort, case, (learner, _other) = lab
-    login_as(learner)
+    switch_to(learner)
 
     page = html_of(client.get(f"/c/{cohort.slug}/"))
 
@@ -58,10 +49,10 @@ def test_learner_sees_this_case_with_a_button_to_write(client, login_as, lab):
     assert re.search(r'<p class="todo-state due"><span>Due in [^<]+</span>', page)
 
 
-def test_learner_who_handed_in_sees_done_and_edit(client, login_as, lab):
+def test_learner_who_handed_in_sees_done_and_edit(client, switch_to, lab):
     cohort, case, (learner, _other) = lab
     submit_homework(case, learner, "先建群，再立规矩。", now=clock.now())
-    login_as(learner)
+    switch_to(learner)
 
     page = html_of(client.get(f"/c/{cohort.slug}/"))
 
@@ -71,11 +62,11 @@ def test_learner_who_handed_in_sees_done_and_edit(client, login_as, lab):
     assert '<p class="streak"><strong>1</strong> homework in a row · on time 1 of 1</p>' in page
 
 
-def test_learner_progress_picture_shows_each_case_outcome(client, login_as, lab):
+def test_learner_progress_picture_shows_each_case_outcome(client, switch_to, lab):
     cohort, case, (learner, _other) = lab
     old = make_case(cohort, title="旧案例", publish_at=clock.now() - timedelta(days=9))
     submit_homework(old, learner, "写了", now=old.publish_at + timedelta(hours=1))
-    login_as(learner)
+    switch_to(learner)
 
     page = html_of(client.get(f"/c/{cohort.slug}/"))
 
@@ -84,7 +75,7 @@ def test_learner_progress_picture_shows_each_case_outcome(client, login_as, lab)
     assert 'role="img" aria-label="On time 1 of 1"' in page
 
 
-def test_host_sees_applications_talks_and_the_case_rate(client, login_as, lab):
+def test_host_sees_applications_talks_and_the_case_rate(client, switch_to, lab):
     cohort, case, (learner, _other) = lab
     make_application(cohort)
     make_application(cohort)
@@ -92,7 +83,7 @@ def test_host_sees_applications_talks_and_the_case_rate(client, login_as, lab):
     propose_talk(cohort, guest, topic="从一个群到一张网", abstract="讲讲",
                  preferred_slots=[weeks(cohort)[0]], now=clock.now())
     submit_homework(case, learner, "交了", now=clock.now())
-    login_as(cohort.created_by)
+    switch_to(cohort.created_by)
 
     page = html_of(client.get(f"/c/{cohort.slug}/"))
 
@@ -109,9 +100,9 @@ def test_host_sees_applications_talks_and_the_case_rate(client, login_as, lab):
     assert badge.group(1) == "3"  # two applications and one talk to decide
 
 
-def test_host_is_told_when_the_queue_runs_dry(client, login_as, lab):
+def test_host_is_told_when_the_queue_runs_dry(client, switch_to, lab):
     cohort, _case, _learners = lab
-    login_as(cohort.created_by)
+    switch_to(cohort.created_by)
 
     dry = html_of(client.get(f"/c/{cohort.slug}/"))
     make_case(cohort, title="下一个", publish_at=clock.now() + timedelta(days=3))
@@ -123,12 +114,12 @@ def test_host_is_told_when_the_queue_runs_dry(client, login_as, lab):
         True, False)
 
 
-def test_host_sees_removals_held_for_confirmation(client, login_as, lab):
+def test_host_sees_removals_held_for_confirmation(client, switch_to, lab):
     cohort, _case, learners = lab
     Cohort.update(removals_held_at=clock.now(),
                   removals_held_ids=[u.id for u in learners]).where(
         Cohort.id == cohort.id).execute()
-    login_as(cohort.created_by)
+    switch_to(cohort.created_by)
 
     page = html_of(client.get(f"/c/{cohort.slug}/"))
 
@@ -136,11 +127,11 @@ def test_host_sees_removals_held_for_confirmation(client, login_as, lab):
             "removals held for your confirmation</a>") in page
 
 
-def test_host_sees_content_folder_problems_of_the_last_sync(client, login_as, lab):
+def test_host_sees_content_folder_problems_of_the_last_sync(client, switch_to, lab):
     cohort, _case, _learners = lab
     for name, status in (("01-团购.md", "error"), ("02-咖啡.md", "warning"), ("03.md", "ok")):
         ContentSyncFile.create(cohort=cohort, name=name, status=status)
-    login_as(cohort.created_by)
+    switch_to(cohort.created_by)
 
     page = html_of(client.get(f"/c/{cohort.slug}/"))
 
@@ -148,12 +139,12 @@ def test_host_sees_content_folder_problems_of_the_last_sync(client, login_as, la
             "problems in the content folder</a></li>") in page
 
 
-def test_host_with_nothing_waiting_is_told_so(client, login_as, lab):
+def test_host_with_nothing_waiting_is_told_so(client, switch_to, lab):
     cohort, _case, _learners = lab
     make_case(cohort, title="下一个", publish_at=clock.now() + timedelta(days=3))
     make_case(cohort, title="再下一个", publish_at=clock.now() + timedelta(days=7))
     make_case(cohort, title="还有一个", publish_at=clock.now() + timedelta(days=11))
-    login_as(cohort.created_by)
+    switch_to(cohort.created_by)
 
     page = html_of(client.get(f"/c/{cohort.slug}/"))
 
@@ -161,10 +152,10 @@ def test_host_with_nothing_waiting_is_told_so(client, login_as, lab):
     assert "count-badge" not in page
 
 
-def test_guest_is_asked_to_choose_a_week_and_has_no_homework_menu(client, login_as, lab):
+def test_guest_is_asked_to_choose_a_week_and_has_no_homework_menu(client, switch_to, lab):
     cohort, _case, _learners = lab
     guest = make_member(cohort, role="guest")
-    login_as(guest)
+    switch_to(guest)
 
     page = html_of(client.get(f"/c/{cohort.slug}/"))
 
@@ -174,14 +165,14 @@ def test_guest_is_asked_to_choose_a_week_and_has_no_homework_menu(client, login_
     assert "<summary>Manage" not in page
 
 
-def test_guest_with_an_accepted_talk_is_asked_to_confirm(client, login_as, lab):
+def test_guest_with_an_accepted_talk_is_asked_to_confirm(client, switch_to, lab):
     cohort, _case, _learners = lab
     guest = make_member(cohort, role="guest")
     week = weeks(cohort)[1]
     talk = propose_talk(cohort, guest, topic="社群的第一周", abstract="讲讲",
                         preferred_slots=[week], now=clock.now())
     accept_talk(talk, week, actor=cohort.created_by, now=clock.now())
-    login_as(guest)
+    switch_to(guest)
 
     page = html_of(client.get(f"/c/{cohort.slug}/"))
 
@@ -191,23 +182,23 @@ def test_guest_with_an_accepted_talk_is_asked_to_confirm(client, login_as, lab):
     assert "社群的第一周" in page
 
 
-def test_next_sharing_names_the_guest_who_has_the_week(client, login_as, lab):
+def test_next_sharing_names_the_guest_who_has_the_week(client, switch_to, lab):
     cohort, _case, (learner, _other) = lab
     guest = make_member(cohort, make_user(display_name="陈慧"), role="guest")
     week = weeks(cohort)[0]
     talk = propose_talk(cohort, guest, topic="从一个群到一张网", abstract="讲讲",
                         preferred_slots=[week], now=clock.now())
     accept_talk(talk, week, actor=cohort.created_by, now=clock.now())
-    login_as(learner)
+    switch_to(learner)
 
     page = html_of(client.get(f"/c/{cohort.slug}/"))
 
     assert "<p>陈慧 · 从一个群到一张网</p>" in page
 
 
-def test_home_leads_with_the_one_cohorts_todo(client, login_as, lab):
+def test_home_leads_with_the_one_cohorts_todo(client, switch_to, lab):
     cohort, case, (learner, _other) = lab
-    login_as(learner)
+    switch_to(learner)
 
     page = html_of(client.get("/"))
 
@@ -216,12 +207,12 @@ def test_home_leads_with_the_one_cohorts_todo(client, login_as, lab):
     assert f'href="/c/{cohort.slug}/cases/{case.id}#homework-form">Write homework</a>' in page
 
 
-def test_home_with_several_cohorts_shows_a_card_per_cohort(client, login_as, lab):
+def test_home_with_several_cohorts_shows_a_card_per_cohort(client, switch_to, lab):
     cohort, case, _learners = lab
     learner = make_member(cohort, make_user(can_host=True))
     hosted = make_cohort(host=learner, slug="hosted", name="我带的社群")
     make_application(hosted)
-    login_as(learner)
+    switch_to(learner)
 
     page = html_of(client.get("/"))
 
@@ -231,9 +222,9 @@ def test_home_with_several_cohorts_shows_a_card_per_cohort(client, login_as, lab
     assert '<span class="count">1</span> application waiting</a>' in page
 
 
-def test_tab_bar_marks_the_page_it_is_on(client, login_as, lab):
+def test_tab_bar_marks_the_page_it_is_on(client, switch_to, lab):
     cohort, _case, (learner, _other) = lab
-    login_as(learner)
+    switch_to(learner)
 
     home = html_of(client.get("/"))
     cases = html_of(client.get(f"/c/{cohort.slug}/cases/"))
@@ -255,9 +246,9 @@ def test_visitors_get_no_tab_bar(client, lab):
     assert "todo-title" not in page
 
 
-def test_me_page_links_to_what_is_ones_own(client, login_as, lab):
+def test_me_page_links_to_what_is_ones_own(client, switch_to, lab):
     cohort, _case, (learner, _other) = lab
-    login_as(learner)
+    switch_to(learner)
 
     page = html_of(client.get("/me"))
 
@@ -283,11 +274,11 @@ def _home_queries(client, cohort):
 
 
 @pytest.mark.parametrize("role", ["host", "learner", "guest"])
-def test_todo_query_count_does_not_grow_with_learners_or_cases(client, login_as, lab, role):
+def test_todo_query_count_does_not_grow_with_learners_or_cases(client, switch_to, lab, role):
     cohort, case, (learner, _other) = lab
     person = {"host": cohort.created_by, "learner": learner,
               "guest": make_member(cohort, role="guest")}[role]
-    login_as(person)
+    switch_to(person)
     few = _home_queries(client, cohort)
     for n in range(6):
         extra = make_member(cohort)
