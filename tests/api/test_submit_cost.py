@@ -31,10 +31,12 @@ def test_an_api_submission_runs_a_fixed_number_of_statements(client, bearer):
 
     assert (first.status_code, second.status_code) == (201, 200)
     # token + its first use, cohort, membership (twice: the access check asks again), case,
-    # the case's times, the existing submission, insert, its HTML, points, misses voided
-    assert len(_sql(created)) == 12, "\n".join(_sql(created))
-    # token, cohort, membership ×2, case, times, the submission, its revision, its update
-    assert len(_sql(edited)) == 9, "\n".join(_sql(edited))
+    # the case's times, the existing submission, insert, its HTML, points, misses voided,
+    # pictures uploaded while drafting attached (one UPDATE, whether there are any or not)
+    assert len(_sql(created)) == 13, "\n".join(_sql(created))
+    # token, cohort, membership ×2, case, times, the submission, its revision, its update,
+    # pending pictures attached
+    assert len(_sql(edited)) == 10, "\n".join(_sql(edited))
     saved = Submission.get()
     assert (first.get_json()["id"], second.get_json()["id"]) == (saved.id, saved.id)
     assert second.get_json()["body_md"] == saved.body_md == "第二版作业"

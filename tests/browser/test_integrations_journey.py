@@ -68,7 +68,7 @@ def add_robot(tab, url):
     with connection():
         hook = ChatHook.get(ChatHook.label == "自建接收端")
     assert (hook.kind, hook.url, hook.events) == ("generic", url,
-                                                  "removals,guest_week,archive_entry")
+                                                  "removals,guest_week,archive_entry,announcement")
     return hook
 
 

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 from types import SimpleNamespace
 
 import pytest
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from learnclub.domain.reach import notices
 from learnclub.domain.reach.mail_templates import SIGNATURE, TEMPLATES, render_mail
@@ -20,6 +20,10 @@ ITEMS = [{"kind": kind, "actor": "张三", "case": "案例一", "link": f"{LINK}
          for kind in ("comment", "reply", "feedback", "featured")]
 #: one context per mail template (every <name>.txt that is not a layout)
 SAMPLES = {
+    "announcement": {"cohort": "社群实验室", "title": "本周日的分享改到晚上 8 点",
+                     "author": "群主小林", "body": "大家好：\n\n嘉宾临时有事，改到 20:00。",
+                     "body_html": Markup("<p>大家好：</p>\n<p>嘉宾临时有事，改到 20:00。</p>"),
+                     "link": LINK},
     "signup_confirm": {"link": LINK},
     "signup_existing": {"login_link": "https://learn.example.org/login",
                         "reset_link": "https://learn.example.org/password/reset"},
