@@ -8,7 +8,14 @@ from learnclub.models.announcements import (
 )
 from learnclub.models.cases import Case, CaseFile, CaseRevision
 from learnclub.models.chat import ChatHook
-from learnclub.models.cohorts import Application, Cohort, Invite, Membership, MembershipEvent
+from learnclub.models.cohorts import (
+    Application,
+    ApplicationTag,
+    Cohort,
+    Invite,
+    Membership,
+    MembershipEvent,
+)
 from learnclub.models.content_sync import ContentSync, ContentSyncFile
 from learnclub.models.deposits import Deposit
 from learnclub.models.files import StoredFile, TalkSlides
@@ -40,7 +47,7 @@ from learnclub.models.talk_ratings import TalkNote, TalkRating
 
 ALL = [
     User, LoginSession, LoginAttempt, OneTimeToken, AccessToken,
-    Cohort, Membership, MembershipEvent, Application, Invite,
+    Cohort, Membership, MembershipEvent, Application, ApplicationTag, Invite,
     ChatHook, OutboxMessage, MailPreference,
     Case, CaseRevision, CaseFile,
     Submission, SubmissionRevision, Like, Comment, Excuse, PointEvent, Notification,

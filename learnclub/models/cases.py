@@ -7,6 +7,9 @@ from learnclub.models.cohorts import Cohort
 from learnclub.models.fields import UTCDateTimeField
 from learnclub.models.people import User
 
+#: review states in which a case may go out: the staff's own cases, approved member cases
+APPROVED_STATES = ("", "approved")
+
 
 class Case(BaseModel):
     cohort = ForeignKeyField(Cohort, backref="cases", on_delete="CASCADE")
@@ -30,6 +33,11 @@ class Case(BaseModel):
     archived_at = UTCDateTimeField(null=True)  #: its file disappeared, or the host archived it
     removals_paused = BooleanField(default=False)  #: a broken case: no misses are recorded
     no_homework = BooleanField(default=False)  #: "no homework due": it never gives a miss
+    #: the member the host handed this case to (轮值), None for the staff's own cases
+    author = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    #: "" (written by staff), or a member's case: "writing", "submitted" (待审阅), "approved"
+    review_state = CharField(max_length=12, default="")
+    review_note = TextField(default="")  #: the host's note when sending a draft back
     created_at = UTCDateTimeField()
     updated_at = UTCDateTimeField()
 
@@ -49,15 +57,17 @@ class Case(BaseModel):
 
     @hybrid_method
     def is_out(self, now):
-        """Whether members may read the case at `now`: not archived, and its publication time
-        has come. The one definition, on a row (`case.is_out(now)`) and in a query
-        (`.where(Case.is_out(now))`); domain.cases.queries.is_out takes schedule slots too."""
+        """Whether members may read the case at `now`: not archived, approved (a member's
+        draft is not, until the host approves it), and its publication time has come. The one
+        definition, on a row (`case.is_out(now)`) and in a query (`.where(Case.is_out(now))`);
+        domain.cases.queries.is_out takes schedule slots too."""
         return (self.archived_at is None and self.publish_at is not None
-                and self.publish_at <= now)
+                and self.publish_at <= now and self.review_state in APPROVED_STATES)
 
     @is_out.expression
     def is_out(cls, now):  # noqa: N805 - the class, as a query condition
-        return cls.archived_at.is_null() & cls.publish_at.is_null(False) & (cls.publish_at <= now)
+        return (cls.archived_at.is_null() & cls.publish_at.is_null(False)
+                & (cls.publish_at <= now) & cls.review_state.in_(APPROVED_STATES))
 
     @classmethod
     def published(cls, cohort, now):

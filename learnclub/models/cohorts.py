@@ -174,9 +174,22 @@ class Application(BaseModel):
     decided_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
     decided_at = UTCDateTimeField(null=True)
     created_at = UTCDateTimeField()
+    #: staff's 1-5 score while screening (migration 0036), None until scored
+    score = SmallIntegerField(null=True)
 
     class Meta:
         indexes = ((("cohort", "user"), True),)
+
+
+class ApplicationTag(BaseModel):
+    """A staff tag on an application while screening (domain/cohorts/screening.py)."""
+
+    application = ForeignKeyField(Application, backref="tags", on_delete="CASCADE")
+    tag = CharField(max_length=20)  #: normalised by screening.normalise_tag
+
+    class Meta:
+        table_name = "application_tag"
+        indexes = ((("application", "tag"), True),)
 
 
 class Invite(BaseModel):

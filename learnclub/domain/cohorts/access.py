@@ -50,6 +50,20 @@ def may_read_sharing(user, cohort, membership=None):
     return cohort.is_public or can(user, "view_cohort_pages", cohort, membership)
 
 
+def may_edit_case(user, case, membership=None):
+    """Whether the user may open the case in the editor (docs/rules.md "Members write too"):
+    staff always; the member the host handed it to (case.author) only while they are an
+    active learner and the case is their draft ("writing": not yet submitted for review,
+    approved or published)."""
+    membership = membership or membership_of(user, case.cohort)
+    if can(user, "manage_cases", case.cohort, membership):
+        return True
+    return (membership is not None and membership.status == MembershipStatus.ACTIVE
+            and membership.role == "learner" and case.author_id is not None
+            and case.author_id == membership.user_id and case.review_state == "writing"
+            and case.archived_at is None)
+
+
 def require(user, action, cohort, *, tr=untranslated):
     """Raise NotAllowed unless `can(user, action, cohort)`; returns the membership."""
     membership = membership_of(user, cohort)

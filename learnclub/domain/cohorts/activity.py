@@ -57,6 +57,10 @@ class Action(StrEnum):
     CASE_MOVED = "case_moved"  #: up or down the queue
     CASE_ARCHIVED = "case_archived"
     CASE_RESTORED = "case_restored"
+    CASE_ASSIGNED = "case_assigned"  #: the host handed a coming case to a member (轮值)
+    CASE_SUBMITTED = "case_submitted"  #: the member submitted their case for review
+    CASE_APPROVED = "case_approved"
+    CASE_SENT_BACK = "case_sent_back"  #: returned to its author with a note
     FEATURED = "featured"
     UNFEATURED = "unfeatured"
     SLOT_ADDED = "slot_added"

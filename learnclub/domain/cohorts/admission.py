@@ -102,11 +102,16 @@ def submit_application(cohort, user, *, motivation, background, now, tr=untransl
     return application
 
 
+def check_decision_message(message, *, tr=untranslated):
+    """The message sent with a decision: optional, at most LONG characters."""
+    return check_text(message, field="message", label=tr("Message"), max_length=LONG, tr=tr)
+
+
 def decide_application(application, decision, *, actor, now, message="", link="", tr=untranslated):
     """Admit, reject or waitlist an application and tell the applicant. Returns it."""
     if decision not in ("admitted", "rejected", "waitlisted"):
         raise DomainError(tr("Unknown decision."))
-    check_text(message, field="message", label=tr("Message"), max_length=LONG, tr=tr)
+    check_decision_message(message, tr=tr)
     allowed_from = DECISIONS_FROM[decision]
     if application.status not in allowed_from:
         raise Conflict(tr("This application is no longer waiting for a decision."))

@@ -2,7 +2,8 @@
 leads with, by role. A learner: this case (write it, or it is handed in), the next guest
 sharing and their own progress. Hosts and assistants: applications waiting, talks to decide
 or to tell, this case's submission rate, a queue running dry, removals held, leave requests,
-case files the last sync found wrong.
+case files the last sync found wrong,
+members' cases to review or late (轮值). A learner the host handed a case to: "轮到你写案例".
 A guest: choosing a week, and where their talk stands. Every member: "写一段自我介绍" until
 they have (accounts.introductions). Plain data; the pages only show it.
 
@@ -15,7 +16,7 @@ from datetime import datetime
 from peewee import JOIN
 
 from learnclub.domain.accounts.introductions import is_introduced
-from learnclub.domain.cases import sync_report
+from learnclub.domain.cases import member_cases, sync_report
 from learnclub.domain.cases.editing import schedule_of
 from learnclub.domain.cases.queries import is_out_at
 from learnclub.domain.cases.schedule import Cadence, queue_warning, window_state
@@ -105,6 +106,9 @@ class StaffTodo:
     case_state: str = ""  #: this case's window: open, grace or closed
     queue_dry_at: datetime | None = None  #: the queue runs dry then (schedule.queue_warning)
     content_problems: int = 0  #: case files the last sync found wrong (sync_report)
+    #: slots of members' cases not yet approved whose time is near or past (轮值): not out
+    late_drafts: list = field(default_factory=list)
+    reviews: int = 0  #: members' cases submitted for review (待审阅)
 
     @property
     def badge(self):
@@ -116,7 +120,8 @@ class StaffTodo:
         """How many things wait for the host (the card summary on the home page)."""
         return (self.applications + self.talks_to_decide + self.guests_to_notify
                 + self.leave_requests + (1 if self.held_removals else 0)
-                + (1 if self.queue_dry_at else 0) + self.content_problems)
+                + (1 if self.queue_dry_at else 0) + self.content_problems
+                + len(self.late_drafts) + self.reviews)
 
 
 @dataclass
@@ -131,6 +136,8 @@ class CohortTodo:
     sharing: NextSharing | None = None
     #: "写一段自我介绍": the member has not introduced themselves yet (accounts.introductions)
     introduce: bool = False
+    #: learners: the cases the host handed them to write, still their drafts (轮值)
+    to_write: list = field(default_factory=list)
 
     @property
     def is_staff(self):
@@ -152,6 +159,7 @@ def cohort_todo(cohort, user, *, now, membership=None):
         todo.may_propose = not any(t.talk.status in LIVE_TALK for t in todo.talks)
     else:
         todo.case, todo.progress = learner_todo(cohort, user, now=now)
+        todo.to_write = member_cases.drafts_of(cohort, user)
     return todo
 
 
@@ -186,7 +194,9 @@ def staff_todo(cohort, *, now):
                      held_removals=len(cohort.removals_held_ids or [])
                      if cohort.removals_held_at else 0,
                      queue_dry_at=queue_warning(slots, Cadence.of(cohort), now=now),
-                     content_problems=sync_report.problem_count(cohort))
+                     content_problems=sync_report.problem_count(cohort),
+                     late_drafts=member_cases.late_drafts(slots, now=now),
+                     reviews=sum(s.case.review_state == member_cases.SUBMITTED for s in slots))
     current = _this_case(out, now)
     if current is not None:
         todo.rate = case_rate(cohort, current, now=now)

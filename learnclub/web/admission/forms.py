@@ -10,3 +10,11 @@ class ApplicationForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     message = TextAreaField(_l("Message to the applicant (optional)"))
+
+
+class BulkDecisionForm(FlaskForm):
+    message = TextAreaField(_l("One message to everyone selected (optional)"))
+
+
+class MarkForm(FlaskForm):
+    """Staff's score and tags on one application (the fields are read by the domain)."""

@@ -1,4 +1,5 @@
-"""Writing cases in the browser (hosts and assistants), the schedule, and revisions."""
+"""Writing cases in the browser (hosts and assistants, and a member the host handed a case
+to), the schedule, and revisions."""
 import difflib
 from zoneinfo import ZoneInfo
 
@@ -10,19 +11,21 @@ from markupsafe import Markup
 from learnclub import clock
 from learnclub.domain.cases import editing as cases
 from learnclub.domain.cases import images as case_files
+from learnclub.domain.cases import member_cases
 from learnclub.domain.cases import queries as case_queries
 from learnclub.domain.cases.case_file import ContentProblem, parse_case_file
 from learnclub.domain.cases.due_times import EarlierDueNeedsConfirmation
 from learnclub.domain.cases.schedule import Cadence, queue_warning, runs_dry_at
 from learnclub.domain.cases.windows import OverlapNeedsChoice, check_overlap, check_window
+from learnclub.domain.cohorts import access
 from learnclub.domain.errors import DomainError
 from learnclub.domain.rendering import render_markdown
 from learnclub.web.cases import bp
 from learnclub.web.cases.content_folder import folder_panel
 from learnclub.web.cases.forms import CaseForm, ImageForm
-from learnclub.web.cases.routes import load_case
+from learnclub.web.cases.routes import load_case, load_case_for_editing
 from learnclub.web.cohorts.forms import PlainForm
-from learnclub.web.common import base_url, cohort_for, show_error, tr
+from learnclub.web.common import base_url, cohort_for, cohort_or_404, show_error, tr
 from learnclub.web.i18n import local_time, span_words, zone_name
 
 
@@ -42,6 +45,30 @@ def _load_md_file(form, zone):
     for field, value in (("publish_at", source.publish_at), ("due_at", source.due_at)):
         getattr(form, field).data = value.astimezone(zone).replace(tzinfo=None) if value else None
     return True
+
+
+def _member_editor(cohort, case, form):
+    """A member writing the case the host handed them: the text only (the host keeps the
+    times); "submit" saves and hands it to the host for review. None = show the form."""
+    action = request.form.get("action", "save")
+    if not form.validate_on_submit() or action == "preview":
+        return None
+    now, values = clock.now(), form.values(ZoneInfo(cohort.timezone), clock.now())
+    values = {key: values[key] for key in ("title", "body_md", "homework_prompt", "tags")}
+    values["publish_at"] = case.publish_at if case.publish_fixed else None
+    try:
+        cases.update_case(case, values, actor=current_user, now=now, tr=tr)
+        if action == "submit":
+            member_cases.submit_case(case, actor=current_user, now=now, tr=tr)
+    except DomainError as exc:
+        show_error(form, exc)
+        return None
+    if action == "submit":
+        flash(_("Submitted: the host reviews your case and publishes it, or sends it back "
+                "with a note."), "success")
+        return redirect(url_for("cohorts.page", slug=cohort.slug))
+    flash(_("Draft saved. Only you and the hosts see it until it is published."), "success")
+    return redirect(url_for("cases.edit", slug=cohort.slug, case_id=case.id))
 
 
 def _editor(cohort, case, form):
@@ -105,13 +132,14 @@ def _flash_rhythm_warnings(cohort, case):
                     min=cohort.cadence_min_days, max=cohort.cadence_max_days), "error")
 
 
-def _render_editor(cohort, case, form):
+def _render_editor(cohort, case, form, *, staff=True):
     base = url_for("cases.file", slug=cohort.slug, case_id=case.id, name="") if case else None
     preview = Markup(render_markdown(form.body_md.data or "", files_base=base, allow_html=True))
     images = case_queries.images_of(case) if case else []
+    author = member_cases.authors_of([case]).get(case.author_id) if case else None
     return render_template("cases/edit.html", cohort=cohort, case=case, form=form,
                            preview=preview, images=images, image_form=ImageForm(),
-                           plain=PlainForm(),
+                           plain=PlainForm(), staff=staff, author=author,
                            confirm_needed=getattr(form, "confirm_needed", False),
                            overlap_due=getattr(form, "overlap_due", None),
                            expected=case_queries.expected_queue_time(cohort, case,
@@ -129,18 +157,26 @@ def new(slug):
 @bp.route("/c/<slug>/cases/<int:case_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(slug, case_id):
-    cohort, case, _staff = load_case(slug, case_id, need_staff=True)
+    cohort, case, staff = load_case_for_editing(slug, case_id)
     form = CaseForm(obj=case)
     if request.method == "GET":
         form.fill_times(case, ZoneInfo(cohort.timezone))
+    if not staff:  # the member writing the case the host handed them
+        return (_member_editor(cohort, case, form)
+                or _render_editor(cohort, case, form, staff=False))
     return _editor(cohort, case, form) or _render_editor(cohort, case, form)
 
 
 @bp.post("/c/<slug>/cases/preview")
 @login_required
 def preview(slug):
-    """Live preview for the editor's script: the same renderer as the published page."""
-    cohort_for(slug, "manage_cases")
+    """Live preview for the editor's script: the same renderer as the published page (for
+    staff, and for a member while they write a case handed to them)."""
+    cohort = cohort_or_404(slug)
+    membership = access.membership_of(current_user, cohort)
+    if not any(access.may_edit_case(current_user, case, membership)
+               for case in member_cases.drafts_of(cohort, current_user)):
+        access.require(current_user, "manage_cases", cohort, tr=tr)
     if not PlainForm().validate_on_submit():
         abort(400)
     return jsonify({"html": render_markdown(request.form.get("body_md", ""),
@@ -151,7 +187,7 @@ def preview(slug):
 @bp.post("/c/<slug>/cases/<int:case_id>/images")
 @login_required
 def upload_image(slug, case_id):
-    cohort, case, _staff = load_case(slug, case_id, need_staff=True)
+    cohort, case, _staff = load_case_for_editing(slug, case_id)
     form = ImageForm()
     upload = form.image.data
     if form.validate_on_submit() and upload and getattr(upload, "filename", ""):
@@ -193,6 +229,10 @@ def schedule(slug):
     cadence = Cadence.of(cohort)
     slots = cases.schedule_of(cohort)
     return render_template("cases/schedule.html", cohort=cohort, now=now,
+                           learners=member_cases.assignable_learners(cohort),
+                           authors=member_cases.authors_of([s.case for s in slots]),
+                           held_back={s.case.id for s, passed
+                                      in member_cases.late_drafts(slots, now=now) if passed},
                            rows=case_queries.slots_with_state(slots, now),
                            archived=case_queries.archived_cases(cohort),
                            dry_warning=queue_warning(slots, cadence, now=now),

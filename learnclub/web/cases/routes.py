@@ -4,7 +4,9 @@ from flask_login import current_user, login_required
 
 from learnclub import clock
 from learnclub.domain import files
+from learnclub.domain.cases import member_cases
 from learnclub.domain.cases import queries as case_queries
+from learnclub.domain.cases.editing import readable_case
 from learnclub.domain.cases.schedule import window_state
 from learnclub.domain.cohorts import access
 from learnclub.domain.homework.progress import learner_progress
@@ -34,6 +36,21 @@ def _load_case(slug, case_id, *, need_staff=False):
     return cohort, case, staff, membership
 
 
+def load_case_for_editing(slug, case_id):
+    """(cohort, case, is_staff) for one who may open the case in the editor
+    (access.may_edit_case: staff, or the member writing it); 403/404 otherwise."""
+    cohort = cohort_or_404(slug)
+    membership = access.membership_of(current_user, cohort)
+    staff = access.can(current_user, "manage_cases", cohort, membership)
+    case = readable_case(cohort, case_id, staff=True, now=clock.now())
+    if case is not None:
+        case.cohort = cohort
+    if case is None or not access.may_edit_case(current_user, case, membership):
+        access.require(current_user, "manage_cases", cohort, tr=tr)  # 403 that explains
+        abort(404)
+    return cohort, case, staff
+
+
 @bp.get("/c/<slug>/cases/")
 @login_required
 def index(slug):
@@ -49,7 +66,8 @@ def index(slug):
         mine = {r.slot.case.id: r.outcome
                 for r in learner_progress(cohort, current_user, now=now)[0]}
     return render_template("cases/index.html", cohort=cohort, rows=rows, now=now,
-                           is_staff=staff, mine=mine)
+                           is_staff=staff, mine=mine,
+                           authors=member_cases.authors_of([s.case for s in slots]))
 
 
 @bp.get("/c/<slug>/cases/<int:case_id>")
@@ -77,7 +95,8 @@ def render_case(slug, case_id, *, homework_form=None, status=200):
         "cases/show.html", cohort=cohort, case=case, slot=slot, now=now, state=state,
         previous=slots[position - 1].case if position else None,
         following=slots[position + 1].case if slot and position + 1 < len(slots) else None,
-        is_staff=staff, hw=panel), status
+        is_staff=staff, hw=panel,
+        author=member_cases.authors_of([case]).get(case.author_id)), status
 
 
 @bp.get("/c/<slug>/cases/<int:case_id>/files/<path:name>")
@@ -85,6 +104,16 @@ def render_case(slug, case_id, *, homework_form=None, status=200):
 def file(slug, case_id, name):
     """An image of the case: uploaded in the editor, or imported from beside its Markdown file
     at sync. Kept in the database, so any box serves it."""
-    _cohort, case, _staff = load_case(slug, case_id)
+    cohort = cohort_or_404(slug)
+    membership = access.membership_of(current_user, cohort)
+    case = case_queries.find_case(cohort, case_id, current_user, now=clock.now(),
+                                  membership=membership)
+    if case is None:  # the member writing a draft sees its images in the preview
+        case = readable_case(cohort, case_id, staff=True, now=clock.now())
+        if case is not None:
+            case.cohort = cohort
+        if case is None or not access.may_edit_case(current_user, case, membership):
+            access.require(current_user, "view_cohort_pages", cohort, tr=tr)
+            abort(404)
     upload = case_queries.image_named(case, name)
     return send_stored(files.read(upload.stored_as) if upload is not None else None)
