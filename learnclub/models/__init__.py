@@ -10,6 +10,8 @@ from learnclub.models.cases import Case, CaseFile, CaseRevision
 from learnclub.models.chat import ChatHook
 from learnclub.models.cohorts import (
     Application,
+    ApplicationAnswer,
+    ApplicationQuestion,
     ApplicationTag,
     Cohort,
     Invite,
@@ -48,6 +50,7 @@ from learnclub.models.talk_ratings import TalkNote, TalkRating
 ALL = [
     User, LoginSession, LoginAttempt, OneTimeToken, AccessToken,
     Cohort, Membership, MembershipEvent, Application, ApplicationTag, Invite,
+    ApplicationQuestion, ApplicationAnswer,
     ChatHook, OutboxMessage, MailPreference,
     Case, CaseRevision, CaseFile,
     Submission, SubmissionRevision, Like, Comment, Excuse, PointEvent, Notification,

@@ -55,14 +55,22 @@ class Case(BaseModel):
         return (cls.select().where((cls.cohort == cohort) & cls.archived_at.is_null())
                 .order_by(cls.publish_at.asc(nulls="LAST"), cls.queue_position, cls.id))
 
+    def has_come_out(self, now):
+        """Whether the case has come out by `now`, archived since or not: approved (or written
+        by staff) and its publication time has come. `publish_at` of a case that came out is
+        the moment it did: a member's case approved after its time goes out when approved,
+        and approval moves `publish_at` to then (domain.cases.member_cases.approve_case), so
+        its window, due time by the rule, and who owes homework count from there."""
+        return (self.publish_at is not None and self.publish_at <= now
+                and self.review_state in APPROVED_STATES)
+
     @hybrid_method
     def is_out(self, now):
         """Whether members may read the case at `now`: not archived, approved (a member's
         draft is not, until the host approves it), and its publication time has come. The one
         definition, on a row (`case.is_out(now)`) and in a query (`.where(Case.is_out(now))`);
         domain.cases.queries.is_out takes schedule slots too."""
-        return (self.archived_at is None and self.publish_at is not None
-                and self.publish_at <= now and self.review_state in APPROVED_STATES)
+        return self.archived_at is None and self.has_come_out(now)
 
     @is_out.expression
     def is_out(cls, now):  # noqa: N805 - the class, as a query condition

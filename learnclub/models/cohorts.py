@@ -192,6 +192,45 @@ class ApplicationTag(BaseModel):
         indexes = ((("application", "tag"), True),)
 
 
+class ApplicationQuestion(BaseModel):
+    """A question a cohort's staff add to its application form (domain/cohorts/questions.py),
+    asked after the two fixed ones (motivation, background)."""
+
+    cohort = ForeignKeyField(Cohort, backref="application_questions", on_delete="CASCADE")
+    position = IntegerField()  #: the order on the form, smallest first (the id breaks ties)
+    kind = CharField(max_length=16)  #: "short", "long", "single" or "multiple"
+    prompt = TextField()
+    #: the options of a single or multiple choice, one a line ("" for a text question)
+    choices = TextField(default="")
+    required = BooleanField(default=False)
+    #: set when staff removed a question that had answers: it is no longer asked, and its
+    #: answers are kept and shown to staff as answers to a removed question
+    removed_at = UTCDateTimeField(null=True)
+    created_at = UTCDateTimeField()
+
+    class Meta:
+        table_name = "application_question"
+
+    @property
+    def options(self):
+        return self.choices.split("\n") if self.choices else []
+
+
+class ApplicationAnswer(BaseModel):
+    """An applicant's answer to an ApplicationQuestion: the text typed, or one option chosen
+    (a multiple choice gives one row per option chosen, so filtering by an option is an
+    equality). The option is stored as text: changing a question's options later never
+    changes what an applicant answered."""
+
+    application = ForeignKeyField(Application, backref="answers", on_delete="CASCADE")
+    question = ForeignKeyField(ApplicationQuestion, backref="answers", on_delete="CASCADE")
+    value = TextField()
+
+    class Meta:
+        table_name = "application_answer"
+        indexes = ((("application", "question"), False),)
+
+
 class Invite(BaseModel):
     """An invite link that admits directly; expiring, revocable, optionally limited in uses."""
 

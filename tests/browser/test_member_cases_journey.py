@@ -6,6 +6,12 @@ when its time comes the learner reads it with its author.
 
 Screenshots: desktop-member-cases-assign, phone-member-cases-todo, phone-member-cases-editor,
 desktop-member-cases-review, phone-member-cases-published.
+
+Taking a case back: the host hands the case to 周明远, who starts a draft on the phone; the
+host takes it back from the schedule (on a desktop in English, and on a phone in Chinese);
+the member finds the message in 消息 and no longer has the case to write.
+Screenshots: desktop-member-cases-take-back, phone-member-cases-take-back,
+phone-member-cases-taken-back-message.
 """
 from datetime import timedelta
 
@@ -88,3 +94,45 @@ def test_host_hands_a_case_to_a_member_who_writes_it_and_the_host_approves(open_
     learner.goto(f"/c/{SLUG}/cases/{case_id}")
     expect(learner.page.locator(".case-author")).to_have_text("本期案例作者：林小雨")
     learner.screenshot("member-cases-published")
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_host_takes_a_case_back_and_the_member_is_told(open_tab, viewport):
+    case_id = arrange()
+    host = open_tab()
+    sign_in(host, "host@example.org")
+    host.goto(f"/c/{SLUG}/schedule")
+    row = host.page.locator("tr", has_text=TITLE)
+    row.locator("details.assign summary").click()
+    row.locator("select[name=author]").select_option(label="周明远")
+    row.locator("details.assign button[type=submit]").click()
+    host.wait_for(f"/c/{SLUG}/schedule")
+
+    member = open_tab("phone")
+    sign_in(member, "mingyuan@example.org")
+    member.goto(f"/c/{SLUG}/cases/{case_id}/edit")
+    member.page.locator("#body_md").fill("## 第一周\n\n先写下开头。")
+    member.page.locator("#case-form button[value=save]").click()
+    member.wait_for(f"/c/{SLUG}/cases/{case_id}/edit")
+
+    host.goto(f"/c/{SLUG}/schedule")
+    row = host.page.locator("tr", has_text=TITLE)
+    row.locator("details.take-back summary").click()
+    expect(row.locator("details.take-back .hint")).to_contain_text("周明远")
+    host.screenshot("member-cases-take-back")
+    row.locator("details.take-back button[type=submit]").click()
+    host.wait_for(f"/c/{SLUG}/schedule")
+    expect(host.page.locator("main .flash.success")).to_contain_text(
+        "收回" if viewport == "phone" else "Taken back")
+    expect(host.page.locator("tr", has_text=TITLE).locator(".review-state")).to_have_count(0)
+    with connection():
+        case = Case.get_by_id(case_id)
+        assert (case.review_state, case.author_id, case.body_md) == (
+            "", None, "## 第一周\n\n先写下开头。")
+
+    member.goto("/messages")
+    expect(member.page.locator("ul.messages li.message.unread")).to_contain_text(
+        f"收回了《{TITLE}》")
+    member.screenshot("member-cases-taken-back-message")
+    member.goto(f"/c/{SLUG}/")
+    expect(member.page.locator(".todo-write")).to_have_count(0)

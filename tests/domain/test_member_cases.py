@@ -121,3 +121,163 @@ def test_late_drafts_warn_within_two_days_and_after(app, clock):
     clock.advance(days=2)
     [(slot, passed)] = member_cases.late_drafts(schedule_of(cohort), now=now())
     assert passed is True
+
+
+# ---- when a member's case came out: the later of its slot and its approval ------------------
+
+def submitted(clock, *, days=1, **case_values):
+    """handed(), with a text, submitted for review."""
+    cohort, learner, case = handed(clock, days=days)
+    if case_values:
+        Case.update(**case_values).where(Case.id == case.id).execute()
+        case = Case.get_by_id(case.id)
+    case.body_md = "正文"
+    case.save()
+    member_cases.submit_case(case, actor=learner, now=now())
+    return cohort, learner, Case.get_by_id(case.id)
+
+
+def slot(case):
+    from learnclub.domain.cases.queries import slot_of
+    return slot_of(Case.get_by_id(case.id))
+
+
+def test_approved_before_its_slot_it_comes_out_at_its_slot(app, clock):
+    cohort, learner, case = submitted(clock, days=2)
+    slot_time = case.publish_at
+    member_cases.approve_case(case, actor=cohort.created_by, now=now())
+    fresh = Case.get_by_id(case.id)
+    assert fresh.publish_at == slot_time
+    assert (fresh.has_come_out(slot_time - timedelta(seconds=1)),
+            fresh.has_come_out(slot_time)) == (False, True)
+    assert slot(case).due_at == slot_time + timedelta(hours=72)  # the cadence's due rule
+    assert "publish_at" not in [e for e in cohort_log(cohort).entries
+                                if e.action == "case_approved"][0].changes
+
+
+def test_approved_after_its_slot_it_comes_out_at_the_approval_and_its_window_counts_from_then(
+        app, clock):
+    from learnclub.domain.participation import queries as participation
+    from learnclub.domain.participation.counting import NotCounted
+    cohort, learner, case = submitted(clock, days=1)
+    slot_time = case.publish_at
+    clock.advance(days=3)  # two days past its slot, not approved: not out
+    approved_at = now()
+    assert participation.published_case(cohort, case.id, now=approved_at) is None
+    late_joiner = make_user()
+    Membership.create(cohort=cohort, user=late_joiner, role="learner", status="active",
+                      joined_at=slot_time + timedelta(hours=1))  # after the slot, before it was out
+    member_cases.approve_case(case, actor=cohort.created_by, now=approved_at)
+    fresh = Case.get_by_id(case.id)
+    assert fresh.publish_at == approved_at
+    assert (fresh.has_come_out(approved_at - timedelta(seconds=1)),
+            fresh.is_out(approved_at)) == (False, True)
+    assert participation.published_case(cohort, case.id, now=approved_at) == fresh
+    shown = slot(case)
+    assert (shown.publish_at, shown.due_at) == (approved_at, approved_at + timedelta(hours=72))
+    assert Case.get_by_id(case.id).due_shown_at == shown.due_at  # kept from now on
+    # the learner who joined between the slot and the approval was there when it came out
+    joined = membership(cohort, late_joiner)
+    assert participation.window_gap(joined, shown) is None
+    assert participation.had_real_window(membership(cohort, learner), shown)
+    later = make_user()
+    Membership.create(cohort=cohort, user=later, role="learner", status="active",
+                      joined_at=approved_at + timedelta(hours=1))
+    assert participation.window_gap(membership(cohort, later), shown) is NotCounted.JOINED_LATER
+    [entry] = [e for e in cohort_log(cohort).entries if e.action == "case_approved"]
+    assert entry.changes["publish_at"] == [slot_time, approved_at]
+
+
+def test_a_late_approval_with_a_fixed_due_time_too_close_is_refused_and_changes_nothing(
+        app, clock):
+    cohort, learner, case = submitted(clock, days=1)
+    Case.update(due_at_fixed=case.publish_at + timedelta(days=2)).where(
+        Case.id == case.id).execute()
+    case = Case.get_by_id(case.id)
+    clock.advance(days=2, hours=12)  # the fixed due time is 12 hours away: below 24
+    with pytest.raises(DomainError) as refused:
+        member_cases.approve_case(case, actor=cohort.created_by, now=now())
+    assert refused.value.field == "due_at"
+    fresh = Case.get_by_id(case.id)
+    assert (fresh.review_state, fresh.publish_at, fresh.is_out(now())) == (
+        "submitted", case.publish_at, False)
+    # with a later due time (the host's, in the editor) it goes out now, due then
+    at = now()
+    Case.update(due_at_fixed=at + timedelta(days=2)).where(Case.id == case.id).execute()
+    member_cases.approve_case(Case.get_by_id(case.id), actor=cohort.created_by, now=at)
+    assert (slot(case).publish_at, slot(case).due_at) == (at, at + timedelta(days=2))
+
+
+def test_a_never_approved_case_gives_no_miss_and_no_homework(app, clock):
+    from learnclub.domain.participation import queries as participation
+    from learnclub.domain.participation.sweep import plan_sweep
+    cohort, learner, case = submitted(clock, days=1)
+    clock.advance(days=10)  # slot, due time and grace all long past
+    assert Case.get_by_id(case.id).has_come_out(now()) is False
+    assert participation.published_case(cohort, case.id, now=now()) is None
+    plan = plan_sweep(cohort, now=now())
+    assert plan.new_misses == []  # before approval, it is no case for homework and misses
+    assert Case.get_by_id(case.id).due_shown_at is None  # no due time was shown
+
+
+# ---- taking a case back, withdrawing an approval ------------------------------------------
+
+def test_take_back_keeps_the_text_returns_the_case_to_staff_and_tells_the_member(app, clock):
+    from learnclub.models import InboxMessage
+    cohort, learner, case = handed(clock, days=3)
+    case.body_md = "## 第一周\n\n我的草稿"
+    case.save()
+    slot_time = case.publish_at
+    member_cases.take_back(case, actor=cohort.created_by, now=now())
+    fresh = Case.get_by_id(case.id)
+    assert (fresh.author_id, fresh.review_state, fresh.body_md, fresh.publish_at) == (
+        None, "", "## 第一周\n\n我的草稿", slot_time)
+    assert access.may_edit_case(learner, fresh) is False
+    [message] = InboxMessage.select().where(InboxMessage.recipient == learner.id)
+    assert (message.kind, message.link, message.cohort_id) == (
+        "case_taken_back", f"/c/{cohort.slug}/", cohort.id)
+    assert "社群的冷启动" in message.params
+    [entry] = [e for e in cohort_log(cohort).entries if e.action == "case_taken_back"]
+    assert (entry.person.id, entry.by.id) == (learner.id, cohort.created_by.id)
+    assert member_cases.drafts_of(cohort, learner) == []
+    # it can be handed out again, to anyone
+    member_cases.assign_case(fresh, learner.id, actor=cohort.created_by, now=now())
+    assert Case.get_by_id(case.id).review_state == "writing"
+
+
+def test_a_late_draft_taken_back_goes_back_into_the_queue_not_out(app, clock):
+    cohort, learner, case = handed(clock, days=1)
+    clock.advance(days=2)
+    member_cases.take_back(case, actor=cohort.created_by, now=now())
+    fresh = Case.get_by_id(case.id)
+    assert (fresh.review_state, fresh.publish_at > now()) == ("", True)
+    assert fresh.is_out(now()) is False
+
+
+@pytest.mark.parametrize("state", ["", "approved"])
+def test_only_a_member_case_not_yet_approved_can_be_taken_back(app, clock, state):
+    cohort, learner, case = handed(clock)
+    Case.update(review_state=state).where(Case.id == case.id).execute()
+    with pytest.raises(DomainError):
+        member_cases.take_back(Case.get_by_id(case.id), actor=cohort.created_by, now=now())
+    assert Case.get_by_id(case.id).review_state == state
+
+
+def test_withdrawing_an_approval_before_it_is_out_puts_it_back_to_review(app, clock):
+    cohort, learner, case = submitted(clock, days=2)
+    member_cases.approve_case(case, actor=cohort.created_by, now=now())
+    member_cases.withdraw_approval(Case.get_by_id(case.id), actor=cohort.created_by, now=now())
+    fresh = Case.get_by_id(case.id)
+    assert (fresh.review_state, fresh.author_id) == ("submitted", learner.id)
+    assert access.may_edit_case(learner, fresh) is False
+    clock.advance(days=3)
+    assert fresh.is_out(now()) is False
+    with pytest.raises(DomainError):  # not approved: nothing to withdraw
+        member_cases.withdraw_approval(fresh, actor=cohort.created_by, now=now())
+    member_cases.approve_case(fresh, actor=cohort.created_by, now=now())  # late: out now
+    out = Case.get_by_id(case.id)
+    assert out.is_out(now()) is True
+    with pytest.raises(DomainError):  # out: too late to withdraw
+        member_cases.withdraw_approval(out, actor=cohort.created_by, now=now())
+    actions = [e.action for e in cohort_log(cohort).entries]
+    assert "case_approval_withdrawn" in actions

@@ -64,6 +64,10 @@ ROUTES = {
     "/c/<slug>/applications/<int:application_id>/<decision>": STAFF, "/profile": SIGNED_IN,
     "/c/<slug>/applications/decide": STAFF,
     "/c/<slug>/applications/<int:application_id>/mark": STAFF,
+    "/c/<slug>/applications/questions": STAFF,
+    "/c/<slug>/applications/questions/<int:question_id>": STAFF,
+    "/c/<slug>/applications/questions/<int:question_id>/move": STAFF,
+    "/c/<slug>/applications/questions/<int:question_id>/remove": STAFF,
     "/u/<int:user_id>": MEMBER, "/admin/mail": ADMIN, "/admin/jobs": ADMIN, "/favicon.ico": PUBLIC,
     "/healthz": PUBLIC,
     "/c/<slug>/cases/": MEMBER, "/c/<slug>/cases/<int:case_id>": MEMBER,
@@ -77,6 +81,8 @@ ROUTES = {
     "/c/<slug>/cases/<int:case_id>/assign": STAFF, "/c/<slug>/cases/assign": STAFF,
     "/c/<slug>/cases/<int:case_id>/approve": STAFF,
     "/c/<slug>/cases/<int:case_id>/send-back": STAFF,
+    "/c/<slug>/cases/<int:case_id>/take-back": STAFF,
+    "/c/<slug>/cases/<int:case_id>/withdraw-approval": STAFF,
     "/c/<slug>/schedule/sync": STAFF,
     "/c/<slug>/cases/<int:case_id>/homework": LEARNER,
     "/c/<slug>/homework/<int:submission_id>/like": MEMBER,
@@ -183,7 +189,7 @@ def _urls(cohort, target, application, invite, case, submission, leave_request, 
               "membership_id": Membership.get((Membership.cohort == cohort)
                                               & (Membership.user == target)).id,
               "announcement_id": announcement.id if announcement else 0,
-              "any(pin, unpin):action": "unpin", "image_id": 0}
+              "any(pin, unpin):action": "unpin", "image_id": 0, "question_id": 0}
     for rule, kind in ROUTES.items():
         url = rule
         for name, value in values.items():

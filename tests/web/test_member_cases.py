@@ -265,3 +265,115 @@ def test_live_preview_and_images_open_to_the_writer_of_a_draft_only(app, cohort,
         content_type="multipart/form-data").status_code == 403
     member_cases.submit_case(case, actor=writer, now=clock.now())
     assert as_writer.post("/c/lab/cases/preview", data={"body_md": "x"}).status_code == 403
+
+
+# ---- taking a case back; a case approved after its slot ------------------------------------
+
+def submitted(cohort, writer, **kw):
+    case = handed(cohort, writer, **kw)
+    Case.update(body_md="## 第一周\n\n我的草稿").where(Case.id == case.id).execute()
+    member_cases.submit_case(Case.get_by_id(case.id), actor=writer, now=clock.now())
+    return Case.get_by_id(case.id)
+
+
+def test_host_takes_a_draft_back_the_member_loses_it_and_is_told(
+        app, cohort, writer, as_host, as_writer):
+    case = handed(cohort, writer)
+    assert as_writer.post(f"/c/lab/cases/{case.id}/edit", data={
+        "title": "社群的冷启动", "body_md": "## 我的草稿", "action": "save"}).status_code == 302
+    page = html_of(as_host.get("/c/lab/schedule"))
+    assert "Take the case back" in page
+    assert "林小雨 can no longer edit it" in page
+    # not staff: refused, nothing changes
+    assert as_writer.post(f"/c/lab/cases/{case.id}/take-back").status_code == 403
+    assert Case.get_by_id(case.id).review_state == "writing"
+    response = as_host.post(f"/c/lab/cases/{case.id}/take-back", follow_redirects=True)
+    assert response.status_code == 200
+    assert "Taken back: “社群的冷启动” is the hosts&#39; case again" in html_of(response)
+    fresh = Case.get_by_id(case.id)
+    assert (fresh.author_id, fresh.review_state, fresh.body_md) == (None, "", "## 我的草稿")
+    assert as_writer.get(f"/c/lab/cases/{case.id}/edit").status_code == 403
+    assert "Your turn to write a case" not in html_of(as_writer.get("/c/lab/"))
+    inbox = html_of(as_writer.get("/messages"))
+    assert "The hosts of" in inbox
+    assert "took back “社群的冷启动”" in inbox
+    zh = signed_in(app, writer, "zh-CN")
+    assert "收回了《社群的冷启动》" in html_of(zh.get("/messages"))
+    assert "member&#39;s case taken back by the hosts" in html_of(as_host.get("/c/lab/audit"))
+    # twice: refused with a message, nothing changes
+    response = as_host.post(f"/c/lab/cases/{case.id}/take-back", follow_redirects=True)
+    assert "Only a member&#39;s case not yet approved can be taken back." in html_of(response)
+
+
+def test_host_takes_back_a_submitted_case_and_withdraws_an_approval(
+        cohort, writer, as_host, as_writer):
+    case = submitted(cohort, writer, days=3)
+    assert as_host.post(f"/c/lab/cases/{case.id}/approve").status_code == 302
+    page = html_of(as_host.get("/c/lab/schedule"))
+    assert "Withdraw approval" in page
+    response = as_host.post(f"/c/lab/cases/{case.id}/withdraw-approval", follow_redirects=True)
+    assert "Approval withdrawn" in html_of(response)
+    assert Case.get_by_id(case.id).review_state == "submitted"
+    assert "Waiting for review" in html_of(as_host.get("/c/lab/schedule"))
+    assert as_host.post(f"/c/lab/cases/{case.id}/take-back").status_code == 302
+    assert Case.get_by_id(case.id).review_state == ""
+    assert "approval of a member&#39;s case withdrawn" in html_of(as_host.get("/c/lab/audit"))
+
+
+def test_a_case_out_can_be_neither_withdrawn_nor_taken_back(cohort, writer, as_host, clock):
+    case = submitted(cohort, writer, days=1)
+    member_cases.approve_case(case, actor=cohort.created_by, now=clock.now())
+    clock.advance(days=2)
+    for action in ("withdraw-approval", "take-back"):
+        response = as_host.post(f"/c/lab/cases/{case.id}/{action}", follow_redirects=True)
+        assert response.status_code == 200
+        assert "Only a" in html_of(response)
+    assert Case.get_by_id(case.id).review_state == "approved"
+
+
+def _en(instant):
+    from learnclub.dates import say_when
+    return say_when(instant, "Asia/Shanghai", "en", now=clock.now())
+
+
+def test_a_case_approved_after_its_slot_opens_its_window_at_the_approval(
+        cohort, writer, as_host, as_writer, clock):
+    make_member(cohort, make_user(display_name="周明远"))
+    case = submitted(cohort, writer, days=1)
+    slot_time = case.publish_at
+    clock.advance(days=3)  # two days past its slot: not out, no homework owed
+    assert "Approve and publish now" in html_of(as_host.get("/c/lab/schedule"))
+    assert as_writer.get(f"/c/lab/cases/{case.id}").status_code == 404
+    at = clock.now()
+    response = as_host.post(f"/c/lab/cases/{case.id}/approve", follow_redirects=True)
+    assert "Approved after its time: “社群的冷启动” is out now" in html_of(response)
+    fresh = Case.get_by_id(case.id)
+    assert at <= fresh.publish_at < at + timedelta(minutes=1)
+    due = fresh.publish_at + timedelta(hours=72)  # the cohort's rule, from the approval
+    shown = html_of(as_writer.get(f"/c/lab/cases/{case.id}"))
+    assert _en(fresh.publish_at) in shown
+    assert _en(due).split(", ")[0] in shown  # due three days after the approval
+    assert _en(slot_time + timedelta(hours=72)).split(", ")[0] not in shown
+    # the dry run: no miss while the window from the approval is open ...
+    clock.travel_to(slot_time + timedelta(hours=72 + 12, minutes=5))  # the slot's grace over
+    assert "周明远" not in html_of(as_host.get("/c/lab/participation")).split(
+        "New misses")[1].split("</ul>")[0]
+    # ... and a miss once the grace after the due time from the approval has ended
+    clock.travel_to(due + timedelta(hours=12, minutes=5))
+    as_host = signed_in(as_host.application, cohort.created_by)  # a week on: a new session
+    misses = html_of(as_host.get("/c/lab/participation")).split("New misses")[1] \
+        .split("</ul>")[0]
+    assert "周明远" in misses
+    assert "社群的冷启动" in misses
+
+
+def test_a_never_approved_case_gives_no_miss_in_the_dry_run(app, cohort, writer, clock):
+    make_member(cohort, make_user(display_name="周明远"))
+    submitted(cohort, writer, days=1)
+    clock.advance(days=10)  # its slot, due time and grace long past (signed in afresh)
+    response = signed_in(app, cohort.created_by).get("/c/lab/participation")
+    assert response.status_code == 200
+    misses = html_of(response).split("New misses")[1] \
+        .split("</ul>")[0]
+    assert "周明远" not in misses
+    assert "None." in misses

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from markupsafe import escape
 
-from learnclub.domain.cohorts import screening
-from learnclub.models import Application, ApplicationTag, Membership, User
+from learnclub.domain.cohorts import questions, screening
+from learnclub.models import Application, ApplicationAnswer, ApplicationTag, Membership, User
 from tests import corpora
 from tests.factories import T0, make_application, make_cohort, make_member, make_user
 from tests.query_count import count_queries
@@ -31,7 +31,8 @@ def flash(html):
 
 def add_applicants(cohort, n, *, start=0):
     """`n` applicants in bulk (three cities, two industries, every third one tagged and
-    scored), so that 300 are quick to make."""
+    scored, each answering the cohort's own questions if it has any), so that 300 are quick
+    to make."""
     users = [{"email": f"s{start + i}@example.org", "display_name": f"申请人{start + i:03d}",
               "password_hash": "x", "created_at": T0, "city": CITIES[i % 3],
               "industry": ("零售", "教育")[i % 2]} for i in range(n)]
@@ -46,6 +47,26 @@ def add_applicants(cohort, n, *, start=0):
         (Application.cohort == cohort) & Application.score.is_null(False))
     ApplicationTag.insert_many([{"application": a.id, "tag": "宝妈"} for a in tagged],
                                ).on_conflict_ignore().execute()
+    answers = []
+    new = Application.select(Application.id).where(
+        (Application.cohort == cohort) & Application.user.in_(list(ids.values())))
+    for i, application in enumerate(new.order_by(Application.id)):
+        for question in questions.live_questions(cohort):
+            values = {"short": [f"城市{i}"], "long": ["我做了两年社区团购。\n" * 3]}.get(
+                question.kind) or question.options[i % 2:][:1 + (i % 2)]
+            answers += [{"application": application.id, "question": question.id, "value": v}
+                        for v in values]
+    if answers:
+        ApplicationAnswer.insert_many(answers).execute()
+
+
+def ask_three(cohort):
+    """Three questions of the cohort's own: a short text, a long text, a multiple choice.
+    Returns the multiple choice."""
+    questions.add_question(cohort, kind="short", prompt="你在哪个城市工作？", now=T0)
+    questions.add_question(cohort, kind="long", prompt="说说你做过的社群", now=T0)
+    return questions.add_question(cohort, kind="multiple", prompt="想学什么",
+                                  choices="拉新\n留存\n变现", now=T0)
 
 
 @pytest.fixture
@@ -66,10 +87,11 @@ def statements(client, url):
 
 
 @pytest.mark.parametrize("query", ["", "?sort=score&city=上海&tag=宝妈&score=2&q=社群",
-                                   "?sort=-date&page=2"])
+                                   "?sort=-date&page=2", "?a{choice}=留存&q=团购"])
 def test_review_takes_a_fixed_number_of_queries_for_3_or_300(client, login_as, host, cohort,
                                                             query):
     login_as(host)
+    query = query.format(choice=ask_three(cohort).id)
     add_applicants(cohort, 3)
     few, _ = statements(client, f"/c/lab/applications{query}")
     add_applicants(cohort, 297, start=3)
@@ -80,6 +102,8 @@ def test_review_takes_a_fixed_number_of_queries_for_3_or_300(client, login_as, h
     if not query:
         assert (cards(html), "300 applications match." in html, "Page 1 of 6." in html) == (
             50, True, True)
+        assert (html.count('class="qa-short"'), html.count('class="qa-long"'),
+                html.count('class="qa-multiple"')) == (50, 50, 50)
 
 
 def test_filters_sort_and_pages_show_in_the_cards(client, login_as, host, cohort):

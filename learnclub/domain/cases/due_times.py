@@ -2,7 +2,7 @@
 time is kept as shown, no rule moves it earlier, and a host who moves it by hand sees who is
 affected first (earlier needs a confirmation) and the learners are mailed.
 """
-from learnclub.domain.cases.schedule import Cadence, build_schedule, time_has_come
+from learnclub.domain.cases.schedule import Cadence, build_schedule
 from learnclub.domain.errors import DomainError, untranslated
 from learnclub.domain.reach import notices
 from learnclub.models import Case, Membership, Submission, User
@@ -22,7 +22,7 @@ def freeze_shown_dues(cohort, *, now):
     """Keep the due time in force of every live case that is out and has none kept yet."""
     cases = list(Case.live(cohort))
     for slot in build_schedule(cases, Cadence.of(cohort)):
-        if slot.case.due_shown_at is None and time_has_come(slot.publish_at, now):
+        if slot.case.due_shown_at is None and slot.case.has_come_out(now):
             Case.update(due_shown_at=slot.due_at).where(Case.id == slot.case.id).execute()
             slot.case.due_shown_at = slot.due_at
 
@@ -45,7 +45,7 @@ def check_earlier_due(case, new_due, *, now, confirmed, tr=untranslated):
     """Refuse an earlier due time for a case that is out unless `confirmed`; say who it hits."""
     old = case.due_shown_at
     if confirmed or old is None or new_due is None or new_due >= old \
-            or not time_has_come(case.publish_at, now):
+            or not case.has_come_out(now):
         return
     learners, unwritten = affected_by_due_change(case)
     raise EarlierDueNeedsConfirmation(

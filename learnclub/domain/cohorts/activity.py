@@ -61,6 +61,8 @@ class Action(StrEnum):
     CASE_SUBMITTED = "case_submitted"  #: the member submitted their case for review
     CASE_APPROVED = "case_approved"
     CASE_SENT_BACK = "case_sent_back"  #: returned to its author with a note
+    CASE_TAKEN_BACK = "case_taken_back"  #: the host took a member's draft back (staff's again)
+    CASE_APPROVAL_WITHDRAWN = "case_approval_withdrawn"  #: approved, not out: back to review
     FEATURED = "featured"
     UNFEATURED = "unfeatured"
     SLOT_ADDED = "slot_added"

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from peewee import IntegrityError
 
-from learnclub.db import lock_row, write_transaction
+from learnclub.db import db, lock_row, write_transaction
+from learnclub.domain.cohorts import questions
 from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed, untranslated
 from learnclub.domain.reach import notices
@@ -73,8 +74,12 @@ def _full(cohort, *, now, tr):
                        "or raise the capacity.") % {"n": cohort.capacity})
 
 
-def submit_application(cohort, user, *, motivation, background, now, tr=untranslated):
-    """Apply to join (or update a pending application). Returns the application."""
+def submit_application(cohort, user, *, motivation, background, now, answers=None,
+                       tr=untranslated):
+    """Apply to join (or update a pending application). `answers` are the answers to the
+    cohort's own questions as sent ({field name: [values]}, domain/cohorts/questions.py):
+    everything is checked before anything is saved, and the application and its answers are
+    saved in one transaction. Returns the application."""
     if cohort.admission != "application":
         raise NotAllowed(tr("This cohort admits by invitation only."))
     # check_text turns a missing (None) field into "": the columns are NOT NULL
@@ -82,23 +87,29 @@ def submit_application(cohort, user, *, motivation, background, now, tr=untransl
                             max_length=LONG, required=True, tr=tr)
     background = check_text(background, field="background", label=tr("Your background"),
                             max_length=LONG, tr=tr)
+    checked = questions.check_answers(questions.live_questions(cohort), answers or {}, tr=tr)
     member = Membership.get_or_none((Membership.cohort == cohort) & (Membership.user == user))
     if member is not None and member.status == MembershipStatus.ACTIVE:
         raise Conflict(tr("You are already a member of this cohort."))
-    application = Application.get_or_none((Application.cohort == cohort)
-                                          & (Application.user == user))
-    if application is None:
-        try:
-            return Application.create(cohort=cohort, user=user, motivation=motivation,
-                                      background=background, created_at=now)
-        except IntegrityError as exc:
-            raise Conflict(tr("You have already applied.")) from exc
-    if application.status not in ("submitted", "waitlisted", "withdrawn", "rejected"):
-        raise Conflict(tr("Your application was already decided."))
-    application.motivation, application.background = motivation, background
-    if application.status in ("withdrawn", "rejected"):
-        application.status, application.created_at = "submitted", now
-    application.save()
+    with write_transaction():
+        application = Application.get_or_none((Application.cohort == cohort)
+                                              & (Application.user == user))
+        if application is None:
+            try:
+                with db.atomic():
+                    application = Application.create(cohort=cohort, user=user,
+                                                     motivation=motivation,
+                                                     background=background, created_at=now)
+            except IntegrityError as exc:
+                raise Conflict(tr("You have already applied.")) from exc
+        else:
+            if application.status not in ("submitted", "waitlisted", "withdrawn", "rejected"):
+                raise Conflict(tr("Your application was already decided."))
+            application.motivation, application.background = motivation, background
+            if application.status in ("withdrawn", "rejected"):
+                application.status, application.created_at = "submitted", now
+            application.save()
+        questions.save_answers(application, checked)
     return application
 
 

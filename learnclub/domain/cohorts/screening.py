@@ -12,7 +12,7 @@ from peewee import fn
 
 from learnclub.db import write_transaction
 from learnclub.domain.accounts.introductions import check_tags, normalise_tag
-from learnclub.domain.cohorts import admission
+from learnclub.domain.cohorts import admission, questions
 from learnclub.domain.errors import DomainError, untranslated
 from learnclub.models import Application, ApplicationTag, User
 
@@ -46,12 +46,22 @@ class Screen:
     score: str = ""
     sort: str = "date"
     page: int = 1
+    #: ((question id, option), …): applications whose answer to the question includes it
+    answers: tuple = ()
 
     def args(self, **changes):
-        """The address arguments for this screen with `changes`, defaults left out."""
+        """The address arguments for this screen with `changes`, defaults left out (the
+        answer filters as "a<question id>")."""
         values = {**self.__dict__, **changes}
         default = Screen()
-        return {k: v for k, v in values.items() if v != getattr(default, k)}
+        found = {k: v for k, v in values.items()
+                 if k != "answers" and v != getattr(default, k)}
+        found.update((f"a{question_id}", option) for question_id, option in values["answers"])
+        return found
+
+    def option(self, question_id):
+        """The option the answers to this question are filtered by, or ""."""
+        return dict(self.answers).get(question_id, "")
 
 
 def _clean(value):
@@ -77,10 +87,12 @@ def parse(args):
                   q=_clean(args.get("q")), tag=normalise_tag(_clean(args.get("tag"))),
                   score=score if score in SCORE_FILTERS else "",
                   sort=sort if sort in SORTS else "date",
-                  page=max(page, 1))
+                  page=max(page, 1), answers=questions.parse_filters(args, clean=_clean))
 
 
-def _filtered(cohort, screen):
+def _filtered(cohort, screen, asked):
+    """The applications `screen` asks for; `asked` are the cohort's questions (a filter on
+    an answer counts only for one of its live choice questions)."""
     query = (Application.select(Application, User).join(User, on=Application.user)
              .where((Application.cohort == cohort) & (Application.status == screen.status)))
     if screen.city:
@@ -90,11 +102,14 @@ def _filtered(cohort, screen):
     if screen.q:  # contains() escapes % and _ and ignores case
         query = query.where(User.display_name.contains(screen.q)
                             | Application.motivation.contains(screen.q)
-                            | Application.background.contains(screen.q))
+                            | Application.background.contains(screen.q)
+                            | Application.id.in_(questions.answered_with(cohort, screen.q)))
     if screen.tag:
         query = query.where(Application.id.in_(
             ApplicationTag.select(ApplicationTag.application)
             .where(ApplicationTag.tag == screen.tag)))
+    for chosen in questions.choosing(asked, screen.answers):
+        query = query.where(Application.id.in_(chosen))
     if screen.score == "none":
         query = query.where(Application.score.is_null())
     elif screen.score:
@@ -113,11 +128,20 @@ class ScreenPage:
     industries: list
     tags: dict        #: {application id: [its tags]} for the rows
     all_tags: list    #: every tag used in the cohort, for the filter
+    questions: list   #: the cohort's own questions, removed ones too, in order
+    answers: dict     #: {application id: {question id: [values]}} for the rows
+
+    @property
+    def choice_questions(self):
+        """The live choice questions: one filter each."""
+        return [q for q in self.questions
+                if q.kind in questions.CHOICE_KINDS and q.removed_at is None]
 
 
 def screen_page(cohort, screen):
-    """The page of applications `screen` asks for: 6 queries, however many there are."""
-    query = _filtered(cohort, screen)
+    """The page of applications `screen` asks for: 8 queries, however many there are."""
+    asked = questions.all_questions(cohort)
+    query = _filtered(cohort, screen, asked)
     total = query.count()
     pages = max(1, -(-total // PER_PAGE))
     page = min(screen.page, pages)
@@ -144,7 +168,8 @@ def screen_page(cohort, screen):
     return ScreenPage(rows=rows, total=total, page=page, pages=pages, counts=counts,
                       cities=sorted(c for c in cities if c),
                       industries=sorted(i for i in industries if i), tags=tags,
-                      all_tags=all_tags)
+                      all_tags=all_tags, questions=asked,
+                      answers=questions.answers_of(a.id for a in rows))
 
 
 def check_score(value, *, tr=untranslated):

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from peewee import JOIN, fn
 
-from learnclub.domain.cases.schedule import time_has_come
 from learnclub.domain.participation.counting import NotCounted
 from learnclub.models import (
     Application,
@@ -56,9 +55,10 @@ def case_in(cohort, case_id):
 
 
 def published_case(cohort, case_id, *, now):
-    """The cohort's case with this id if it is out at `now` (archived or not), else None."""
+    """The cohort's case with this id if it has come out by `now` (archived since or not;
+    a member's case only once approved: Case.has_come_out), else None."""
     case = case_in(cohort, case_id)
-    return case if case is not None and time_has_come(case.publish_at, now) else None
+    return case if case is not None and case.has_come_out(now) else None
 
 
 # ---- misses against the strike limit ----------------------------------------------------

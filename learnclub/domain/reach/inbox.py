@@ -9,9 +9,10 @@ import json
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from peewee import JOIN, Value, chunked
+from peewee import JOIN, Value
 
 from learnclub.domain.errors import NotFound, untranslated
+from learnclub.domain.participation.counting import id_in
 from learnclub.models import Cohort, InboxMessage, Membership
 
 PER_PAGE = 20
@@ -35,6 +36,7 @@ class Kind(StrEnum):
     REMOVALS_HELD = "removals_held"  #: to staff: the safety stop held a sweep
     READMITTED = "readmitted"
     ANNOUNCEMENT = "announcement"  #: staff posted an announcement (公告) in the cohort
+    CASE_TAKEN_BACK = "case_taken_back"  #: the hosts took back the case you were writing
 
 
 def path_of(link):
@@ -62,19 +64,21 @@ def record(recipient, kind, *, key, now, cohort=None, link="", **params):
 
 
 def record_for_members(membership_ids, kind, *, key_prefix, key_suffix, cohort, now, link="",
-                       batch=500, **params):
+                       **params):
     """`record` for the members behind many memberships of `cohort`, the same words for each,
-    keyed "<prefix><membership id><suffix>": one INSERT … SELECT per `batch`."""
+    keyed "<prefix><membership id><suffix>": one INSERT … SELECT, however many they are (the
+    ids written as one integer list, counting.id_in)."""
     key = Value(key_prefix).concat(Membership.id).concat(Value(key_suffix))
     fields = [InboxMessage.key, InboxMessage.recipient, InboxMessage.cohort, InboxMessage.kind,
               InboxMessage.params, InboxMessage.link, InboxMessage.created_at]
-    for chunk in chunked(membership_ids, batch):
-        rows = Membership.select(
-            key, Membership.user, Value(cohort.id), Value(str(Kind(kind))),
-            Value(json.dumps(params, ensure_ascii=False)), Value(path_of(link)),
-            Value(InboxMessage.created_at.db_value(now)),
-        ).where(Membership.id.in_(chunk))
-        InboxMessage.insert_from(rows, fields).on_conflict_ignore().execute()
+    if not membership_ids:
+        return
+    rows = Membership.select(
+        key, Membership.user, Value(cohort.id), Value(str(Kind(kind))),
+        Value(json.dumps(params, ensure_ascii=False)), Value(path_of(link)),
+        Value(InboxMessage.created_at.db_value(now)),
+    ).where(id_in(Membership.id, membership_ids))
+    InboxMessage.insert_from(rows, fields).on_conflict_ignore().execute()
 
 
 def record_removals(membership_ids, cohort, *, link, now):

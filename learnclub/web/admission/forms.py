@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 
 class ApplicationForm(FlaskForm):
@@ -18,3 +19,20 @@ class BulkDecisionForm(FlaskForm):
 
 class MarkForm(FlaskForm):
     """Staff's score and tags on one application (the fields are read by the domain)."""
+
+
+#: a question's kind -> its name on the questions page
+KIND_LABELS = {"short": _l("Short text"), "long": _l("Long text"),
+               "single": _l("Single choice"), "multiple": _l("Multiple choice")}
+
+
+class QuestionForm(FlaskForm):
+    """One of the cohort's own application questions (checked by domain/cohorts/questions.py:
+    the kind is not validated here, so a bad one gets the domain's message)."""
+
+    kind = SelectField(_l("Kind of answer"),
+                       choices=[SelectChoice(k, v) for k, v in KIND_LABELS.items()],
+                       validate_choice=False)
+    prompt = StringField(_l("Question"))
+    choices = TextAreaField(_l("Options, one a line (for a choice question)"))
+    required = BooleanField(_l("An answer is required"))

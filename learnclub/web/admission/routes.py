@@ -4,15 +4,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnclub import clock
-from learnclub.domain.cohorts import admission, screening
+from learnclub.domain.cohorts import access, admission, questions, screening
 from learnclub.domain.cohorts import queries as cohort_queries
 from learnclub.domain.errors import DomainError
 from learnclub.web.admission import bp
 from learnclub.web.admission.forms import (
+    KIND_LABELS,
     ApplicationForm,
     BulkDecisionForm,
     DecisionForm,
     MarkForm,
+    QuestionForm,
 )
 from learnclub.web.common import base_url, cohort_for, cohort_or_404, show_error, tr
 
@@ -27,18 +29,41 @@ def apply(slug):
         abort(404)
     existing = cohort_queries.application_of(cohort, current_user)
     form = ApplicationForm(obj=existing)
+    asked = questions.live_questions(cohort)
+    if request.method == "POST":  # what was sent, kept as typed when it is refused
+        answers = {questions.field_name(q): request.form.getlist(questions.field_name(q))
+                   for q in asked}
+    else:
+        answers = questions.form_values(existing)
+    answer_errors = {}
     if form.validate_on_submit():
         try:
             admission.submit_application(cohort, current_user, motivation=form.motivation.data,
-                                         background=form.background.data, now=clock.now(), tr=tr)
+                                         background=form.background.data, now=clock.now(),
+                                         answers=answers, tr=tr)
         except DomainError as exc:
-            show_error(form, exc)
+            _show_answer_error(form, exc, answer_errors)
+            if not (exc.field or "").startswith("answer-"):
+                try:  # the fixed fields were refused first: say what is wrong below too
+                    questions.check_answers(asked, answers, tr=tr)
+                except DomainError as below:
+                    _show_answer_error(form, below, answer_errors)
         else:
             flash(_("Application sent. The host will review it; you will get a mail."),
                   "success")
             return redirect(url_for("cohorts.page", slug=slug))
     return render_template("admission/apply.html", cohort=cohort, form=form,
-                           existing=existing)
+                           existing=existing, questions=asked, answers=answers,
+                           answer_errors=answer_errors)
+
+
+def _show_answer_error(form, exc, answer_errors):
+    """A refusal under the question it names (the cohort's own questions are not WTForms
+    fields), else under the fixed field or the form."""
+    if (exc.field or "").startswith("answer-"):
+        answer_errors[exc.field] = exc.message
+    else:
+        show_error(form, exc)
 
 
 @bp.get("/c/<slug>/applications")
@@ -52,7 +77,8 @@ def review(slug):
                            rows=found.rows, status=screen.status, statuses=STATUSES,
                            counts=found.counts, form=DecisionForm(), bulk=BulkDecisionForm(),
                            mark=MarkForm(), sorts=tuple(screening.SORTS),
-                           seats_taken=admission.seats_taken(cohort))
+                           seats_taken=admission.seats_taken(cohort),
+                           can_edit_questions=access.can(current_user, "edit_cohort", cohort))
 
 
 def _back(slug, anchor=None):
@@ -143,3 +169,85 @@ def decide(slug, application_id, decision):
                                       name=application.user.display_name)}
             flash(labels[decision], "success")
     return _back(slug, anchor=None)
+
+
+@bp.route("/c/<slug>/applications/questions", methods=["GET", "POST"])
+@login_required
+def questions_page(slug):
+    """The cohort's own application questions: the list (move, remove, edit) and a form to
+    add one (domain: questions)."""
+    cohort = cohort_for(slug, "edit_cohort")
+    form = QuestionForm()
+    if form.validate_on_submit():
+        try:
+            questions.add_question(cohort, kind=form.kind.data, prompt=form.prompt.data,
+                                   choices=form.choices.data, required=form.required.data,
+                                   now=clock.now(), tr=tr)
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            flash(_("Question added to the application form."), "success")
+            return redirect(url_for("admission.questions_page", slug=slug))
+    asked = questions.all_questions(cohort)
+    return render_template("admission/questions.html", cohort=cohort, form=form,
+                           live=[q for q in asked if q.removed_at is None],
+                           removed=[q for q in asked if q.removed_at is not None],
+                           answered=questions.answer_counts(cohort), kinds=KIND_LABELS,
+                           max_questions=questions.MAX_QUESTIONS)
+
+
+def _question_or_404(cohort, question_id):
+    question = questions.question_in(cohort, question_id)
+    if question is None:
+        abort(404)
+    return question
+
+
+@bp.route("/c/<slug>/applications/questions/<int:question_id>", methods=["GET", "POST"])
+@login_required
+def edit_question(slug, question_id):
+    """Change a question's wording, options or whether it is required."""
+    cohort = cohort_for(slug, "edit_cohort")
+    question = _question_or_404(cohort, question_id)
+    form = QuestionForm(obj=question)
+    if form.validate_on_submit():
+        try:
+            changed = questions.edit_question(question, prompt=form.prompt.data,
+                                              choices=form.choices.data,
+                                              required=form.required.data, tr=tr)
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            flash(_("Question saved.") if changed else _("Nothing changed."), "success")
+            return redirect(url_for("admission.questions_page", slug=slug,
+                                    _anchor=f"q{question.id}"))
+    answered = questions.answer_counts(cohort).get(question.id, 0)
+    return render_template("admission/question_edit.html", cohort=cohort, form=form,
+                           question=question, kinds=KIND_LABELS, answered=answered)
+
+
+@bp.post("/c/<slug>/applications/questions/<int:question_id>/move")
+@login_required
+def move_question(slug, question_id):
+    cohort = cohort_for(slug, "edit_cohort")
+    question = _question_or_404(cohort, question_id)
+    if QuestionForm().validate_on_submit():
+        try:
+            questions.move_question(question, request.form.get("direction", ""), tr=tr)
+        except DomainError as exc:
+            flash(exc.message, "error")
+    return redirect(url_for("admission.questions_page", slug=slug, _anchor=f"q{question.id}"))
+
+
+@bp.post("/c/<slug>/applications/questions/<int:question_id>/remove")
+@login_required
+def remove_question(slug, question_id):
+    cohort = cohort_for(slug, "edit_cohort")
+    question = _question_or_404(cohort, question_id)
+    if QuestionForm().validate_on_submit():
+        if questions.remove_question(question, now=clock.now()) == "archived":
+            flash(_("Removed “%(prompt)s” from the form. The answers already given are kept "
+                    "and still shown on the applications.", prompt=question.prompt), "success")
+        else:
+            flash(_("Removed “%(prompt)s” from the form.", prompt=question.prompt), "success")
+    return redirect(url_for("admission.questions_page", slug=slug))

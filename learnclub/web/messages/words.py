@@ -25,6 +25,8 @@ SAYS = {
                            "please check them"),
     Kind.READMITTED: _l("You are back in %(cohort)s"),
     Kind.ANNOUNCEMENT: _l("New announcement in %(cohort)s: “%(title)s”"),
+    Kind.CASE_TAKEN_BACK: _l("The hosts of %(cohort)s took back “%(title)s”: you no longer "
+                             "need to write it, and your draft is kept"),
 }
 UNKNOWN = _l("A message about %(cohort)s")
 

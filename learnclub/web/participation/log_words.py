@@ -39,6 +39,8 @@ ACTION_WORDS = {
     "case_submitted": _l("member's case submitted for review"),
     "case_approved": _l("member's case approved"),
     "case_sent_back": _l("member's case sent back"),
+    "case_taken_back": _l("member's case taken back by the hosts"),
+    "case_approval_withdrawn": _l("approval of a member's case withdrawn"),
     "featured": _l("homework featured"),
     "unfeatured": _l("homework no longer featured"),
     "slot_added": _l("session added"),
