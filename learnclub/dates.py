@@ -72,6 +72,27 @@ def say_when(instant, zone, locale, *, now=None, style="medium", with_zone=False
     return text
 
 
+def say_times(zone, locale, *, now):
+    """`say_when(instant, zone, locale, now=now)` (the "medium" style) for the many instants
+    of one page: each local day's words are made once (Babel), the hours and minutes then
+    added to them. Returns the function of an instant (None: "")."""
+    zone, chinese, days = _zone(zone), is_chinese(locale), {}
+    this_year = now.astimezone(zone).year if now is not None else None
+
+    def say(instant):
+        if instant is None:
+            return ""
+        local = instant.astimezone(zone)
+        day = local.date()
+        if day not in days:
+            other_year = this_year is not None and this_year != local.year
+            pattern = _PATTERNS["medium"][0 if chinese else 1][1 if other_year else 0]
+            days[day] = format_datetime(local, pattern.removesuffix("HH:mm"),
+                                        locale=_babel_locale(locale))
+        return f"{days[day]}{local:%H:%M}"
+    return say
+
+
 def distance(instant, now, locale):
     """How far off an instant is, in whole units a person would say: 刚刚, 25 分钟后,
     3 小时后, 9 天后, 2 天前 / just now, in 25 minutes, 3 hours ago."""

@@ -13,6 +13,7 @@ from learnclub.api.pagination import listing, page_of_rows, page_request
 from learnclub.api.visibility import case_in, cohort_for, not_found, visible_cohort
 from learnclub.arrival import arrival
 from learnclub.domain.cases.editing import MAX_ID
+from learnclub.domain.cases.queries import slot_of
 from learnclub.domain.cohorts import access
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed, NotFound
 from learnclub.domain.homework.queries import homework_list, submission_of
@@ -92,7 +93,8 @@ def write_my_homework(slug, case_id):
     body = _body()
     try:
         submission, created = submit_homework(case, user, body, now=arrival(request.environ),
-                                              membership=membership, tr=tr)
+                                              membership=membership, tr=tr,
+                                              slot=slot_of(case, read=False))
     except Conflict as exc:  # the window closed with the grace period
         raise ApiError(422, exc.message, code="too_late") from exc
     except (NotAllowed, NotFound):

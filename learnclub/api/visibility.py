@@ -23,8 +23,8 @@ def visible_cohort(slug, user):
 
 def cohort_for(slug, user, action):
     """(cohort, membership) if the user may take `action` there: 404 or 403 otherwise."""
-    cohort, _membership = visible_cohort(slug, user)
-    return cohort, access.require(user, action, cohort, tr=tr)
+    cohort, membership = visible_cohort(slug, user)
+    return cohort, access.require(user, action, cohort, tr=tr, membership=membership)
 
 
 def readable_cohort(slug, user):

@@ -208,6 +208,18 @@ def homework_html(submission_id, text):
     return render_markdown(text, anchor_prefix=f"s{submission_id}:")
 
 
+#: stands for the id of a submission not saved yet (no row has it: ids stay far below)
+_NO_ID_YET = 987_654_321_098_765
+
+
+def homework_html_before_id(text):
+    """homework_html for a submission not saved yet, when its HTML does not depend on the
+    id: no anchor in it (no heading, no footnote: most homework), so it is stored with the
+    new row. None otherwise (the id's digits show in it): made once the id is known."""
+    html = homework_html(_NO_ID_YET, text)
+    return None if str(_NO_ID_YET) in html else html
+
+
 def comment_html(comment_id, text):
     """A comment's HTML as its pages show it (anchors under "c<id>:"), stored when written."""
     return render_markdown(text, anchor_prefix=f"c{comment_id}:")

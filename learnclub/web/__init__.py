@@ -1,4 +1,6 @@
 """The web interface: blueprints per area, plus what every page shares."""
+import functools
+
 from flask import redirect, url_for
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
@@ -97,4 +99,11 @@ def _markdown_filter(text, anchors=""):
 def _case_markdown_filter(text, cohort, case):
     """A host's case: sanitised HTML allowed, relative images served with the case."""
     base = url_for("cases.file", slug=cohort.slug, case_id=case.id, name="")
-    return Markup(render_markdown(text, files_base=base, allow_html=True))
+    return Markup(_case_html(text, base))
+
+
+@functools.lru_cache(maxsize=32)
+def _case_html(text, files_base):
+    """A case's HTML, made once per text and address in this process (a pure function of
+    them; an edit is a new text): its page is read by every member, many times a week."""
+    return render_markdown(text, files_base=files_base, allow_html=True)

@@ -1,5 +1,6 @@
 """A person's avatar beside their name: their profile photo, or their initials on a colour of
 their own (from their id, so the same person has the same colour on every page)."""
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ def _is_cjk(char):
     return unicodedata.east_asian_width(char) in ("W", "F") and char.isalpha()
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of the name, asked per card
 def initials(name):
     """What an avatar without a photo shows: a Chinese (or other CJK) name's last two
     characters, as Chinese apps do (林小雨 → 小雨, 王明 → 王明); otherwise the first letters of

@@ -27,6 +27,12 @@ def local_time(value, tz, fmt="medium"):
     return say_when(value, tz, str(get_locale()), now=clock.now(), style=fmt)
 
 
+def local_times(tz):
+    """local_time (the "medium" style) for the many times of one page, each day's words
+    made once (dates.say_times)."""
+    return dates.say_times(tz, str(get_locale()), now=clock.now())
+
+
 def when(value, tz, distance=True):
     """A time people act on, whole: 「12月13日 周日 20:00（北京时间）· 9 天后」."""
     return say_when(value, tz, str(get_locale()), now=clock.now(), with_zone=True,

@@ -45,6 +45,22 @@ def test_homework_keeps_its_html_and_an_edit_renews_it(client, login_as):
     assert Submission.get_by_id(made.id).body_html == f'<h2 id="s{made.id}:第二版">第二版</h2>'
 
 
+def test_homework_without_anchors_is_stored_with_its_row_in_one_write(client):
+    cohort = make_cohort()
+    case = _open_case(cohort)
+
+    with count_queries() as plain:
+        made, _ = submit_homework(case, make_member(cohort), "**三件事**:先列清单", now=NOW)
+    with count_queries() as anchored:
+        other, _ = submit_homework(case, make_member(cohort), "## 标题\n正文[^1]\n\n[^1]: 注",
+                                   now=NOW)
+
+    assert Submission.get_by_id(made.id).body_html == "<p><strong>三件事</strong>:先列清单</p>"
+    assert f'id="s{other.id}:标题"' in Submission.get_by_id(other.id).body_html
+    writes = [[s for s in q if s.startswith('(\'UPDATE "submission"')] for q in (plain, anchored)]
+    assert [len(w) for w in writes] == [0, 1]  # the anchors' id: known after the insert
+
+
 def test_the_case_page_shows_the_stored_html_and_renders_rows_without_it(client, login_as):
     cohort = make_cohort(peer_visibility="always")
     case = _open_case(cohort)

@@ -5,6 +5,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from learnclub.db import Prepared
 from learnclub.domain.errors import DomainError, NotAllowed, untranslated
 from learnclub.domain.text import check_text
 from learnclub.models import AccessToken, User
@@ -52,14 +53,18 @@ def tokens_of(user):
         .order_by(AccessToken.created_at.desc(), AccessToken.id.desc()))
 
 
+#: every API request looks its token up: the SQL built once (db.Prepared)
+_LIVE_TOKEN = Prepared(lambda token_hash: AccessToken.select(AccessToken, User).join(User)
+                       .where((AccessToken.token_hash == token_hash)
+                              & AccessToken.revoked_at.is_null()).limit(1), "\x00token hash")
+
+
 def authenticate(secret, *, now):
     """The live token (with .user loaded) whose secret this is, or None. Notes the use in
     last_used_at, at most once a minute per token."""
     if not secret or not secret.startswith(PREFIX) or len(secret) > 200:
         return None
-    token = (AccessToken.select(AccessToken, User).join(User)
-             .where((AccessToken.token_hash == digest(secret))
-                    & AccessToken.revoked_at.is_null()).first())
+    token = _LIVE_TOKEN.first(digest(secret))
     if token is None:
         return None
     if token.last_used_at is None or now - token.last_used_at >= USE_RESOLUTION:

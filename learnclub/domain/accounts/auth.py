@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 
-from learnclub.db import write_transaction
+from learnclub.db import Prepared, write_transaction
 from learnclub.domain.accounts import credentials, limits
 from learnclub.domain.accounts.passwords import check_password_rule, hash_password, verify_password
 from learnclub.domain.accounts.tokens import issue_token, use_token
@@ -158,10 +158,14 @@ def start_session(user, *, now, user_agent="", remember=False):
     return key
 
 
+#: every signed-in request reads its session: the SQL built once (db.Prepared)
+_SESSION = Prepared(lambda key_hash: LoginSession.select(LoginSession, User).join(User)
+                    .where(LoginSession.key_hash == key_hash).limit(1), "\x00key hash")
+
+
 def load_session(key, *, now):
     """The user a session key belongs to, or None once that session was ended or idle."""
-    row = (LoginSession.select(LoginSession, User).join(User)
-           .where(LoginSession.key_hash == _key_hash(key or "")).first())
+    row = _SESSION.first(_key_hash(key or ""))
     if row is None or not credentials.session_alive(row, now=now):
         return None
     row.user.session_key = key

@@ -4,7 +4,7 @@ Sync from files and the web editor both end here.
 """
 from peewee import fn
 
-from learnclub.db import write_transaction
+from learnclub.db import Prepared, write_transaction
 from learnclub.domain.cases import due_times
 from learnclub.domain.cases.schedule import (
     Cadence,
@@ -40,15 +40,31 @@ def reschedule(cohort, *, now):
 MAX_ID = 2**63 - 1
 
 
-def schedule_of(cohort):
-    """Slots of the cohort's live cases with their dates, due times and warnings."""
-    return build_schedule(list(Case.live(cohort)), Cadence.of(cohort))
+#: what placing a case on the calendar reads of it, with its title (a pager): no texts
+PLACING_COLUMNS = (Case.id, Case.cohort, Case.title, Case.publish_at, Case.queue_position,
+                   Case.due_at_fixed, Case.due_shown_at, Case.archived_at, Case.review_state,
+                   Case.no_homework)
+
+
+_PLACING = Prepared(lambda cohort_id: Case.live(cohort_id).select(*PLACING_COLUMNS), -7_000_000_001)
+
+
+def schedule_of(cohort, *, texts=True):
+    """Slots of the cohort's live cases with their dates, due times and warnings.
+    `texts=False`: the slots' cases carry only PLACING_COLUMNS (a case page's pager)."""
+    cases = list(Case.live(cohort)) if texts else _PLACING.rows(cohort.id)
+    return build_schedule(cases, Cadence.of(cohort))
+
+
+#: the case of every case page and homework call: its SQL built once (db.Prepared)
+_CASE_IN = Prepared(lambda case_id, cohort_id: Case.select().where(
+    (Case.id == case_id) & (Case.cohort == cohort_id)).limit(1), -7_000_000_001, -7_000_000_002)
 
 
 def readable_case(cohort, case_id, *, staff, now):
     """The cohort's case with this id as a reader finds it, or None: staff find any, members
     one that is out (Case.is_out). Readers are told apart in domain.cases.queries.find_case."""
-    case = Case.get_or_none((Case.id == case_id) & (Case.cohort == cohort)) \
+    case = _CASE_IN.first(case_id, getattr(cohort, "id", cohort)) \
         if 0 < case_id <= MAX_ID else None
     if case is None or staff:
         return case
@@ -131,7 +147,7 @@ def update_case(case, values, *, actor, now, source="editor", source_hash=None, 
 def _announce_due_move(case, old_due, *, now, base_url):
     """A case that is out and whose due time moved by hand: keep the new one as shown, and
     mail its learners."""
-    if old_due is None or not time_has_come(case.publish_at, now):
+    if old_due is None or not case.has_come_out(now):
         return
     new_due = due_of(case, Cadence.of(case.cohort))
     if new_due != old_due:

@@ -48,12 +48,13 @@ def reach_of(cohort, reader, *, now, membership=None):
     return Reach(False, now)
 
 
-def visible_slots(cohort, reader, *, now, membership=None):
-    """The schedule's slots the reader sees, in publication order (two queries)."""
+def visible_slots(cohort, reader, *, now, membership=None, texts=True):
+    """The schedule's slots the reader sees, in publication order (two queries); `texts=False`:
+    their cases without their texts (schedule_of)."""
     reach = reach_of(cohort, reader, now=now, membership=membership)
     if reach.until is None:
         return []
-    slots = schedule_of(cohort)
+    slots = schedule_of(cohort, texts=texts)
     return slots if reach.staff else [s for s in slots if is_out_at(s, reach.until)]
 
 
@@ -90,13 +91,18 @@ def find_case(cohort, case_id, reader, *, now, membership=None):
 _SLOT_COLUMNS = (Case.id, Case.publish_at, Case.due_at_fixed, Case.due_shown_at)
 
 
-def slot_of(case):
+def slot_of(case, *, read=True):
     """The case's place on the calendar (its publish, due and grace times, as schedule_of
     gives them); None if archived or not dated. One narrow query of the case's stored times
     (not the other cases: the gap and warnings against the previous case are the schedule
-    page's, schedule_of)."""
-    row = (Case.select(*_SLOT_COLUMNS)
-           .where((Case.id == case.id) & Case.archived_at.is_null()).first())
+    page's, schedule_of). `read=False`: the row in hand was read whole in this request
+    (find_case): its own times, no query."""
+    loaded = not read and all(f.name in case.__data__ for f in (*_SLOT_COLUMNS, Case.archived_at))
+    if loaded:
+        row = None if case.archived_at is not None else case
+    else:
+        row = (Case.select(*_SLOT_COLUMNS)
+               .where((Case.id == case.id) & Case.archived_at.is_null()).first())
     if row is None or row.publish_at is None:
         return None
     cadence = Cadence.of(case.cohort)

@@ -1,5 +1,6 @@
 """Who may do what in a cohort (docs/rules.md "People"). Every route asks here, never a
 template."""
+from learnclub.db import Prepared
 from learnclub.domain.errors import NotAllowed, untranslated
 from learnclub.models import Membership
 from learnclub.models.cohorts import STAFF_ROLES, MembershipStatus
@@ -30,11 +31,21 @@ PERMISSIONS = {
 }
 
 
+#: asked on nearly every request: its SQL built once (db.Prepared)
+_MEMBERSHIP = Prepared(lambda cohort_id, user_id: Membership.select().where(
+    (Membership.cohort == cohort_id) & (Membership.user == user_id)).limit(1),
+    -7_000_000_001, -7_000_000_002)
+_LOOK_UP = object()  #: "read the membership yourself"
+
+
 def membership_of(user, cohort):
     """The user's membership in the cohort, or None (also for anonymous visitors)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return Membership.get_or_none((Membership.cohort == cohort) & (Membership.user == user))
+    cohort_id, user_id = getattr(cohort, "id", cohort), getattr(user, "id", None)
+    if not (isinstance(cohort_id, int) and isinstance(user_id, int)):
+        return Membership.get_or_none((Membership.cohort == cohort) & (Membership.user == user))
+    return _MEMBERSHIP.first(cohort_id, user_id)
 
 
 def can(user, action, cohort, membership=None):
@@ -64,9 +75,11 @@ def may_edit_case(user, case, membership=None):
             and case.archived_at is None)
 
 
-def require(user, action, cohort, *, tr=untranslated):
-    """Raise NotAllowed unless `can(user, action, cohort)`; returns the membership."""
-    membership = membership_of(user, cohort)
+def require(user, action, cohort, *, tr=untranslated, membership=_LOOK_UP):
+    """Raise NotAllowed unless `can(user, action, cohort)`; returns the membership
+    (`membership`: the user's in the cohort, None for none, if the caller has read it)."""
+    if membership is _LOOK_UP:
+        membership = membership_of(user, cohort)
     if not can(user, action, cohort, membership):
         if membership is not None and membership.status == "removed":
             raise NotAllowed(tr("You are no longer a member of this cohort, so this page is "

@@ -5,14 +5,21 @@ Lists that the API pages take `after` (the last id of the previous page, or None
 """
 from peewee import fn
 
+from learnclub.db import Prepared
 from learnclub.domain.participation import queries as participation
 from learnclub.models import Application, Case, Cohort, Invite, Membership, Submission, User
 from learnclub.models.cohorts import MembershipStatus
 
+#: the lookup of every cohort page and API call, its SQL built once (db.Prepared)
+_BY_SLUG = Prepared(lambda slug: Cohort.select().where(Cohort.slug == slug).limit(1),
+                    "\x00slug")
+
 
 def cohort_by_slug(slug):
     """The cohort at this address, or None."""
-    return Cohort.get_or_none(Cohort.slug == slug)
+    if not isinstance(slug, str):
+        return Cohort.get_or_none(Cohort.slug == slug)
+    return _BY_SLUG.first(slug)
 
 
 def public_cohorts(*, limit=50):

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from peewee import JOIN
 
-from learnclub.db import write_transaction
+from learnclub.db import Prepared, write_transaction
 from learnclub.domain.cohorts.access import require
 from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.errors import DomainError, untranslated
@@ -19,9 +19,14 @@ RULES_MAX = 20_000
 ACKNOWLEDGING_ROLES = (Role.LEARNER.value, Role.GUEST.value)
 
 
+#: read by the rules banner of every cohort page: its SQL built once (db.Prepared)
+_RULES = Prepared(lambda cohort_id: CohortRules.select().where(CohortRules.cohort == cohort_id)
+                  .limit(1), -7_000_000_001)
+
+
 def rules_of(cohort):
     """The cohort's rules row, or None while nobody has written any: one query."""
-    return CohortRules.get_or_none(CohortRules.cohort == cohort)
+    return _RULES.first(getattr(cohort, "id", cohort))
 
 
 def current_version(rules):

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from peewee import fn
 
-from learnclub.db import lock_row, write_transaction
+from learnclub.db import Prepared, lock_row, write_transaction
 from learnclub.domain import files
 from learnclub.domain.accounts.photos import MAX_PHOTO_BYTES, reencode_image
 from learnclub.domain.cases.editing import MAX_ID
@@ -78,11 +78,20 @@ def remove_image(case, user, image_id, *, now, membership=None, tr=untranslated)
     return image
 
 
+_DRAFT = Prepared(lambda case_id, user_id: SubmissionImage.select().where(
+    (SubmissionImage.case == case_id) & (SubmissionImage.user == user_id))
+    .order_by(SubmissionImage.position, SubmissionImage.id), -7_000_000_001, -7_000_000_002)
+
+
+_GALLERIES = Prepared(lambda ids: SubmissionImage.select().where(
+    SubmissionImage.submission.in_(ids)).order_by(SubmissionImage.position, SubmissionImage.id),
+    Prepared.IDS)
+
+
 def draft_images(case, user):
     """The learner's pictures on the case, submitted and pending, in gallery order: what the
-    editor shows, with a button to remove each. One query."""
-    return list(SubmissionImage.select().where(_mine_on(case, user))
-                .order_by(SubmissionImage.position, SubmissionImage.id))
+    editor shows, with a button to remove each. One query (its SQL built once)."""
+    return _DRAFT.rows(case.id, user.id)
 
 
 def galleries(submission_ids):
@@ -90,9 +99,7 @@ def galleries(submission_ids):
     shown = {}
     if not submission_ids:
         return shown
-    for image in (SubmissionImage.select()
-                  .where(SubmissionImage.submission.in_(list(submission_ids)))
-                  .order_by(SubmissionImage.position, SubmissionImage.id)):
+    for image in _GALLERIES.rows(list(submission_ids)):
         shown.setdefault(image.submission_id, []).append(image)
     return shown
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from peewee import JOIN, SQL, fn
 from peewee import Case as SqlCase
 
+from learnclub.db import Prepared
 from learnclub.domain.cases.editing import MAX_ID
 from learnclub.domain.cases.queries import find_case, reach_of, seen_by, slot_of, visible_slots
 from learnclub.domain.cases.schedule import window_state
@@ -70,6 +71,12 @@ def viewer_of(cohort, reader, *, membership=None, handed_in=None):
 def readable_condition(cohort, slots, viewer, *, now):
     """The condition on Submission for what `viewer` may read on the cases of `slots`
     ([(case id, slot or None)]): their own, and peers' as `may_read_peers` says."""
+    return _readable_where(*_readable_cases(cohort, slots, viewer, now=now), viewer.user_id)
+
+
+def _readable_cases(cohort, slots, viewer, *, now):
+    """(the ids of the cases of `slots`, those on which `viewer` reads peers' homework, those
+    on which only their featured picks), as `may_read_peers` says."""
     everyone, picks = [], []
     for case_id, slot in slots:
         rule = {"staff": viewer.staff, "active": viewer.active, "now": now,
@@ -78,8 +85,14 @@ def readable_condition(cohort, slots, viewer, *, now):
             everyone.append(case_id)
         elif may_read_peers(cohort, slot, featured=True, **rule):
             picks.append(case_id)
-    own = (Submission.user == viewer.user_id) if viewer.user_id else SQL("1 = 0")
-    return Submission.case.in_([case_id for case_id, _ in slots]) & (
+    return [case_id for case_id, _ in slots], everyone, picks
+
+
+def _readable_where(case_ids, everyone, picks, user_id):
+    """readable_condition from _readable_cases' lists: one's own (user_id), everyone's on
+    `everyone`, the featured on `picks`."""
+    own = (Submission.user == user_id) if user_id else SQL("1 = 0")
+    return Submission.case.in_(case_ids) & (
         own | Submission.case.in_(everyone)
         | (Submission.featured_at.is_null(False) & Submission.case.in_(picks)))
 
@@ -198,23 +211,40 @@ def comment_by_id(comment_id):
     return Comment.get_or_none(Comment.id == comment_id) if 0 < comment_id <= MAX_ID else None
 
 
+#: what a homework card or comment shows of its author (web/avatars.py, the name)
+CARD_AUTHOR = (User.id, User.display_name, User.photo)
+_ID1, _ID2 = -7_000_000_001, -7_000_000_002  #: samples of ids (db.Prepared)
+#: the case page's fixed lookups, their SQL built once (db.Prepared): the reader's own
+#: homework with its author, their excuse and their latest leave request on the case
+_OWN_CARD = Prepared(lambda case_id, user_id: Submission.select(Submission, *CARD_AUTHOR)
+                     .join(User).where((Submission.case == case_id)
+                                       & (Submission.user == user_id)).limit(1), _ID1, _ID2)
+_EXCUSE = Prepared(lambda case_id, user_id: Excuse.select(Excuse.id).where(
+    (Excuse.case == case_id) & (Excuse.user == user_id)).limit(1), _ID1, _ID2)
+_LEAVE_REQUEST = Prepared(lambda case_id, user_id: LeaveRequest.select().where(
+    (LeaveRequest.case == case_id) & (LeaveRequest.user == user_id))
+    .order_by(LeaveRequest.created_at.desc(), LeaveRequest.id.desc()).limit(1), _ID1, _ID2)
+#: the likes (how many, and whether the viewer's) and comments of the submissions shown
+_LIKES = Prepared(lambda viewer_id, ids: Like.select(
+    Like.submission, fn.COUNT(Like.id), fn.SUM(SqlCase(None, [((Like.user == viewer_id), 1)], 0)))
+    .where(Like.submission.in_(ids)).group_by(Like.submission).tuples(), _ID1, Prepared.IDS)
+_COMMENTS = Prepared(lambda ids: Comment.select(Comment, *CARD_AUTHOR).join(User)
+                     .where(Comment.submission.in_(ids)).order_by(Comment.id), Prepared.IDS)
+
+
 def conversation(submissions, viewer_id):
     """(likes per submission id, ids the viewer liked, comments per submission id): two
     queries, however many submissions."""
     ids = [s.id for s in submissions]
     if not ids:
         return {}, set(), {}
-    mine_too = fn.SUM(SqlCase(None, [((Like.user == viewer_id), 1)], 0))
-    rows = (Like.select(Like.submission, fn.COUNT(Like.id), mine_too)
-            .where(Like.submission.in_(ids)).group_by(Like.submission).tuples())
     likes, mine = {}, set()
-    for submission_id, count, own in rows:
+    for submission_id, count, own in _LIKES.rows(viewer_id, ids):
         likes[submission_id] = count
         if own:
             mine.add(submission_id)
     comments = {}
-    for comment in (Comment.select(Comment, User).join(User)
-                    .where(Comment.submission.in_(ids)).order_by(Comment.id)):
+    for comment in _COMMENTS.rows(ids):
         comments.setdefault(comment.submission_id, []).append(comment)
     return likes, mine, comments
 
@@ -224,10 +254,8 @@ def _leave(case, user, *, learner, state, own):
     they may still ask (homework open and not written, nothing asked or only declined)."""
     if not learner:
         return {"excused": False, "request": None, "can_ask": False}
-    excused = Excuse.select().where((Excuse.case == case) & (Excuse.user == user.id)).exists()
-    request = (LeaveRequest.select().where((LeaveRequest.case == case)
-                                           & (LeaveRequest.user == user.id))
-               .order_by(LeaveRequest.created_at.desc(), LeaveRequest.id.desc()).first())
+    excused = _EXCUSE.first(case.id, user.id) is not None
+    request = _LEAVE_REQUEST.first(case.id, user.id)
     can_ask = state == "open" and own is None and not excused and (
         request is None or request.status == "declined")
     return {"excused": excused, "request": request, "can_ask": can_ask}
@@ -236,21 +264,32 @@ def _leave(case, user, *, learner, state, own):
 PEERS_PER_PAGE = 50  #: peers' homework on one case page; the page links to the next
 
 
+#: a page of peers' homework (readable_condition's lists, the reader's own id as the
+#: viewer's, the reader's, the offset): its SQL built once per shape (db.Prepared)
+_PEERS = Prepared(lambda case_ids, everyone, picks, user_id, reader_id, offset: (
+    Submission.select(Submission, *CARD_AUTHOR, fn.COUNT(SQL("*")).over().alias("total_"))
+    .join(User)
+    .where(_readable_where(case_ids, everyone, picks, user_id) & (Submission.user != reader_id))
+    .order_by(Submission.featured_at.desc(nulls="LAST"), Submission.submitted_at,
+              Submission.id)
+    .limit(PEERS_PER_PAGE).offset(offset)),
+    Prepared.IDS, Prepared.IDS, Prepared.IDS, _ID1, _ID2, -7_000_000_003)
+
+
 def _peers_page(case, reader, viewer, slot, *, now, page):
     """(one page of the peers' homework the reader may read, featured first, then in order
     of submission; how many there are; the page, moved into range): one query, with the
-    total as a window column (a second one for a page past the end)."""
-    query = (Submission.select(Submission, User, fn.COUNT(SQL("*")).over().alias("total_"))
-             .join(User)
-             .where(readable_condition(case.cohort, [(case.id, slot)], viewer, now=now)
-                    & (Submission.user != reader.id))
-             .order_by(Submission.featured_at.desc(nulls="LAST"), Submission.submitted_at,
-                       Submission.id))
+    total as a window column (two more for a page past the end)."""
+    cases = _readable_cases(case.cohort, [(case.id, slot)], viewer, now=now)
+
+    def page_of(number):
+        return _PEERS.rows(*cases, viewer.user_id, reader.id, (number - 1) * PEERS_PER_PAGE)
     page = max(page, 1)
-    rows = list(query.paginate(page, PEERS_PER_PAGE))
+    rows = page_of(page)
     if not rows and page > 1:  # past the end: the last page (the first if there are none)
-        page = max(1, -(-query.count() // PEERS_PER_PAGE))
-        rows = list(query.paginate(page, PEERS_PER_PAGE))
+        first = page_of(1)
+        page = max(1, -(-(first[0].total_ if first else 0) // PEERS_PER_PAGE))
+        rows = page_of(page) if page > 1 else first
     return rows, rows[0].total_ if rows else 0, page
 
 
@@ -259,8 +298,7 @@ def case_homework(case, reader, *, slot, membership, now, peers_page=1):
     may read (`peers_page`) with likes and comments and which were edited after due, whether
     they may write (and until when, in an extension), their leave. Fixed query count."""
     cohort, state = case.cohort, window_state(slot, now) if slot else "archived"
-    own = (Submission.select(Submission, User).join(User)
-           .where((Submission.case == case) & (Submission.user == reader.id)).first())
+    own = _OWN_CARD.first(case.id, reader.id)
     viewer = viewer_of(cohort, reader, membership=membership,
                        handed_in={case.id} if own else set())
     rule = {"staff": viewer.staff, "active": viewer.active, "handed_in": own is not None,

@@ -6,13 +6,13 @@ import re
 
 from peewee import IntegrityError
 
-from learnclub.db import write_transaction
+from learnclub.db import Prepared, write_transaction
 from learnclub.domain.cases.queries import slot_of
 from learnclub.domain.cohorts import access
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed, NotFound, untranslated
 from learnclub.domain.homework.points import award_points
 from learnclub.domain.homework.queries import write_window
-from learnclub.domain.rendering import homework_html
+from learnclub.domain.rendering import homework_html, homework_html_before_id
 from learnclub.domain.text import LONG, check_text
 from learnclub.models import Miss, Submission, SubmissionImage, SubmissionRevision
 
@@ -54,15 +54,16 @@ def _check_body(cohort, body, tr):
     return length
 
 
-def submit_homework(case, user, body, *, now, membership=None, tr=untranslated):
+def submit_homework(case, user, body, *, now, membership=None, slot=None, tr=untranslated):
     """Create or update the learner's submission. Returns (submission with `.case` and
     `.user`, created). `membership`: the user's in the case's cohort, if the caller has it
-    (else looked up); set `case.cohort` when the caller holds the cohort.
+    (else looked up); set `case.cohort` when the caller holds the cohort; `slot`: the
+    case's (slot_of), if the caller has it.
 
     Late work is judged on the first submission; points are awarded once per submission.
     """
     cohort = case.cohort
-    slot = slot_of(case)  # the window, and lateness on the first submission
+    slot = slot or slot_of(case)  # the window, and lateness on the first submission
     check_window(write_window(case, user, now=now, slot=slot,
                               membership=membership or access.membership_of(user, cohort),
                               to_write=True), tr)
@@ -90,9 +91,15 @@ def _attach_pending(submission):
         & SubmissionImage.submission.is_null()).execute()
 
 
+#: the learner's submission on the case, read before every save: its SQL built once
+_OWN = Prepared(lambda case_id, user_id: Submission.select().where(
+    (Submission.case == case_id) & (Submission.user == user_id)).limit(1),
+    -7_000_000_001, -7_000_000_002)
+
+
 def _save_text(case, user, body, length, slot, *, now):
     """(submission, created): a new submission, or the existing one with the new text."""
-    existing = Submission.get_or_none((Submission.case == case) & (Submission.user == user))
+    existing = _OWN.first(case.id, user.id)
     if existing is not None:
         existing.case, existing.user = case, user  # the rows in hand: no lazy loads
         if existing.body_md != body:
@@ -104,11 +111,14 @@ def _save_text(case, user, body, length, slot, *, now):
                                 Submission.body_html])  # what changed, nothing else
         return existing, False
     late = max(0, int((now - slot.due_at).total_seconds()))
+    html = homework_html_before_id(body)  # stored with the row unless it needs the id
     submission = Submission.create(case=case, user=user, body_md=body, length=length,
-                                   submitted_at=now, updated_at=now, late_seconds=late)
-    submission.body_html = homework_html(submission.id, body)  # the id is in its anchors
-    Submission.update(body_html=submission.body_html).where(
-        Submission.id == submission.id).execute()
+                                   submitted_at=now, updated_at=now, late_seconds=late,
+                                   body_html=html)
+    if html is None:  # anchors (headings, footnotes) carry the new id: a second write
+        submission.body_html = homework_html(submission.id, body)
+        Submission.update(body_html=submission.body_html).where(
+            Submission.id == submission.id).execute()
     cohort = case.cohort
     kind, points = ("late", cohort.points_late) if late else ("on_time", cohort.points_on_time)
     award_points(cohort, user, key=f"submission:{submission.id}:submitted", kind=kind,

@@ -36,11 +36,12 @@ def cohort_edits_after_due(cohort, submissions):
     return edits_after_due(submissions, schedule_of(cohort) if submissions else [])
 
 
-def editable_until(case, user, *, now):
+def editable_until(case, user, *, now, slot=None):
     """Until when the learner may still change their homework on the case, seen at `now`:
     the end of grace, or of their extension when that is later (`queries.write_window`);
-    None when the window is already closed or the case is off the calendar."""
-    slot = slot_of(case)
+    None when the window is already closed or the case is off the calendar. `slot`: the
+    case's (slot_of), if the caller has it."""
+    slot = slot or slot_of(case)
     if slot is None:
         return None
     ends = [slot.grace_until] if now < slot.grace_until else []

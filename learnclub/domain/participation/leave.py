@@ -3,11 +3,11 @@
 A learner asks before the due time, for a case or a range of dates; a host approves or
 declines, or excuses anyone directly. Each learner has a limited number of excuses per cohort.
 """
-from datetime import date
+from datetime import date, datetime
 
 from peewee import IntegrityError
 
-from learnclub.db import write_transaction
+from learnclub.db import Prepared, write_transaction
 from learnclub.domain.cases.editing import schedule_of
 from learnclub.domain.cohorts import access
 from learnclub.domain.cohorts.activity import Action, record
@@ -115,8 +115,14 @@ def grant_extension(case, user, *, until, actor, now, tr=untranslated):
            changes={"until": [before, until]})
 
 
+#: asked by the case page and every web submission: its SQL built once (db.Prepared)
+_LIVE_EXTENSION = Prepared(lambda case_id, user_id, now: Extension.select(Extension.until).where(
+    (Extension.case == case_id) & (Extension.user == user_id) & (Extension.until > now))
+    .limit(1), -7_000_000_001, -7_000_000_002, datetime(1901, 2, 3, 4, 5, 6))
+
+
 def extension_for(case, user, *, now):
     """The end of a live extension for this learner on this case, or None."""
-    row = Extension.get_or_none((Extension.case == case) & (Extension.user == user)
-                                & (Extension.until > now))
+    row = _LIVE_EXTENSION.first(getattr(case, "id", case), getattr(user, "id", user),
+                                Extension.until.db_value(now))
     return row.until if row else None

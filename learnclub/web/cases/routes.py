@@ -81,7 +81,8 @@ def render_case(slug, case_id, *, homework_form=None, status=200):
     """The case page; `homework_form` re-shows a submission the server refused, as typed."""
     cohort, case, staff, membership = _load_case(slug, case_id)
     now = clock.now()
-    slots = case_queries.visible_slots(cohort, current_user, now=now, membership=membership)
+    slots = case_queries.visible_slots(cohort, current_user, now=now, membership=membership,
+                                       texts=False)  # a pager: titles and times
     ids = [s.case.id for s in slots]
     position = ids.index(case.id) if case.id in ids else None
     slot = slots[position] if position is not None else None

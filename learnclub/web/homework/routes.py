@@ -77,16 +77,17 @@ def submit(slug, case_id):
     except DomainError as exc:
         show_error(form, exc)
         return case_pages.render_case(slug, case_id, homework_form=form, status=422)
+    slot = case_queries.slot_of(case, read=False)  # the case was read whole just now
     try:
         submission, created = homework.submit_homework(case, current_user, form.body_md.data,
                                                        now=arrival(request.environ),
-                                                       membership=membership, tr=tr)
+                                                       membership=membership, slot=slot, tr=tr)
     except NotAllowed:
         raise  # a 403 page that explains, not a form error
     except DomainError as exc:
         show_error(form, exc)
         return case_pages.render_case(slug, case_id, homework_form=form, status=422)
-    until = timing.editable_until(case, current_user, now=clock.now())
+    until = timing.editable_until(case, current_user, now=clock.now(), slot=slot)
     flash(_saved_message(submission, created, until, case.cohort.timezone), "success")
     return redirect(url_for("cases.show", slug=slug, case_id=case_id) + "#my-homework")
 
