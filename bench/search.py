@@ -11,9 +11,13 @@ newest submissions. Every query runs once per round, rounds interleaved; prints 
 p10 and p90 in ms, and the index's size per 10,000 texts.
 
 Run: `.venv/bin/python -m bench.search --backend sqlite|postgres [--rows 100000]
-[--runs 15] [--postgres-url postgresql://postgres@127.0.0.1:5432/postgres]`.
+[--runs 15] [--postgres-url postgresql://postgres@127.0.0.1:5432/postgres] [--keep PATH]`.
+With `--keep` (a file for SQLite, a database name for PostgreSQL) the seeded database is
+kept there and reused by the next run with the same `--keep` instead of seeding again (the
+rows it holds are the ones counted; delete it to seed afresh).
 """
 import argparse
+import os
 import platform
 import random
 import statistics
@@ -27,7 +31,7 @@ from learnclub import schema
 from learnclub.db import bind, db
 from learnclub.domain.search import grams
 from learnclub.domain.search.queries import search
-from learnclub.models import Case, Membership, Submission, User
+from learnclub.models import Case, Cohort, Membership, Submission, User
 
 CASES = 200
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -131,33 +135,49 @@ def bare_page(cohort):
                 .where(Case.cohort == cohort).order_by(Submission.id.desc()).limit(31))
 
 
+def newest_page():
+    """A second reference: the newest page of submissions by primary key alone. (On SQLite
+    the cohort's page above sorts every row of the cohort, so it grows with the table.)"""
+    return list(Submission.select(Submission.id, Submission.body_md)
+                .order_by(Submission.id.desc()).limit(31))
+
+
 def measure(cohort, host, runs):
-    """{label: [ms]} over `runs` interleaved rounds; {label: results found}."""
-    calls = {"bare: a page of submissions by cohort": lambda: bare_page(cohort)}
+    """({label: [ms]}, {label: [CPU ms]}) over `runs` interleaved rounds; {label: results
+    found}."""
+    calls = {"bare: a page of submissions by cohort": lambda: bare_page(cohort),
+             "bare: the newest page by id": newest_page}
     for label, query in QUERIES:
         calls[f"{label}: `{query}`"] = (
             lambda q=query: search(cohort, q, reader=host, now=NOW))
     found = {label: call() for label, call in calls.items()}  # warm-up round
     times = {label: [] for label in calls}
+    cpu = {label: [] for label in calls}
     for _ in range(runs):
         for label, call in calls.items():
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             call()
             times[label].append((time.perf_counter() - started) * 1000)
-    return times, {k: len(getattr(v, "results", v)) for k, v in found.items()}
+            cpu[label].append((time.process_time() - cpu_started) * 1000)
+    return (times, cpu), {k: len(getattr(v, "results", v)) for k, v in found.items()}
 
 
-def report(backend, rows, times, found, sizes, seconds):
+def report(backend, rows, measured, found, sizes, seconds):
+    times, cpu = measured
     index, table = (float(n) for n in sizes)
-    print(f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()} "
+    print(f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()} "
           f"({platform.processor() or platform.node()}), Python {platform.python_version()}, "
           f"{backend}, {rows:,} texts, {len(next(iter(times.values())))} interleaved rounds; "
-          f"seeding + indexing {seconds['seed']:.0f} s + {seconds['index']:.0f} s.\n")
-    print("| query | shown | median ms | p10 | p90 |\n|---|---:|---:|---:|---:|")
+          f"seeding + indexing {seconds['seed']:.0f} s + {seconds['index']:.0f} s; load "
+          f"average {os.getloadavg()[0]:.1f}.\n")
+    print("CPU ms: this process's (SQLite works in it; PostgreSQL's server work is not in "
+          "it), steadier than wall time on a shared machine.\n")
+    print("| query | shown | median ms | p10 | p90 | CPU ms median |\n"
+          "|---|---:|---:|---:|---:|---:|")
     for label, ms in times.items():
         deciles = statistics.quantiles(ms, n=10)
         print(f"| {label} | {found[label]} | {statistics.median(ms):.1f} | "
-              f"{deciles[0]:.1f} | {deciles[-1]:.1f} |")
+              f"{deciles[0]:.1f} | {deciles[-1]:.1f} | {statistics.median(cpu[label]):.1f} |")
     per = 10_000 / rows / 2**20
     print(f"\nIndex: {index * per:.1f} MB per 10,000 texts (the submissions themselves: "
           f"{table * per:.1f} MB per 10,000).")
@@ -170,11 +190,22 @@ def main():
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--postgres-url",
                         default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--keep", metavar="PATH",
+                        help="keep the seeded database there (SQLite: a file; PostgreSQL: a "
+                             "database name) and reuse it when it is there already")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, _Database(args, folder) as url:
         database = bind(url)
         with database.connection_context():
             schema.upgrade()
+            kept = _kept()
+            if kept is not None:
+                cohort, host, rows = kept
+                print(f"Reusing the {rows:,} texts seeded in {args.keep}.")
+                times, found = measure(cohort, host, args.runs)
+                report(args.backend, rows, times, found, index_bytes(),
+                       {"seed": 0, "index": 0})
+                return
             started = time.perf_counter()
             if not grams.is_sqlite():  # build the GIN index once, after the rows are in
                 database.execute_sql('DROP INDEX "submission_grams"')
@@ -192,21 +223,37 @@ def main():
         database.close()
 
 
+def _kept():
+    """(cohort, host, texts) of a database seeded by an earlier run with --keep, or None."""
+    host = User.get_or_none(User.email == "host@bench.example")
+    if host is None:
+        return None
+    cohort = Cohort.get(Cohort.slug == "bench")
+    return cohort, host, Submission.select().count()
+
+
 class _Database:
-    """A throw-away database URL: a file in `folder`, or a PostgreSQL database of its own."""
+    """A throw-away database URL: a file in `folder`, or a PostgreSQL database of its own;
+    with --keep, that file or database, made the first time and kept."""
 
     def __init__(self, args, folder):
         self.args, self.folder, self.name = args, folder, None
 
     def __enter__(self):
+        keep = self.args.keep
         if self.args.backend == "sqlite":
-            return f"sqlite:///{Path(self.folder) / 'search.db'}"
-        self.name = f"learnclub_bench_search_{uuid.uuid4().hex[:8]}"
-        self._admin("CREATE DATABASE")
+            return f"sqlite:///{Path(keep) if keep else Path(self.folder) / 'search.db'}"
+        self.name = keep or f"learnclub_bench_search_{uuid.uuid4().hex[:8]}"
+        import psycopg
+        with psycopg.connect(self.args.postgres_url, autocommit=True) as admin:
+            there = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                  (self.name,)).fetchone()
+        if not there:
+            self._admin("CREATE DATABASE")
         return self.args.postgres_url.rsplit("/", 1)[0] + "/" + self.name
 
     def __exit__(self, *exc):
-        if self.name:
+        if self.name and not self.args.keep:
             self._admin("DROP DATABASE IF EXISTS", " WITH (FORCE)")
 
     def _admin(self, verb, tail=""):

@@ -8,17 +8,19 @@ database (a file copy for SQLite, CREATE DATABASE … TEMPLATE for PostgreSQL):
 - the domain: `participation.sweep.apply_sweep` (plan, misses, removals, log, notices
   rendered per learner, staff mail, chat post), in one transaction;
 - a hand-written reference with the same rows: INSERT … SELECT for the misses, one UPDATE of
-  the memberships, INSERT … SELECT for the log entries and the outbox rows (the mail's text
-  rendered once, the same for everyone), in one transaction.
+  the memberships, INSERT … SELECT for the log entries, the outbox rows (the mail's text
+  rendered once, the same for everyone) and the in-app messages, in one transaction.
 
 Domain and reference run in turn (≥ 5 each); prints the median with p10 and p90, the ratio
-and the statement count; with --write, records the table in docs/benchmarks.md (its own
-section). Run: `.venv/bin/python -m bench.sweep --backend sqlite --learners 10000`.
+and the statement count (a row for docs/benchmarks.md, section bench:sweep), then the median
+CPU time of this process for each and the load average.
+Run: `.venv/bin/python -m bench.sweep --backend sqlite --learners 10000`.
 """
 import argparse
 import os
 import platform
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -33,6 +35,7 @@ from learnclub.domain.reach import mail_templates
 from learnclub.models import (
     ChatHook,
     Cohort,
+    InboxMessage,
     Membership,
     MembershipEvent,
     Miss,
@@ -71,7 +74,8 @@ def seed(learners):
 
 
 def reference(cohort_id, case_id):
-    """The same outcome in hand-written SQL: five statements in one transaction."""
+    """The same outcome in hand-written SQL: five statements in one transaction (misses,
+    removals, log entries, outbox rows, inbox messages)."""
     at = Membership.removed_at.db_value(NOW)
     subject, text, html = mail_templates.render_mail(
         "removed", "zh", cohort="社群实验室", link="http://x/c/sweep/", reasons=[],
@@ -102,6 +106,11 @@ def reference(cohort_id, case_id):
                        f"%s, %s, 0, '', %s, '' {joined} ON CONFLICT DO NOTHING"
                        .replace("%s", _p()),
                        (f":{NOW:%Y%m%dT%H%M%S}", subject, text, html, at, at, cohort_id, at))
+        db.execute_sql("INSERT INTO inbox_message (key, recipient_id, cohort_id, kind, params, "
+                       "link, created_at) SELECT 'removal:membership:' || m.id || %s, m.user_id, "
+                       f"m.cohort_id, 'removed', '{{}}', '/c/sweep/', %s {removed} "
+                       "ON CONFLICT DO NOTHING".replace("%s", _p()),
+                       (f":{NOW:%Y%m%dT%H%M%S}", at, cohort_id, at))
 
 
 def _p():
@@ -152,15 +161,17 @@ def timed(copies, n, run, ids):
     bind(copies.fresh(n))
     with db.connection_context():
         with count_queries() as statements:
-            begin = time.perf_counter()
+            begin, cpu = time.perf_counter(), time.process_time()
             run(*ids)
             elapsed = (time.perf_counter() - begin) * 1000
+            cpu = (time.process_time() - cpu) * 1000
         done = (Membership.select().where(Membership.status == "removed").count(),
                 Miss.select().count(),
                 MembershipEvent.select().where(MembershipEvent.action == "removed").count(),
-                OutboxMessage.select().where(OutboxMessage.key.startswith("removal:")).count())
+                OutboxMessage.select().where(OutboxMessage.key.startswith("removal:")).count(),
+                InboxMessage.select().where(InboxMessage.kind == "removed").count())
     assert len(set(done)) == 1, done  # the same outcome: everyone missed, removed, told
-    return elapsed, len(statements)
+    return elapsed, cpu, len(statements)
 
 
 def main(args):
@@ -170,16 +181,18 @@ def main(args):
         with db.connection_context():
             ids = seed(args.learners)
         samples, counts = {"domain": [], "reference": []}, {}
+        cpu = {"domain": [], "reference": []}
         for n in range(args.runs):
             for name, run in (("reference", reference), ("domain", domain)):
-                ms, counts[name] = timed(copies, f"{n}{name[0]}", run, ids)
+                ms, cpu_ms, counts[name] = timed(copies, f"{n}{name[0]}", run, ids)
                 samples[name].append(ms)
+                cpu[name].append(cpu_ms)
     finally:
         copies.drop()
-    return report(args, samples, counts)
+    return report(args, samples, counts, cpu)
 
 
-def report(args, samples, counts):
+def report(args, samples, counts, cpu):
     def cell(name):
         median, p10, p90 = quantiles(samples[name])
         return f"{median:.0f} ({p10:.0f}–{p90:.0f})", median
@@ -193,6 +206,13 @@ def report(args, samples, counts):
           f"({os.cpu_count()} cores, shared), Python {platform.python_version()}, "
           f"{args.runs} runs each, in turn.")
     print(row)
+    # this process's CPU time (SQLite runs in it; PostgreSQL's server work is not counted):
+    # steadier than wall time on a shared machine
+    domain_cpu, ref_cpu = statistics.median(cpu["domain"]), statistics.median(cpu["reference"])
+    ratio = (f" ({domain_cpu / ref_cpu:.1f}×)" if args.backend == "sqlite"
+             else " (the server's work not counted)")
+    print(f"CPU ms of this process, median: domain {domain_cpu:.0f}, reference {ref_cpu:.0f}"
+          f"{ratio}; load average {os.getloadavg()[0]:.1f}.")
     return 0
 
 

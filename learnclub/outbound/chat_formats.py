@@ -41,13 +41,14 @@ class Mention:
 @dataclass(frozen=True)
 class Span:
     """A piece of a line: text, a link (href set) or a list of names (strings or Mentions,
-    shortened to fit)."""
+    shortened to fit; `unnamed` more people not in it, counted in its "… and N more")."""
 
     text: str = ""
     href: str = ""
     bold: bool = False
     names: tuple = ()
     sep: str = " "
+    unnamed: int = 0
 
 
 @dataclass
@@ -93,9 +94,14 @@ def _addresses(message, shown):
 
 def _names(span, shown, more, ping=False):
     text = span.sep.join(_one_line(_name_text(n, ping)) for n in span.names[:shown])
-    if shown < len(span.names):
-        text += (" " if text else "") + more % {"more": len(span.names) - shown}
+    if _hidden(span, shown):
+        text += (" " if text else "") + more % {"more": _hidden(span, shown)}
     return text
+
+
+def _hidden(span, shown):
+    """How many of the list's people a text showing `shown` of its names leaves unnamed."""
+    return max(len(span.names) - shown, 0) + span.unnamed
 
 
 def md_text(text):
@@ -178,8 +184,8 @@ def _feishu_names(span, shown, more):
             text = ""
         else:
             text += _one_line(_name_text(name))
-    if shown < len(span.names):
-        text += " " + more % {"more": len(span.names) - shown}
+    if _hidden(span, shown):
+        text += " " + more % {"more": _hidden(span, shown)}
     return elements + ([{"tag": "text", "text": text}] if text else [])
 
 

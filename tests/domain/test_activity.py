@@ -27,7 +27,7 @@ from learnclub.domain.participation.leave import (
     grant_extension,
     request_leave,
 )
-from learnclub.domain.participation.sweep import set_case_removals_paused, set_removals_paused
+from learnclub.domain.participation.pausing import set_case_removals_paused, set_removals_paused
 from learnclub.domain.reach import chat_hooks
 from learnclub.models import CohortEvent, Membership, Submission
 from tests.factories import (

@@ -179,7 +179,9 @@ def test_approved_after_its_slot_it_comes_out_at_the_approval_and_its_window_cou
     # the learner who joined between the slot and the approval was there when it came out
     joined = membership(cohort, late_joiner)
     assert participation.window_gap(joined, shown) is None
-    assert participation.had_real_window(membership(cohort, learner), shown)
+    # its author owes no homework on the case she wrote; everyone else there owes it
+    assert participation.window_gap(membership(cohort, learner), shown) is NotCounted.WROTE_IT
+    assert not participation.had_real_window(membership(cohort, learner), shown)
     later = make_user()
     Membership.create(cohort=cohort, user=later, role="learner", status="active",
                       joined_at=approved_at + timedelta(hours=1))

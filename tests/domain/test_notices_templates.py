@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from markupsafe import Markup, escape
 
-from learnclub.domain.reach import notices
+from learnclub.domain.reach import notices, talk_notices
 from learnclub.domain.reach.mail_templates import SIGNATURE, TEMPLATES, render_mail
 from learnclub.models import OutboxMessage
 from tests import corpora
@@ -203,7 +203,7 @@ def test_mail_slot_cancelled_tells_the_guest_always_and_members_as_sharing(app):
         name="社群实验室", timezone="Asia/Shanghai"))
 
     for user, topic in ((guest, "社区团购"), (member, None)):
-        notices.mail_slot_cancelled(slot=slot, user=user, topic=topic,
+        talk_notices.mail_slot_cancelled(slot=slot, user=user, topic=topic,
                                     concerned=topic is not None, link=LINK, now=T0)
 
     rows = [(m.key, m.kind, m.subject, m.body, m.html_body is not None)

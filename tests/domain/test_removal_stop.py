@@ -11,8 +11,8 @@ from learnclub.domain.participation.leaving import (
     leave_cohort,
     remove_by_host,
 )
-from learnclub.domain.participation.queries import removal_held, removal_stop
 from learnclub.domain.participation.readmission import readmit
+from learnclub.domain.participation.safety_stop import removal_held, removal_stop
 from learnclub.domain.participation.sweep import plan_sweep, sweep_all
 from learnclub.models import Cohort, Membership, MembershipEvent, Miss, OutboxMessage
 from tests.factories import make_case, make_cohort, make_member, make_user

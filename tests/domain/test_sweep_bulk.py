@@ -1,8 +1,10 @@
 """The sweep's application in bulk: a fixed number of statements whatever the number of
 learners it records misses for and removes, with the same outcome as one by one."""
+import json
 from datetime import timedelta
 
 from learnclub.domain.participation.sweep import apply_sweep
+from learnclub.domain.reach import chat_messages, notices
 from learnclub.models import ChatHook, Membership, MembershipEvent, Miss, OutboxMessage
 from tests.factories import T0, make_case, make_cohort, make_member, make_user
 from tests.query_count import count_queries
@@ -74,3 +76,35 @@ def test_applying_twice_changes_nothing_the_second_time(app):
     assert (Miss.select().count(), MembershipEvent.select().count(),
             OutboxMessage.select().count()) == counts
 
+
+
+def test_staff_mail_and_chat_post_name_the_first_few_and_count_the_rest(app, monkeypatch):
+    monkeypatch.setattr(notices, "NAMED", 2)
+    monkeypatch.setattr(chat_messages, "NAMED", 2)
+    cohort, _case, users = _cohort(5)
+
+    _apply(cohort)
+
+    staff = OutboxMessage.get(OutboxMessage.key.contains(":removals:"))
+    names = [u.display_name for u in users]
+    assert staff.subject == f"{cohort.name}：5 位学员被请出"
+    assert sum(name in staff.body for name in names) == 2
+    assert (f"…还有 3 人，完整名单见参与管理页面：\nhttp://x/c/{cohort.slug}/participation#removed"
+            in staff.body)
+    assert f'href="http://x/c/{cohort.slug}/participation#removed"' in staff.html_body
+    post = json.loads(OutboxMessage.get(OutboxMessage.hook.is_null(False)).body)
+    assert (post["data"]["count"], len(post["data"]["removed"])) == (5, 2)
+    assert "（5 人）： " in post["text"]
+    assert " …还有 3 人\n" in post["text"]
+    assert sum(name in post["text"] for name in names) == 2
+
+
+def test_staff_mail_names_everyone_up_to_the_limit(app, monkeypatch):
+    monkeypatch.setattr(notices, "NAMED", 3)
+    cohort, _case, users = _cohort(3, locale="zh")
+
+    _apply(cohort)
+
+    staff = OutboxMessage.get(OutboxMessage.key.contains(":removals:"))
+    assert all(u.display_name in staff.body for u in users)
+    assert "participation#removed" not in staff.body

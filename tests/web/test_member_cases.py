@@ -365,6 +365,7 @@ def test_a_case_approved_after_its_slot_opens_its_window_at_the_approval(
         .split("</ul>")[0]
     assert "周明远" in misses
     assert "社群的冷启动" in misses
+    assert "林小雨" not in misses  # its author owes no homework on it
 
 
 def test_a_never_approved_case_gives_no_miss_in_the_dry_run(app, cohort, writer, clock):

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from learnclub.domain.participation import pausing
 from learnclub.domain.participation import sweep as participation
 from learnclub.domain.participation.leave import decide_leave, excuse_learner, grant_extension
 from learnclub.models import Case, LeaveRequest, Miss, OutboxMessage
@@ -57,7 +58,7 @@ def closed_cases_for(cohort, person, *, prefix=""):
             "excused": closed_case(cohort, f"{prefix}免交的案例", days_ago=6.5),
             "extension": closed_case(cohort, f"{prefix}延期的案例", days_ago=6),
             "handed_in": closed_case(cohort, f"{prefix}交了的案例", days_ago=5)}
-    participation.set_case_removals_paused(case["paused"], True, actor=host, now=now)
+    pausing.set_case_removals_paused(case["paused"], True, actor=host, now=now)
     short = case["window_short"]  # saved 2 hours before its due time: too short a window
     Case.update(created_at=short.publish_at + timedelta(hours=70)).where(
         Case.id == short.id).execute()

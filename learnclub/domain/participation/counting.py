@@ -17,6 +17,7 @@ class NotCounted(StrEnum):
     the reasons are checked and told."""
 
     NO_HOMEWORK = "no_homework"  #: the case asks for none ("no homework due")
+    WROTE_IT = "wrote_it"  #: they wrote the case itself (a member's case, 轮值)
     PAUSED = "paused"  #: staff paused misses for the case
     JOINED_LATER = "joined_later"  #: they joined (or were readmitted) after it came out
     LEFT_BEFORE = "left_before"  #: their membership ended before its grace did
@@ -32,6 +33,7 @@ def reason_words(reason, *, min_hours, tr=untranslated):
     if reason == NotCounted.WINDOW_SHORT:
         return tr("window shorter than the minimum (%(hours)d h)") % {"hours": min_hours}
     return {NotCounted.NO_HOMEWORK: tr("no homework due"),
+            NotCounted.WROTE_IT: tr("wrote the case"),
             NotCounted.PAUSED: tr("misses paused for the case"),
             NotCounted.JOINED_LATER: tr("joined after it came out"),
             NotCounted.LEFT_BEFORE: tr("no longer a member when it closed"),
@@ -109,6 +111,8 @@ def why_not_counted(gap, slot, key, work, voided):
 
 def tally(reasons):
     """[(NotCounted, how many)] of these reasons, in NotCounted's order."""
+    if not reasons:  # most learners: the sweep asks for every one of them
+        return []
     return [(r, reasons.count(r)) for r in NotCounted if r in reasons]
 
 
@@ -134,8 +138,9 @@ def learners(cohort):
     and only the two times need converting."""
     query = Membership.active_learners(cohort).select(*_MEMBER, *_USER).join(User)
     joined, removed, n = Membership.joined_at.python_value, Membership.removed_at.python_value, 5
-    return [_loaded(Membership, _MEMBER, (*row[:n], joined(row[n]), removed(row[n + 1])),
-                    user=_loaded(User, _USER, row[n + 2:])) for row in db.execute(query)]
+    members, users = _names(_MEMBER), _names(_USER)
+    return [_loaded(Membership, members, (*row[:n], joined(row[n]), removed(row[n + 1])),
+                    user=_loaded(User, users, row[n + 2:])) for row in db.execute(query)]
 
 
 _MEMBER = (Membership.id, Membership.cohort, Membership.user, Membership.role, Membership.status,
@@ -143,10 +148,17 @@ _MEMBER = (Membership.id, Membership.cohort, Membership.user, Membership.role, M
 _USER = (User.id, User.display_name, User.group_nickname, User.locale)
 
 
-def _loaded(model, fields, values, **related):
-    """A `model` instance as peewee loads one from a row: these fields' values, nothing dirty."""
-    obj = model(__no_default__=1)
-    obj.__data__ = {f.name: v for f, v in zip(fields, values, strict=True)}
+def _names(fields):
+    return tuple(f.name for f in fields)
+
+
+def _loaded(model, names, values, **related):
+    """A `model` instance as peewee loads one from a row (what Model.__init__ with
+    __no_default__ sets, without its keyword handling): these fields' values (`names`, in
+    order), nothing dirty."""
+    obj = model.__new__(model)
+    obj.__data__ = dict(zip(names, values, strict=True))
+    obj._dirty = set()
     obj.__rel__ = related
     return obj
 

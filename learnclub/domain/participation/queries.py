@@ -249,12 +249,15 @@ def window_opened(slot, membership=None):
 
 def window_gap(membership, slot, *, min_hours=DEFAULT_MIN_WINDOW_HOURS, extended_until=None):
     """Why the member did not owe homework on this case (a counting.NotCounted), or None: owed
-    only if the case asks for homework, the member was in the cohort when it went out and not
-    removed before its grace ended, and from when they could first see it to its due time (or
-    their extension's end, if later) there were at least `min_hours`. Leave and excuses are
-    Excuse rows, checked where the work is loaded (counting.work_on)."""
+    only if the case asks for homework, the member did not write it (a member's case), was in
+    the cohort when it went out and not removed before its grace ended, and from when they
+    could first see it to its due time (or their extension's end, if later) there were at
+    least `min_hours`. Leave and excuses are Excuse rows, checked where the work is loaded
+    (counting.work_on)."""
     if getattr(slot.case, "no_homework", False):
         return NotCounted.NO_HOMEWORK
+    if getattr(slot.case, "author_id", None) == membership.user_id:
+        return NotCounted.WROTE_IT  # the member who wrote the case owes no homework on it
     if membership.joined_at > slot.publish_at:
         return NotCounted.JOINED_LATER
     if membership.status == MembershipStatus.REMOVED and membership.removed_at is not None \
@@ -271,22 +274,6 @@ def had_real_window(membership, slot, *, min_hours=DEFAULT_MIN_WINDOW_HOURS,
     the sweep, its dry run, the participation board and a learner's standing."""
     return window_gap(membership, slot, min_hours=min_hours, extended_until=extended_until) \
         is None
-
-
-# ---- the safety stop on mass removal ----------------------------------------------------
-
-def removal_stop(cohort, active):
-    """How many learners one sweep may remove among `active` active learners: the cohort's
-    share (`removal_stop_percent`, rounded down) or its count (`removal_stop_count`),
-    whichever is fewer; exactly that many is allowed. One removal is never held: a stop is
-    for mass removal, and a small cohort keeps its rule."""
-    share = active * cohort.removal_stop_percent // 100
-    return max(min(share, cohort.removal_stop_count), 1)
-
-
-def removal_held(cohort, removals, active):
-    """Whether a sweep removing `removals` of `active` active learners is held by the stop."""
-    return removals > removal_stop(cohort, active)
 
 
 def removable_members(cohort):

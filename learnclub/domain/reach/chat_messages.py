@@ -8,7 +8,7 @@ import re
 
 from learnclub.domain.participation.missing_list import group_name
 from learnclub.domain.reach import chat_mentions
-from learnclub.domain.reach.notices import local_when
+from learnclub.domain.reach.notices import NAMED, local_when
 from learnclub.i18n import translations_for
 from learnclub.outbound.chat_formats import Mention, Message, Span
 
@@ -41,7 +41,8 @@ def _message(event, cohort, title, paragraphs, url, data):
     tr = _tr(cohort)
     paragraphs = paragraphs + [("text", [Span(f"{cohort.name} · learnclub")])]
     paragraphs = [(style, [Span(_clean(s.text), s.href, s.bold, tuple(_clean(list(s.names))),
-                                s.sep) for s in spans]) for style, spans in paragraphs]
+                                s.sep, s.unnamed) for s in spans])
+                  for style, spans in paragraphs]
     return Message(event=event, title=_clean(title), paragraphs=paragraphs, url=url,
                    language=cohort.language, cohort_slug=cohort.slug,
                    cohort_name=_clean(cohort.name), data=_clean(data),
@@ -109,18 +110,20 @@ def homework_due(case, slot, missing, *, base_url, mention=chat_mentions.mention
 
 
 def removals(cohort, users, *, base_url):
-    """Who left after a participation sweep: count and names."""
+    """Who left after a participation sweep: how many, and the first notices.NAMED by name
+    (the rest counted: "… and 9,950 more")."""
     tr = _tr(cohort)
     url = f"{base_url}/c/{cohort.slug}/"
     sep = "、" if cohort.language.startswith("zh") else ", "
+    named = [group_name(u) for u in users[:NAMED]]
     paragraphs = [
         ("text", [Span(tr("Left for missing homework (%(n)d):") % {"n": len(users)} + " "),
-                  Span(names=tuple(group_name(u) for u in users), sep=sep)]),
+                  Span(names=tuple(named), sep=sep, unnamed=len(users) - len(named))]),
         ("text", [Span(tr("The group's rule: whoever does not write homework leaves, so the "
                           "group stays small and alive. Anyone who left can ask the host to "
                           "be readmitted."))]),
         ("text", [Span(tr("Open the cohort page"), href=url)])]
-    data = {"count": len(users), "removed": [{"name": group_name(u)} for u in users],
+    data = {"count": len(users), "removed": [{"name": name} for name in named],
             "log_url": f"{base_url}/c/{cohort.slug}/audit"}
     return _message("removals", cohort, tr("Members who left %(cohort)s") % {
         "cohort": cohort.name}, paragraphs, url, data)

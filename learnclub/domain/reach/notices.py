@@ -3,11 +3,11 @@
 and every mail goes into the outbox as text and HTML."""
 import json
 
-from peewee import Value, chunked
+from peewee import Value
 
 from learnclub.dates import say_when
 from learnclub.db import write_transaction
-from learnclub.domain.participation.counting import CountedCase, reason_words
+from learnclub.domain.participation.counting import CountedCase, id_in, reason_words
 from learnclub.domain.reach import inbox, mail_templates
 from learnclub.domain.reach.outbox import cohort_headers, enqueue_mail
 from learnclub.i18n import translations_for
@@ -16,6 +16,10 @@ from learnclub.models import Membership, OutboxMessage, User
 #: the last lines of every mail's text (what the daily digest strips from the mails it bundles)
 SIGNATURE = mail_templates.SIGNATURE
 
+
+#: how many people a summary of removals names (the staff mail, the chat post): the rest are
+#: counted ("… and 9,950 more") and listed on the cohort's participation page
+NAMED = 50
 
 #: the mails whose text asks their reader to reply to the host: they carry Reply-To the host
 REPLY_TO_HOST = frozenset({"removed", "removed_by_host", "talk_moved", "proposal_week_moved"})
@@ -129,11 +133,12 @@ def mail_removed(*, membership, titles, link, now, missed=None, not_counted=()):
     inbox.record_removals([membership.id], membership.cohort, link=link, now=now)
 
 
-def mail_removed_many(cohort, removals, *, link, now, batch=500):
+def mail_removed_many(cohort, removals, *, link, now):
     """mail_removed for many learners of `cohort` at once: `removals` are (membership with
     .user, titles, missed, not_counted). The notice names no one, so learners told the same
     in the same language share one rendering; each such group's outbox rows go in with one
-    INSERT … SELECT per `batch` (keys as mail_removed's; a key already queued is kept)."""
+    INSERT … SELECT, its membership ids written as one integer list (counting.id_in), however
+    many they are (keys as mail_removed's; a key already queued is kept)."""
     groups = {}
     for membership, titles, missed, not_counted in removals:
         told = (membership.user.locale, tuple(titles), tuple(missed) if missed else None,
@@ -152,23 +157,24 @@ def mail_removed_many(cohort, removals, *, link, now, batch=500):
         subject, text, html = mail_templates.render_mail(
             "removed", locale, link=link,
             **_removed_context(cohort, locale, titles, missed, not_counted))
-        for chunk in chunked(ids, batch):
-            rows = (Membership.select(key, User.id, Value(""), User.email, Value(subject[:500]),
-                                      Value(text), Value(html), headers, at, at, Value(0),
-                                      Value(""), Value(""))
-                    .join(User, on=(Membership.user == User.id))
-                    .where(Membership.id.in_(chunk)))
-            OutboxMessage.insert_from(rows, fields).on_conflict_ignore().execute()
+        rows = (Membership.select(key, User.id, Value(""), User.email, Value(subject[:500]),
+                                  Value(text), Value(html), headers, at, at, Value(0),
+                                  Value(""), Value(""))
+                .join(User, on=(Membership.user == User.id))
+                .where(id_in(Membership.id, ids)))
+        OutboxMessage.insert_from(rows, fields).on_conflict_ignore().execute()
     inbox.record_removals([m.id for m, *_rest in removals], cohort, link=link, now=now)
 
 
-def mail_removals_to_staff(*, cohort, staff, removed, link, now):
-    """Tell a host or assistant whom a sweep just removed and for which cases (one mail)."""
+def mail_removals_to_staff(*, cohort, staff, removed, link, list_link, now):
+    """Tell a host or assistant whom a sweep just removed and for which cases (one mail): how
+    many, the first NAMED by name, and for the rest where they are all listed (`list_link`)."""
     _send_to(staff, "removals_to_staff",
              f"cohort:{cohort.id}:removals:{now:%Y%m%dT%H%M%S}:staff:{staff.id}", now=now,
              kind="digests", list_of=cohort, cohort=cohort.name, link=link,
+             list_link=list_link, count=len(removed),
              removed=[{"name": membership.user.display_name, "titles": titles}
-                      for membership, titles in removed])
+                      for membership, titles in removed[:NAMED]])
 
 
 def mail_reminder(*, case, slot, member, hours, link, now):
@@ -188,84 +194,6 @@ def mail_seat_offer(*, offer, link, now):
                  link=link, when=local_when(offer.expires_at, cohort.timezone, user.locale))
         inbox.record(user, inbox.Kind.SEAT_OFFER, key=f"seat-offer:{offer.id}", now=now,
                      cohort=cohort, link=link)
-
-
-def _talk_mail(name, talk, key, *, link, now, **context):
-    """A mail to a talk's guest about their talk."""
-    _send_to(talk.guest, name, key, now=now, list_of=talk.cohort, cohort=talk.cohort.name,
-             topic=talk.topic, link=link, **context)
-
-
-def mail_talk_received(*, talk, link, now):
-    """The receipt for a proposed talk: it arrived, nothing is decided yet."""
-    _talk_mail("talk_received", talk, f"talk:{talk.id}:received", link=link, now=now)
-
-
-def _talk_news(name, talk, key, *, link, now, **context):
-    """A decision about a talk: mailed to its guest and in their messages."""
-    with write_transaction():
-        _talk_mail(name, talk, key, link=link, now=now, **context)
-        inbox.record(talk.guest_id, name, key=key, now=now, cohort=talk.cohort_id, link=link,
-                     topic=talk.topic)
-
-
-def mail_talk_accepted(*, talk, link, now):
-    """Ask the guest to confirm the week the host gave their talk."""
-    _talk_news("talk_accepted", talk, f"talk:{talk.id}:accepted", link=link, now=now,
-               when=local_when(talk.slot.starts_at, talk.cohort.timezone, talk.guest.locale))
-
-
-def mail_talk_moved(*, talk, link, now):
-    """Tell the guest their session moved (once per change of the session, by SEQUENCE)."""
-    _talk_mail("talk_moved", talk, f"talk:{talk.id}:moved:{talk.slot.sequence}", link=link,
-               now=now,
-               when=local_when(talk.slot.starts_at, talk.cohort.timezone, talk.guest.locale))
-
-
-def mail_talk_declined(*, talk, link, now):
-    """A kind note that a proposal was not taken this time."""
-    _talk_news("talk_declined", talk, f"talk:{talk.id}:declined", link=link, now=now)
-
-
-def mail_talk_cancelled(*, talk, link, now):
-    """Tell the guest that the host cancelled their accepted talk."""
-    _talk_news("talk_cancelled", talk, f"talk:{talk.id}:cancelled", link=link, now=now)
-
-
-def mail_week_taken(*, talk, slot, link, now):
-    """Tell a proposer that one of the weeks they asked for went to another guest."""
-    _talk_mail("week_taken", talk, f"talk:{talk.id}:week-taken:{slot.id}", link=link, now=now,
-               when=local_when(slot.starts_at, talk.cohort.timezone, talk.guest.locale))
-
-
-def mail_talk_guest_reminder(*, talk, offset, link, now):
-    """Remind a guest of their talk 7 days ("7d") or 2 hours ("2h") before: confirm it if
-    not done yet, send materials."""
-    _talk_mail("talk_guest_reminder", talk, f"talk:{talk.id}:reminder:{offset}:guest",
-               link=link, now=now, offset=offset, to_confirm=talk.status == "accepted",
-               when=local_when(talk.slot.starts_at, talk.cohort.timezone, talk.guest.locale),
-               # a talk still to be confirmed needs the guest's answer: that mail always goes
-               kind="" if talk.status == "accepted" else "sharing")
-
-
-def mail_talk_today(*, talk, member, link, now):
-    """Tell a member on the day that a guest shares tonight: topic, guest, time."""
-    cohort = talk.cohort
-    _send_to(member, "talk_today", f"talk:{talk.id}:reminder:day:member:{member.id}", now=now,
-             kind="sharing", list_of=cohort, topic=talk.topic, guest=talk.guest.display_name,
-             cohort=cohort.name, link=link,
-             when=local_when(talk.slot.starts_at, cohort.timezone, member.locale))
-
-
-def mail_slot_cancelled(*, slot, user, topic, concerned, link, now):
-    """Tell one person that a guest sharing session is cancelled; `topic` is their talk's,
-    if it was planned for it. Whom it concerns (their talk or proposal) always gets it,
-    members as a sharing reminder."""
-    cohort = slot.cohort
-    _send_to(user, "slot_cancelled", f"slot:{slot.id}:cancelled:user:{user.id}", now=now,
-             kind="" if concerned else "sharing", list_of=cohort, cohort=cohort.name,
-             topic=topic, link=link,
-             when=local_when(slot.starts_at, cohort.timezone, user.locale))
 
 
 def mail_removals_held(*, cohort, staff, held_at, held, link, now):

@@ -9,7 +9,7 @@ confirmations, decisions about a guest's talk). The kinds:
 - "feedback": the batched "responses to your homework" mail: comments, replies, staff
   feedback, featured picks (notices.mail_activity_digest)
 - "sharing": guest-sharing reminders, to members on the day and to the guest before the talk
-  (notices.mail_talk_today, mail_talk_guest_reminder), and the "session cancelled" notice to
+  (talk_notices.mail_talk_today, mail_talk_guest_reminder), and the "session cancelled" notice to
   members (sharing.mail_slot_cancelled; the guest whose talk it was always gets it)
 - "digests": summaries for hosts and assistants: the case queue is running dry
   (notices.mail_queue_dry), who a participation sweep removed (mail_removals_to_staff)

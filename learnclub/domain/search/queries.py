@@ -23,7 +23,7 @@ from learnclub.db import is_sqlite
 from learnclub.domain.cohorts import access
 from learnclub.domain.homework.queries import readable_submissions
 from learnclub.domain.search import grams
-from learnclub.models import Case, Submission, Talk
+from learnclub.models import Case, Submission, Talk, User
 
 QUERY_MAX = 100
 RECENT = 1000  #: the newest rows of a table searched by LIKE alone, before the index
@@ -49,9 +49,13 @@ class SearchResults:
 
 
 def _like(column, term):
+    """`column` contains `term`, ignoring case: LIKE on SQLite (which ignores ASCII case),
+    ILIKE on PostgreSQL, unless the term has no letters with a case (Chinese, digits): then
+    LIKE says the same, and it is several times cheaper than ILIKE on Chinese text."""
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return NodeList((column, SQL("LIKE" if is_sqlite() else "ILIKE"), Value(f"%{escaped}%"),
-                     SQL("ESCAPE '\\'")))
+    caseless = term.lower() == term == term.upper()
+    return NodeList((column, SQL("LIKE" if is_sqlite() or caseless else "ILIKE"),
+                     Value(f"%{escaped}%"), SQL("ESCAPE '\\'")))
 
 
 def _page(query, kind, model, columns, terms, limit):
@@ -127,14 +131,20 @@ def _cases(cohort, terms, now, limit):
 
 def _homework(cohort, terms, reader, membership, now, limit):
     """Homework the reader may read (homework.queries.readable_submissions, the case page's
-    rule) on cases that are out."""
+    rule) on cases that are out; only the columns a result shows are read (not the
+    submission's HTML, the case's text or the author's profile)."""
     rows = _page(readable_submissions(cohort, reader, now=now, membership=membership)
-                 .where(Case.is_out(now)), "submission", Submission, [Submission.body_md],
-                 terms, limit)
+                 .select(*_HOMEWORK_SHOWN).where(Case.is_out(now)), "submission", Submission,
+                 [Submission.body_md], terms, limit)
     return [SearchResult("homework", s.case.title,
                          {"case_id": s.case_id, "submission_id": s.id},
                          snippet(s.body_md, terms), s.updated_at, author=s.user.display_name)
             for s in rows]
+
+
+#: what a homework result shows: its case's title, its text, date and author's name
+_HOMEWORK_SHOWN = (Submission.id, Submission.case, Submission.user, Submission.body_md,
+                   Submission.updated_at, Case.id, Case.title, User.id, User.display_name)
 
 
 def search(cohort, query, *, reader, now, limit=30):

@@ -5,7 +5,7 @@ from peewee import IntegrityError
 
 from learnclub.db import write_transaction
 from learnclub.domain.errors import Conflict, NotAllowed, untranslated
-from learnclub.domain.reach import notices
+from learnclub.domain.reach import talk_notices
 from learnclub.domain.sharing.talks import propose_talk
 from learnclub.models import Membership, MembershipEvent, Talk
 from learnclub.models.cohorts import MembershipStatus
@@ -29,7 +29,7 @@ def propose_as_visitor(cohort, visitor, *, link, now, tr=untranslated, **fields)
     if waiting:
         raise Conflict(tr("You already have a proposal waiting for a decision."))
     talk = propose_talk(cohort, visitor, now=now, tr=tr, **fields)
-    notices.mail_talk_received(talk=talk, link=link, now=now)
+    talk_notices.mail_talk_received(talk=talk, link=link, now=now)
     return talk
 
 

@@ -4,7 +4,7 @@ the day (from 09:00 local). Each at most once: the outbox key names talk, kind a
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from learnclub.domain.reach import notices
+from learnclub.domain.reach import talk_notices
 from learnclub.models import Cohort, Membership, ShareSlot, Talk, User
 from learnclub.models.cohorts import MembershipStatus
 
@@ -45,7 +45,7 @@ def send_sharing_reminders(*, now, base_url):
         link = f"{base_url}/c/{cohort.slug}/calendar"
         offset = _guest_offset(slot, now)
         if offset is not None:
-            notices.mail_talk_guest_reminder(talk=talk, offset=offset, link=link, now=now)
+            talk_notices.mail_talk_guest_reminder(talk=talk, offset=offset, link=link, now=now)
             queued += 1
         if _members_due(slot, cohort, now):
             members = (User.select().join(Membership, on=(Membership.user == User.id))
@@ -53,6 +53,6 @@ def send_sharing_reminders(*, now, base_url):
                               & (Membership.status == MembershipStatus.ACTIVE)
                               & (User.id != talk.guest_id)))
             for member in members:
-                notices.mail_talk_today(talk=talk, member=member, link=link, now=now)
+                talk_notices.mail_talk_today(talk=talk, member=member, link=link, now=now)
                 queued += 1
     return queued

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN
 
-from learnclub.domain.reach import notices
+from learnclub.domain.reach import talk_notices
 from learnclub.domain.sharing.talks import propose_talk
 from learnclub.models import Membership, OutboxMessage, ShareSlot, Talk, TalkPreference, User
 from learnclub.models.cohorts import MembershipStatus
@@ -19,7 +19,7 @@ NEWS = {"accepted": "accepted", "confirmed": "accepted", "declined": "declined",
 def propose_with_receipt(cohort, guest, *, link, now, **fields):
     """Propose a talk (sharing.propose_talk) and queue its receipt right away. Returns it."""
     talk = propose_talk(cohort, guest, now=now, **fields)
-    notices.mail_talk_received(talk=talk, link=link, now=now)
+    talk_notices.mail_talk_received(talk=talk, link=link, now=now)
     return talk
 
 
@@ -102,12 +102,13 @@ def notify_decision(talk, *, link, now):
     talk = Talk.get_by_id(talk.id)
     if talk.status not in NEWS:
         return 0
-    mail = {"accepted": notices.mail_talk_accepted, "declined": notices.mail_talk_declined,
-            "cancelled": notices.mail_talk_cancelled}[NEWS[talk.status]]
+    mail = {"accepted": talk_notices.mail_talk_accepted,
+            "declined": talk_notices.mail_talk_declined,
+            "cancelled": talk_notices.mail_talk_cancelled}[NEWS[talk.status]]
     mail(talk=talk, link=link, now=now)
     others = list(Talk.proposed_for(talk.slot)) if NEWS[talk.status] == "accepted" else []
     for other in others:
-        notices.mail_week_taken(talk=other, slot=talk.slot, link=link, now=now)
+        talk_notices.mail_week_taken(talk=other, slot=talk.slot, link=link, now=now)
     return 1 + len(others)
 
 

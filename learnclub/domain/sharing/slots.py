@@ -14,7 +14,7 @@ from peewee import IntegrityError
 from learnclub.db import lock_row, write_transaction
 from learnclub.domain.cohorts.activity import Action, changed, record
 from learnclub.domain.errors import Conflict, DomainError, untranslated
-from learnclub.domain.reach import notices
+from learnclub.domain.reach import talk_notices
 from learnclub.models import Cohort, Membership, ShareSlot, Talk, User
 from learnclub.models.cohorts import MembershipStatus
 from learnclub.models.sharing import TAKING_STATES
@@ -127,7 +127,7 @@ def mail_slot_moved(slot, *, link, now):
     talk = Talk.get_or_none((Talk.slot == slot.id)
                             & Talk.status.in_(("accepted", "confirmed")))
     if talk is not None:
-        notices.mail_talk_moved(talk=talk, link=link, now=now)
+        talk_notices.mail_talk_moved(talk=talk, link=link, now=now)
     return talk
 
 
@@ -166,5 +166,6 @@ def mail_slot_cancelled(cancellation, *, link, now):
     topics = {t.guest_id: t.topic for t in cancellation.talks}
     concerned = set(topics) | set(cancellation.proposers)
     for user in cancellation.people:
-        notices.mail_slot_cancelled(slot=cancellation.slot, user=user, topic=topics.get(user.id),
-                                    concerned=user.id in concerned, link=link, now=now)
+        talk_notices.mail_slot_cancelled(slot=cancellation.slot, user=user,
+                                         topic=topics.get(user.id),
+                                         concerned=user.id in concerned, link=link, now=now)

@@ -12,9 +12,8 @@ from flask_login import current_user, login_required
 from learnclub import clock
 from learnclub.domain.cohorts import queries as cohort_queries
 from learnclub.domain.errors import DomainError
-from learnclub.domain.participation import leave, queries
+from learnclub.domain.participation import leave, pausing, queries
 from learnclub.domain.participation import readmission as membership
-from learnclub.domain.participation import sweep as participation
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import base_url, cohort_for, tr
 from learnclub.web.i18n import local_time
@@ -82,7 +81,7 @@ def pause(slug):
     form = PauseForm()
     if form.validate_on_submit():
         paused = form.paused.data == "1"
-        participation.set_removals_paused(cohort, paused, actor=current_user, now=clock.now())
+        pausing.set_removals_paused(cohort, paused, actor=current_user, now=clock.now())
         flash(_("Removals are paused: misses are still recorded, nobody is asked to leave.")
               if paused else _("Removals are on again."), "success")
     return _back(slug)
@@ -99,7 +98,7 @@ def pause_case(slug, case_id):
     form = PauseForm()
     if form.validate_on_submit():
         paused = form.paused.data == "1"
-        participation.set_case_removals_paused(case, paused, actor=current_user,
+        pausing.set_case_removals_paused(case, paused, actor=current_user,
                                                now=clock.now())
         flash(_("No misses are recorded for “%(title)s”.", title=case.title) if paused
               else _("Misses count again for “%(title)s”.", title=case.title), "success")
