@@ -1,12 +1,12 @@
 """What the case page shows about homework: the reader's own, and peers' with the talk around
-them (domain.homework.queries.case_homework), with the forms to write and comment."""
+them (domain.homework.case_page.case_homework), with the forms to write and comment."""
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_wtf.csrf import generate_csrf
 
 from learnclub.domain.homework import images
-from learnclub.domain.homework.queries import case_homework
+from learnclub.domain.homework.case_page import case_homework
 from learnclub.web.homework.forms import CommentForm, HomeworkForm
 from learnclub.web.i18n import local_times
 

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from learnclub import clock
 from learnclub.domain.cohorts import access
 from learnclub.domain.errors import DomainError, NotAllowed, NotFound
-from learnclub.domain.homework import feedback
+from learnclub.domain.homework import case_page, feedback
 from learnclub.domain.homework import queries as homework_queries
 from learnclub.web.cohorts.forms import PlainForm
 from learnclub.web.common import cohort_for, tr
@@ -68,7 +68,7 @@ def like(slug, submission_id):
         return _back(slug, submission)
     if not _wants_json():
         return _back(slug, submission)
-    likes, _mine, _comments = homework_queries.conversation([submission], current_user.id)
+    likes, _mine, _comments = case_page.conversation([submission], current_user.id)
     return jsonify({"liked": liked, "likes": likes.get(submission.id, 0)})
 
 
@@ -99,7 +99,7 @@ def comment(slug, submission_id):
 
 
 def _comment_answer(cohort, submission, made):
-    _likes, _mine, comments = homework_queries.conversation([submission], current_user.id)
+    _likes, _mine, comments = case_page.conversation([submission], current_user.id)
     html = render_template("homework/comment_answer.html", c=made, s=submission, thread=[made],
                            cohort=cohort, hw=card_context(cohort, [])).strip()
     return {"comment": {"id": made.id, "parent_id": made.parent_id, "html": html},
