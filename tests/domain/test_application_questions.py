@@ -153,13 +153,13 @@ def test_changing_options_never_changes_an_answer(cohort):
     source = add(cohort, "single", "来源", "朋友\n公众号")
     application = apply(cohort, **{f"answer_{source.id}": "公众号"})
 
-    questions.edit_question(source, prompt="你从哪里知道我们？", choices="朋友\n小红书",
+    questions.edit_question(source, now=T0, prompt="你从哪里知道我们？", choices="朋友\n小红书",
                             required=True)
 
     assert (source.prompt, source.options, source.required) == (
         "你从哪里知道我们？", ["朋友", "小红书"], True)
     assert stored(application) == {source.id: ["公众号"]}
-    assert questions.edit_question(source, prompt="你从哪里知道我们？",
+    assert questions.edit_question(source, now=T0, prompt="你从哪里知道我们？",
                                    choices="朋友\n小红书", required=True) is False
     with pytest.raises(DomainError):  # the new options apply to new answers
         apply(cohort, **{f"answer_{source.id}": "公众号"})

@@ -89,6 +89,13 @@ def test_staff_add_edit_move_and_remove_questions(client, login_as, host, cohort
 
     assert "Removed “说说你做过的社群” from the form." in text_of(html_of(removed))
     assert ApplicationQuestion.get_or_none(id=story.id) is None  # nobody answered: deleted
+    # each change is in the cohort log, by whom, with what changed (moves are not logged)
+    log = text_of(html_of(client.get(f"/c/{cohort.slug}/audit")))
+    for said in ("application question added", "application question changed",
+                 "application question removed", "application question “你从哪里知道我们？”",
+                 "application question “说说你做过的社群”", "Question: 你从哪里知道我们？ → 来源",
+                 "Required: yes → no"):
+        assert said in log
 
 
 @pytest.mark.parametrize(("data", "field", "says"), [

@@ -13,6 +13,7 @@ from peewee import JOIN, SQL, Value
 
 from learnclub.models import (
     Announcement,
+    ApplicationQuestion,
     Case,
     ChatHook,
     CohortEvent,
@@ -87,6 +88,9 @@ class Action(StrEnum):
     ANNOUNCEMENT_PINNED = "announcement_pinned"
     ANNOUNCEMENT_UNPINNED = "announcement_unpinned"
     RULES_CHANGED = "rules_changed"  #: the cohort's rules (群规) were rewritten: a new version
+    QUESTION_ADDED = "question_added"  #: an application question of the cohort's own
+    QUESTION_CHANGED = "question_changed"
+    QUESTION_REMOVED = "question_removed"
 
 
 #: keys of `changes` whose values are instants: stored as ISO 8601 in UTC, read back aware
@@ -95,7 +99,8 @@ TIME_KEYS = frozenset({"starts_at", "publish_at", "due_at", "until", "expires_at
 _SUBJECTS = {Case: ("case", "title", None), Talk: ("talk", "topic", "guest_id"),
              ShareSlot: ("slot", "week", None), ChatHook: ("hook", "label", None),
              Invite: ("invite", "role", None), LeaveRequest: ("leave", None, "user_id"),
-             Announcement: ("announcement", "title", None)}
+             Announcement: ("announcement", "title", None),
+             ApplicationQuestion: ("question", "prompt", None)}
 LABEL_MAX = 300
 
 

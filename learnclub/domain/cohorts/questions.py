@@ -12,11 +12,10 @@ what an applicant answered: an answer whose option is gone stays, and staff see 
 A question that already has answers is never deleted: removing it archives it
 (`removed_at`), it is no longer asked, and its answers stay on the applications.
 """
-import re
-
 from peewee import fn
 
 from learnclub.db import write_transaction
+from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.errors import DomainError, NotFound, untranslated
 from learnclub.domain.text import LONG, SHORT, check_text
 from learnclub.models import ApplicationAnswer, ApplicationQuestion
@@ -30,8 +29,6 @@ MAX_CHOICES = 20
 CHOICE_LENGTH = 100
 #: the longest answer of each text kind (a short one is a line, a long one a letter)
 ANSWER_LENGTH = {"short": SHORT, "long": LONG}
-#: the review page's filter on a choice question's answer: "a12=option" in the address
-FILTER_ARG = re.compile(r"a([1-9][0-9]{0,8})")
 
 
 def field_name(question):
@@ -121,8 +118,10 @@ def check_question(*, kind, prompt, choices, required, tr=untranslated):
             "required": bool(required)}
 
 
-def add_question(cohort, *, kind, prompt, choices="", required=False, now, tr=untranslated):
-    """Add a question at the end of the cohort's form. Returns it."""
+def add_question(cohort, *, kind, prompt, choices="", required=False, now, actor=None,
+                 tr=untranslated):
+    """Add a question at the end of the cohort's form, logged (`actor` None: by the system).
+    Returns it."""
     values = check_question(kind=kind, prompt=prompt, choices=choices, required=required,
                             tr=tr)
     with write_transaction():
@@ -132,19 +131,28 @@ def add_question(cohort, *, kind, prompt, choices="", required=False, now, tr=un
         last = (ApplicationQuestion.select(ApplicationQuestion.position)
                 .where(ApplicationQuestion.cohort == cohort)
                 .order_by(ApplicationQuestion.position.desc()).limit(1).scalar())
-        return ApplicationQuestion.create(cohort=cohort, position=(last or 0) + 1,
-                                          created_at=now, **values)
+        question = ApplicationQuestion.create(cohort=cohort, position=(last or 0) + 1,
+                                              created_at=now, **values)
+        record(cohort, Action.QUESTION_ADDED, actor=actor, now=now, subject=question,
+               changes={k: values[k] for k in ("prompt", "choices", "required")})
+        return question
 
 
-def edit_question(question, *, prompt, choices="", required=False, tr=untranslated):
-    """Change a question's wording, options or whether it is required (its kind stays).
-    Answers already given keep their text, even if their option is no longer offered."""
+def edit_question(question, *, prompt, choices="", required=False, now, actor=None,
+                  tr=untranslated):
+    """Change a question's wording, options or whether it is required (its kind stays), logged
+    with what changed. Answers already given keep their text, even if their option is no
+    longer offered."""
     values = check_question(kind=question.kind, prompt=prompt, choices=choices,
                             required=required, tr=tr)
     changed = {k: v for k, v in values.items() if getattr(question, k) != v}
     if changed:
-        ApplicationQuestion.update(**changed).where(
-            ApplicationQuestion.id == question.id).execute()
+        with write_transaction():
+            ApplicationQuestion.update(**changed).where(
+                ApplicationQuestion.id == question.id).execute()
+            record(question.cohort_id, Action.QUESTION_CHANGED, actor=actor, now=now,
+                   subject=question,
+                   changes={k: [getattr(question, k), v] for k, v in changed.items()})
         for k, v in changed.items():
             setattr(question, k, v)
     return bool(changed)
@@ -173,10 +181,13 @@ def move_question(question, direction, *, tr=untranslated):
     return True
 
 
-def remove_question(question, *, now):
-    """Stop asking a question. One nobody answered is deleted; one with answers is archived
-    (`removed_at`), its answers kept and shown to staff. Returns "deleted" or "archived"."""
+def remove_question(question, *, now, actor=None):
+    """Stop asking a question, logged. One nobody answered is deleted; one with answers is
+    archived (`removed_at`), its answers kept and shown to staff. Returns "deleted" or
+    "archived"."""
     with write_transaction():
+        record(question.cohort_id, Action.QUESTION_REMOVED, actor=actor, now=now,
+               subject=question)
         answered = ApplicationAnswer.select().where(
             ApplicationAnswer.question == question.id).exists()
         if answered:
@@ -247,38 +258,6 @@ def answers_of(application_ids):
             .order_by(ApplicationAnswer.id).tuples()):
         found.setdefault(application_id, {}).setdefault(question_id, []).append(value)
     return found
-
-
-def parse_filters(args, *, clean):
-    """The answer filters in a mapping of address arguments ("a12=option"): a sorted tuple of
-    (question id, option), at most MAX_QUESTIONS; `clean` cleans a filter value."""
-    found = {}
-    for key in list(args.keys())[:100]:
-        match = FILTER_ARG.fullmatch(str(key))
-        option = clean(args.get(key)) if match else ""
-        if option and len(found) < MAX_QUESTIONS:
-            found[int(match.group(1))] = option
-    return tuple(sorted(found.items()))
-
-
-def choosing(asked, filters):
-    """For each (question id, option) filter on one of `asked`'s live choice questions (any
-    other is ignored): the ids of the applications whose answer includes the option (one
-    row per option chosen, so an equality)."""
-    choice = {q.id for q in asked if q.kind in CHOICE_KINDS and q.removed_at is None}
-    return [ApplicationAnswer.select(ApplicationAnswer.application)
-            .where((ApplicationAnswer.question == question_id)
-                   & (ApplicationAnswer.value == option))
-            for question_id, option in filters if question_id in choice]
-
-
-def answered_with(cohort, words):
-    """The ids of the cohort's applications with `words` in an answer (case ignored, % and _
-    taken literally, as contains() does)."""
-    return (ApplicationAnswer.select(ApplicationAnswer.application)
-            .join(ApplicationQuestion)
-            .where((ApplicationQuestion.cohort == cohort)
-                   & ApplicationAnswer.value.contains(words)))
 
 
 def form_values(application):

@@ -12,7 +12,7 @@ from peewee import fn
 
 from learnclub.db import write_transaction
 from learnclub.domain.accounts.introductions import check_tags, normalise_tag
-from learnclub.domain.cohorts import admission, questions
+from learnclub.domain.cohorts import admission, answer_filters, questions
 from learnclub.domain.errors import DomainError, untranslated
 from learnclub.models import Application, ApplicationTag, User
 
@@ -87,7 +87,7 @@ def parse(args):
                   q=_clean(args.get("q")), tag=normalise_tag(_clean(args.get("tag"))),
                   score=score if score in SCORE_FILTERS else "",
                   sort=sort if sort in SORTS else "date",
-                  page=max(page, 1), answers=questions.parse_filters(args, clean=_clean))
+                  page=max(page, 1), answers=answer_filters.parse_filters(args, clean=_clean))
 
 
 def _filtered(cohort, screen, asked):
@@ -103,12 +103,12 @@ def _filtered(cohort, screen, asked):
         query = query.where(User.display_name.contains(screen.q)
                             | Application.motivation.contains(screen.q)
                             | Application.background.contains(screen.q)
-                            | Application.id.in_(questions.answered_with(cohort, screen.q)))
+                            | Application.id.in_(answer_filters.answered_with(cohort, screen.q)))
     if screen.tag:
         query = query.where(Application.id.in_(
             ApplicationTag.select(ApplicationTag.application)
             .where(ApplicationTag.tag == screen.tag)))
-    for chosen in questions.choosing(asked, screen.answers):
+    for chosen in answer_filters.choosing(asked, screen.answers):
         query = query.where(Application.id.in_(chosen))
     if screen.score == "none":
         query = query.where(Application.score.is_null())

@@ -182,7 +182,7 @@ def questions_page(slug):
         try:
             questions.add_question(cohort, kind=form.kind.data, prompt=form.prompt.data,
                                    choices=form.choices.data, required=form.required.data,
-                                   now=clock.now(), tr=tr)
+                                   now=clock.now(), actor=current_user, tr=tr)
         except DomainError as exc:
             show_error(form, exc)
         else:
@@ -214,7 +214,8 @@ def edit_question(slug, question_id):
         try:
             changed = questions.edit_question(question, prompt=form.prompt.data,
                                               choices=form.choices.data,
-                                              required=form.required.data, tr=tr)
+                                              required=form.required.data,
+                                              now=clock.now(), actor=current_user, tr=tr)
         except DomainError as exc:
             show_error(form, exc)
         else:
@@ -245,7 +246,8 @@ def remove_question(slug, question_id):
     cohort = cohort_for(slug, "edit_cohort")
     question = _question_or_404(cohort, question_id)
     if QuestionForm().validate_on_submit():
-        if questions.remove_question(question, now=clock.now()) == "archived":
+        if questions.remove_question(question, now=clock.now(),
+                                      actor=current_user) == "archived":
             flash(_("Removed “%(prompt)s” from the form. The answers already given are kept "
                     "and still shown on the applications.", prompt=question.prompt), "success")
         else:

@@ -65,6 +65,9 @@ ACTION_WORDS = {
     "announcement_pinned": _l("announcement pinned"),
     "announcement_unpinned": _l("announcement unpinned"),
     "rules_changed": _l("cohort rules changed"),
+    "question_added": _l("application question added"),
+    "question_changed": _l("application question changed"),
+    "question_removed": _l("application question removed"),
 }
 
 #: the fields changes name, other than the cohort settings (named as on the settings form)
@@ -101,6 +104,9 @@ FIELD_WORDS = {
     "received_on": _l("Received on"),
     "method": _l("Paid by"),
     "method_other": _l("Other method"),
+    "prompt": _l("Question"),
+    "choices": _l("Options"),
+    "required": _l("Required"),
 }
 #: amounts stored in fen, shown in yuan (the deposit, docs/rules.md "Deposit")
 FEN_KEYS = frozenset({"amount_fen", "deposit_fen"})
@@ -144,7 +150,9 @@ class Describer:
                  "slot": _("session of week %(week)s", week=label) if label
                  else _("one-off session"),
                  "invite": _("invite link for a %(role)s", role=role_name(label)),
-                 "leave": _("leave request")}.get(entry.subject_kind, "")
+                 "leave": _("leave request"),
+                 "question": _("application question “%(label)s”", label=label)}.get(
+            entry.subject_kind, "")
         names = [n for n in (entry.person.display_name if entry.person else "", thing) if n]
         return " · ".join(names) or self.cohort.name
 
