@@ -17,7 +17,17 @@ def _private(response):
     return response
 
 
-from learnclub.api import cases, cohorts, homework, messages, openapi, sharing  # noqa: E402,F401
+from learnclub.api import (  # noqa: E402,F401
+    cases,
+    cohorts,
+    deposits,
+    homework,
+    introductions,
+    messages,
+    openapi,
+    ratings,
+    sharing,
+)
 
 
 def init_app(app):

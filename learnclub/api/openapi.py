@@ -16,13 +16,16 @@ ERRORS = {
     403: "The token may only read, or its owner's role does not allow this.",
     404: "Not there, or not visible to the token's owner (private cohorts are not revealed).",
     413: "The body is larger than allowed.",
-    422: "A rule refused the homework (`code` too_late after the grace period, else "
-         "invalid); nothing was changed.",
+    422: "A rule refused the body (`field` names what; homework: `code` too_late after the "
+         "grace period, else invalid); nothing was changed.",
 }
 SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"},
         "description": "the cohort's address, as in /c/<slug>/"}
 CASE_ID = {"name": "case_id", "in": "path", "required": True,
            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
+TALK_ID = {"name": "talk_id", "in": "path", "required": True,
+           "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+           "description": "a talk's id (talk_id of an archive entry or a ratable talk)"}
 
 
 def _page_parameters(parts=1):
@@ -57,7 +60,8 @@ def _paths():
     """Every path of the API, by area, in the order the API's reference lists them."""
     page, page2 = _page_parameters(), _page_parameters(parts=2)
     return {**_meta_paths(), **_cohort_paths(page), **_case_paths(page2),
-            **_homework_paths(page), **_sharing_paths(page, page2)}
+            **_homework_paths(page), **_sharing_paths(page, page2), **_rating_paths(),
+            **_deposit_paths(), **_introduction_paths()}
 
 
 def _meta_paths():
@@ -128,6 +132,67 @@ def _sharing_paths(page, page2):
         "/cohorts/{slug}/archive": {"get": _op(
             "Numbered past sessions (第N期)", "ArchiveEntryPage", 403, 404,
             parameters=[SLUG, *page], tag="sharing")},
+    }
+
+
+def _with_body(operation, schema):
+    return {**operation, "requestBody": {"required": True, "content": {
+        "application/json": {"schema": ref(schema)}}}}
+
+
+def _rating_paths():
+    return {
+        "/cohorts/{slug}/talks/ratable": {"get": _op(
+            "Held talks I may rate now, newest first (one page)", "RatableTalkPage", 403, 404,
+            parameters=[SLUG], tag="sharing")},
+        "/cohorts/{slug}/talks/{talk_id}/ratings": {"get": _op(
+            "A held talk's ratings as I may see them: mine and whether I may rate; the "
+            "average, count and lines for its speaker; with names for staff", "TalkRatings",
+            403, 404, parameters=[SLUG, TALK_ID], tag="sharing")},
+        "/cohorts/{slug}/talks/{talk_id}/ratings/mine": {"put": _with_body(_op(
+            "Rate a held talk or change my rating (a token that may write; 403 with the "
+            "rule's reason if I may not)", "MyRating", 403, 404, 413, 422,
+            parameters=[SLUG, TALK_ID], tag="sharing", extra={"201": {
+                "description": "Created", "content": {
+                    "application/json": {"schema": ref("MyRating")}}}}), "RatingInput")},
+    }
+
+
+def _deposit_paths():
+    return {
+        "/cohorts/{slug}/deposit/mine": {"get": _op(
+            "My deposit (押金) and where it stands; 404 if my cohort page shows none",
+            "MyDeposit", 403, 404, parameters=[SLUG], tag="deposits")},
+        "/cohorts/{slug}/deposits": {"get": _op(
+            "Every learner's deposit with its standing, and the totals (staff)",
+            "DepositBook", 403, 404, parameters=[SLUG], tag="deposits")},
+    }
+
+
+def _directory_filters():
+    return [{"name": name, "in": "query", "required": False, "description": words,
+             "schema": {"type": "string"}}
+            for name, words in (("city", "only members whose city contains this"),
+                                ("industry", "only members whose industry contains this"),
+                                ("q", "words to find in names, profiles, introductions and "
+                                      "tags"))]
+
+
+def _introduction_paths():
+    return {
+        "/me/introduction": {
+            "get": _op("My introduction (自我介绍) and tags", "Introduction", tag="me"),
+            "put": _with_body(_op(
+                "Write my introduction and replace my tags (a token that may write)",
+                "Introduction", 403, 413, 422, tag="me"), "IntroductionInput"),
+        },
+        "/cohorts/{slug}/directory": {"get": _op(
+            "The member directory: active members with their introduction and tags",
+            "DirectoryPage", 403, 404, parameters=[SLUG, *_directory_filters(),
+                                                   *_page_parameters()])},
+        "/cohorts/{slug}/suggestions": {"get": _op(
+            "Members I may want to meet (你可能想认识), with the reasons", "SuggestionPage",
+            403, 404, parameters=[SLUG])},
     }
 
 

@@ -3,8 +3,12 @@ api/serialise.py, plus the error shape. Kept beside the code they describe; the
 schemathesis test checks every answer against them."""
 from learnclub.api.errors import CODES
 from learnclub.api.pagination import CURSOR_PATTERNS
+from learnclub.domain.accounts.introductions import INTRODUCTION_MAX, TAG_MAX, TAGS_MAX
 from learnclub.domain.cohorts.settings import ROLES  # the roles a membership may have
+from learnclub.domain.participation import deposit_records
+from learnclub.domain.participation.deposit import DepositState
 from learnclub.domain.reach.inbox import Kind  # the kinds of message
+from learnclub.domain.sharing.ratings import LINE_MAX, SCORES, NotRatable, RatingsView
 from learnclub.domain.sharing.talks import TAKING_STATES  # the talk states that hold a week
 
 STRING = {"type": "string"}
@@ -44,6 +48,80 @@ def page_of(name, parts=1):
 PERSON = obj(id=INTEGER, display_name=STRING)
 TALK = obj(topic=STRING, status=enum(*TAKING_STATES), guest=ref("Person"),
            guest_title=STRING)
+
+FEN = {"type": "integer", "description": "in fen (分): 19900 is 199.00"}
+DAY = {"type": ["string", "null"], "format": "date", "description": "in the cohort's zone"}
+MY_RATING = obj(score={"type": "integer", "minimum": min(SCORES), "maximum": max(SCORES)},
+                line=STRING, created_at=TIME, updated_at=TIME)
+TAGS = {"type": "array", "items": STRING}
+TAGS_INPUT = {"anyOf": [
+    {"type": "string", "description": "as typed on the web: separated by commas, 、, ; or "
+                                      "line breaks"},
+    {"type": "array", "items": {"type": "string"}}],
+    "description": f"at most {TAGS_MAX} tags of at most {TAG_MAX} characters"}
+
+RATING_SCHEMAS = {
+    "RatableTalk": obj(id=INTEGER, topic=STRING,
+                       number={"type": ["integer", "null"], "description": "第N期"},
+                       held_at=TIME),
+    "RatableTalkPage": page_of("RatableTalk"),
+    "MyRating": MY_RATING,
+    "RatingInput": {"type": "object", "required": ["score"], "properties": {
+        "score": {"type": "integer", "minimum": min(SCORES), "maximum": max(SCORES)},
+        "line": {"type": "string", "maxLength": LINE_MAX, "description": "one line, optional"}}},
+    "TalkRatings": obj(
+        "A held talk's ratings as the reader may see them: `summary` and `lines` are null "
+        "unless `sees` says so; a line's rater is null unless `sees` is named (staff)",
+        talk_id=INTEGER, topic=STRING, number={"type": ["integer", "null"]},
+        may_rate=BOOLEAN, refusal={"type": ["string", "null"], "enum": [*NotRatable, None]},
+        refusal_message={"type": ["string", "null"], "description": "why not, in words"},
+        closes_at=nullable(TIME), mine=nullable(MY_RATING),
+        sees={"type": ["string", "null"], "enum": [*RatingsView, None]},
+        summary={"anyOf": [obj(count=INTEGER, average={"type": ["number", "null"]}),
+                           {"type": "null"}]},
+        lines={"anyOf": [{"type": "array", "items": obj(
+            score=INTEGER, line=STRING, updated_at=TIME,
+            rater=nullable(ref("Person")))}, {"type": "null"}]}),
+}
+
+DEPOSIT_RECORD = {"amount_fen": FEN, "received_on": DAY, "refunded_at": nullable(TIME)}
+DEPOSIT_SCHEMAS = {
+    "MyDeposit": obj(
+        state=enum(*DepositState), asked_fen=FEN, currency=STRING, **DEPOSIT_RECORD,
+        on_time={"type": "integer", "description": "counted cases handed in on time"},
+        counted={"type": "integer", "description": "cases that counted so far"},
+        percent={"type": "integer", "description": "the share to hand in on time"},
+        on_time_percent={"type": ["integer", "null"]}, meets_rule=BOOLEAN,
+        cohort_ends_at=nullable(TIME)),
+    "DepositBook": obj(
+        currency=STRING, asked_fen=FEN, percent=INTEGER, received_fen=FEN, to_refund_fen=FEN,
+        refunded_fen=FEN, forfeited_fen=FEN, members={"type": "array", "items": obj(
+            membership_id=INTEGER, user=ref("Person"), status=enum("active", "removed"),
+            state=enum(*DepositState), **DEPOSIT_RECORD,
+            method={"type": ["string", "null"], "enum": [*deposit_records.METHODS, None]},
+            on_time=INTEGER, counted=INTEGER)}),
+}
+
+INTRODUCTION_SCHEMAS = {
+    "Introduction": obj(introduction=STRING, offer=TAGS, seek=TAGS, introduced=BOOLEAN),
+    "IntroductionInput": {"type": "object", "required": ["introduction"], "properties": {
+        "introduction": {"type": "string", "maxLength": INTRODUCTION_MAX},
+        "offer": TAGS_INPUT, "seek": TAGS_INPUT}},
+    "Suggestion": obj(user=ref("Person"), introduction=STRING, reasons={
+        "type": "array", "items": obj(
+            sought=STRING, offered=STRING,
+            shared={"type": "string", "description": "the characters two similar tags "
+                                                     "share; \"\" for the same tag"},
+            exact=BOOLEAN)}),
+    "SuggestionPage": page_of("Suggestion"),
+    "DirectoryEntry": obj(
+        "A member as the member directory shows them",
+        user=ref("Person"), role=enum(*ROLES), city=STRING, industry=STRING,
+        company_title=STRING, introduction=STRING, offer_tags=TAGS, seek_tags=TAGS,
+        offer={"type": "string", "description": "what the profile says they offer"},
+        looking_for={"type": "string", "description": "what the profile says they look for"}),
+    "DirectoryPage": page_of("DirectoryEntry"),
+}
 
 SCHEMAS = {
     "Error": obj(error=obj(
@@ -108,7 +186,9 @@ SCHEMAS = {
     "Talk": TALK,
     "ShareSlotPage": page_of("ShareSlot", parts=2),
     "ArchiveEntry": obj(
-        number={"type": "integer", "description": "第N期"}, topic=STRING, guest=ref("Person"),
+        number={"type": "integer", "description": "第N期"},
+        talk_id={"type": "integer", "description": "the talk, for its ratings"},
+        topic=STRING, guest=ref("Person"),
         guest_title={"type": "string", "description": "the guest's title when they proposed"},
         held_at=nullable(TIME), published_at=nullable(TIME), recording_url=STRING,
         web_url=URL),
@@ -120,4 +200,5 @@ SCHEMAS = {
         case=STRING, topic=STRING, excerpt=STRING, created_at=TIME, read_at=nullable(TIME),
         web_url=URL),
     "MessagePage": page_of("Message"),
+    **RATING_SCHEMAS, **DEPOSIT_SCHEMAS, **INTRODUCTION_SCHEMAS,
 }

@@ -103,7 +103,8 @@ def share_slot(week):
 
 def archive_entry(talk, cohort_slug):
     """A numbered talk with `.guest` and `.slot` (or None) loaded."""
-    return {"number": talk.number, "topic": talk.topic, "guest": person(talk.guest),
+    return {"number": talk.number, "talk_id": talk.id, "topic": talk.topic,
+            "guest": person(talk.guest),
             "guest_title": talk.title_snapshot,
             "held_at": iso(talk.slot.starts_at) if talk.slot_id is not None else None,
             "published_at": iso(talk.published_at), "recording_url": talk.recording_url,
@@ -119,3 +120,88 @@ def message(row):
             **{name: str(data.get(name) or "") for name in ("actor", "case", "topic", "excerpt")},
             "created_at": iso(row.created_at), "read_at": iso(row.read_at),
             "web_url": web_url(f"/messages/{row.id}")}
+
+
+def ratable_talk(talk):
+    """A held talk the caller may rate, with `.slot` loaded."""
+    return {"id": talk.id, "topic": talk.topic, "number": talk.number,
+            "held_at": iso(talk.slot.starts_at)}
+
+
+def own_rating(row):
+    """The caller's rating of a talk."""
+    return {"score": row.score, "line": row.line, "created_at": iso(row.created_at),
+            "updated_at": iso(row.updated_at)}
+
+
+def talk_ratings(talk, *, may_rate, reason, reason_words, closes, mine, seen, summary, lines):
+    """A held talk's ratings as the reader may see them (domain.sharing.ratings.
+    ratings_seen_by): `summary` and `lines` are None for readers who see neither, and a line's
+    rater is None unless they see names."""
+    return {"talk_id": talk.id, "topic": talk.topic, "number": talk.number,
+            "may_rate": may_rate, "refusal": None if reason is None else str(reason),
+            "refusal_message": reason_words, "closes_at": iso(closes),
+            "mine": None if mine is None else own_rating(mine),
+            "sees": None if seen is None else str(seen),
+            "summary": None if summary is None else {"count": summary.count,
+                                                     "average": summary.average},
+            "lines": None if lines is None else [
+                {"score": r.score, "line": r.line, "updated_at": iso(r.at),
+                 "rater": None if r.rater is None else person(r.rater)} for r in lines]}
+
+
+def _deposit_record(standing):
+    deposit = standing.deposit
+    return {"amount_fen": standing.amount_fen,
+            "received_on": deposit.received_on.isoformat() if deposit is not None else None,
+            "refunded_at": iso(deposit.refunded_at) if deposit is not None else None}
+
+
+def own_deposit(cohort, standing, ends_at):
+    """A member's own deposit as their cohort page tells it."""
+    return {"state": str(standing.state), "asked_fen": cohort.deposit_fen,
+            "currency": cohort.deposit_currency, **_deposit_record(standing),
+            "on_time": standing.on_time, "counted": standing.counted,
+            "percent": standing.percent, "on_time_percent": standing.on_time_percent,
+            "meets_rule": standing.meets, "cohort_ends_at": iso(ends_at)}
+
+
+def deposit_book(cohort, book):
+    """The staff's deposit list: the refund list's columns and the totals."""
+    return {"currency": cohort.deposit_currency, "asked_fen": cohort.deposit_fen,
+            "percent": cohort.deposit_percent, "received_fen": book.received_fen,
+            "to_refund_fen": book.to_refund_fen, "refunded_fen": book.refunded_fen,
+            "forfeited_fen": book.forfeited_fen,
+            "members": [{"membership_id": row.membership.id, "user": person(row.user),
+                         "status": row.membership.status, "state": str(row.standing.state),
+                         **_deposit_record(row.standing),
+                         "method": row.standing.deposit.method
+                         if row.standing.deposit is not None else None,
+                         "on_time": row.standing.on_time, "counted": row.standing.counted}
+                        for row in book.rows]}
+
+
+def introduction(user, tags, introduced):
+    """The caller's 自我介绍 and tags (normalised, in the order typed)."""
+    return {"introduction": user.introduction, "offer": list(tags.offer),
+            "seek": list(tags.seek), "introduced": introduced}
+
+
+def suggestion(found):
+    """你可能想认识: a member and why (what I look for, what they offer, the characters two
+    similar tags share; "" for the same tag)."""
+    return {"user": person(found.user), "introduction": found.user.introduction,
+            "reasons": [{"sought": r.sought, "offered": r.offered, "shared": r.shared,
+                         "exact": r.exact} for r in found.reasons]}
+
+
+def directory_entry(row, tags):
+    """A member as the web's member directory shows them (a membership with `.user`; `tags`:
+    their matching.MemberTags or None). Contact ids for robots never leave the server."""
+    user = row.user
+    return {"user": person(user), "role": row.role, "city": user.city,
+            "industry": user.industry, "company_title": user.company_title,
+            "introduction": user.introduction,
+            "offer_tags": list(tags.offer) if tags else [],
+            "seek_tags": list(tags.seek) if tags else [],
+            "offer": user.offer, "looking_for": user.looking_for}

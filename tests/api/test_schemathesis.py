@@ -46,16 +46,17 @@ def _seed():
     slot = add_one_off_slot(cohort, now + timedelta(days=2), actor=None, now=now)
     Talk.create(cohort=cohort, guest=guest, topic="从一个群到一张网", status="confirmed",
                 slot=slot, created_at=now, updated_at=now)
-    Talk.create(cohort=cohort, guest=guest, topic="第一期", status="held", number=1,
-                published_at=now, created_at=now, updated_at=now)
+    held = Talk.create(cohort=cohort, guest=guest, topic="第一期", status="held", number=1,
+                       published_at=now, created_at=now, updated_at=now)
+    assert held.id == TALK_ID
     return cohort, open_case, cohort.created_by, learner
 
 
-#: the seeded cohort and its open case (the first row of a fresh database)
-SLUG, CASE_ID = "lab", 1
+#: the seeded cohort, its open case and its held talk (rows of a fresh database)
+SLUG, CASE_ID, TALK_ID = "lab", 1, 2
 CONFIG = SchemathesisConfig.from_dict({
     "base-url": "http://localhost/api/v1",
-    "parameters": {"slug": SLUG, "case_id": CASE_ID},
+    "parameters": {"slug": SLUG, "case_id": CASE_ID, "talk_id": TALK_ID},
     "generation": {"max-examples": 25, "deterministic": True, "database": "none"},
     "phases": {"stateful": {"enabled": False}},
     "operations": [{"include-method": "PUT", "checks": {

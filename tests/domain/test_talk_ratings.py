@@ -13,7 +13,7 @@ from peewee import IntegrityError
 from learnclub.db import db
 from learnclub.domain.cohorts.activity import cohort_log
 from learnclub.domain.errors import DomainError, NotAllowed
-from learnclub.domain.sharing import ratings
+from learnclub.domain.sharing import ratings, talk_notes
 from learnclub.domain.sharing.archive import mark_held
 from learnclub.domain.sharing.ratings import NotRatable, may_rate, rate_talk
 from learnclub.domain.sharing.talks import accept_talk, confirm_talk, generate_slots, propose_talk
@@ -197,9 +197,9 @@ def test_speaker_record_only_for_cohorts_asked_about(cohort, speaker, talk, lear
 
 def test_note_below_the_bar_is_kept_and_logged(cohort, talk, clock):
     host = cohort.created_by
-    ratings.note_talk(talk, actor=host, below_bar=True, note="准备不足", now=clock.now())
-    ratings.note_talk(talk, actor=host, below_bar=True, note="准备不足", now=clock.now())
-    note = ratings.note_of(talk)
+    talk_notes.note_talk(talk, actor=host, below_bar=True, note="准备不足", now=clock.now())
+    talk_notes.note_talk(talk, actor=host, below_bar=True, note="准备不足", now=clock.now())
+    note = talk_notes.note_of(talk)
     entries = [e for e in cohort_log(cohort).entries if e.action == "talk_noted"]
     assert (note.below_bar, note.note, note.author_id) == (True, "准备不足", host.id)
     assert [(e.by.id, e.subject_id, e.changes) for e in entries] == [

@@ -153,6 +153,16 @@ def shows_deposit(cohort, standing):
     return cohort.deposit_fen > 0 or standing.deposit is not None
 
 
+def own_standing(cohort, membership, now):
+    """The standing a member reads of their own deposit (their cohort page, the API), or
+    None where nothing is said of it: no membership, not a learner, or `shows_deposit` says
+    no. Eight queries (none without a learner's membership)."""
+    if membership is None or membership.role != Role.LEARNER:
+        return None
+    standing = deposit_standing(cohort, membership, now)
+    return standing if shows_deposit(cohort, standing) else None
+
+
 @dataclass(frozen=True)
 class DepositRow:
     """One learner on the staff's deposit list."""

@@ -19,6 +19,8 @@ from learnclub.models.deposits import Deposit, DepositMethod
 
 MAX_FEN = 100_000 * 100  #: 100,000 yuan, the most a deposit may be
 NOTE_MAX = 1000
+#: how a deposit was paid, as stored (the API document lists them)
+METHODS = tuple(m.value for m in DepositMethod)
 METHOD_OTHER_MAX = 100
 _YUAN = re.compile(r"^\d{1,9}(\.\d{1,2})?$")
 

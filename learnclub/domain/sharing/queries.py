@@ -4,6 +4,7 @@ calendar.py, review.py and archive.py.)"""
 from peewee import JOIN
 
 from learnclub.models import ShareSlot, Talk, TalkRevision, User
+from learnclub.models.sharing import TalkStatus
 
 
 def slot_in(cohort, slot_id):
@@ -14,6 +15,12 @@ def slot_in(cohort, slot_id):
 def talk_in(cohort, talk_id):
     """The cohort's talk with this id, or None."""
     return Talk.get_or_none((Talk.id == talk_id) & (Talk.cohort == cohort))
+
+
+def held_talk_in(cohort, talk_id):
+    """The cohort's talk with this id if it was held (what ratings are about), or None."""
+    talk = talk_in(cohort, talk_id)
+    return talk if talk is not None and talk.status == TalkStatus.HELD else None
 
 
 def own_talk(cohort, talk_id, guest):

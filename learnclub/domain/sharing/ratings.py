@@ -13,18 +13,16 @@ from peewee import fn
 
 from learnclub.db import lock_row, write_transaction
 from learnclub.domain.cohorts import access
-from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.errors import DomainError, NotAllowed, untranslated
 from learnclub.domain.text import check_text
 from learnclub.models import Cohort, Membership, ShareSlot, Talk, User
 from learnclub.models.cohorts import MembershipStatus
 from learnclub.models.sharing import TalkStatus
-from learnclub.models.talk_ratings import TalkNote, TalkRating
+from learnclub.models.talk_ratings import TalkRating
 
 #: how long after a session ends its members may rate it (and change their rating)
 RATING_DAYS = 7
 LINE_MAX = 200
-NOTE_MAX = 500
 SCORES = (1, 2, 3, 4, 5)
 #: the roles of the members counted as present (guests of the cohort are speakers, not audience)
 AUDIENCE_ROLES = ("host", "assistant", "learner")
@@ -169,6 +167,25 @@ def sees_raters(user, cohort, membership=None):
     return access.can(user, "manage_sharing", cohort, membership)
 
 
+class RatingsView(StrEnum):
+    """How much of a held talk's ratings a reader sees (`ratings_seen_by`)."""
+
+    NAMED = "named"  #: staff: every rating with its rater
+    ANONYMOUS = "anonymous"  #: the speaker: the average, the count and the lines, no names
+
+
+def ratings_seen_by(user, talk, cohort, membership=None):
+    """What the reader sees of a held talk's ratings, the one rule the pages and the API ask:
+    staff every rating with its rater (`sees_raters`), the speaker the average, the count
+    and the lines without names, anyone else none (None: only their own rating)."""
+    if sees_raters(user, cohort, membership):
+        return RatingsView.NAMED
+    if user is not None and getattr(user, "is_authenticated", False) \
+            and talk.guest_id == user.id:
+        return RatingsView.ANONYMOUS
+    return None
+
+
 @dataclass(frozen=True)
 class Summary:
     count: int
@@ -251,36 +268,3 @@ def staff_cohorts(user):
     return [m.cohort_id for m in Membership.select(Membership.cohort).where(
         (Membership.user == user.id) & (Membership.status == MembershipStatus.ACTIVE)
         & Membership.role.in_(("host", "assistant")))]
-
-
-# ---- staff's private note ------------------------------------------------------------------
-
-def note_of(talk):
-    """Staff's note on the talk, or None."""
-    return TalkNote.get_or_none(TalkNote.talk == talk.id)
-
-
-def note_talk(talk, *, actor, below_bar, note, now, tr=untranslated):
-    """Staff mark a held talk below the bar (or not) with a private note, logged in the
-    cohort log (the note's text is not copied there). Returns the TalkNote."""
-    note = check_text(note, field="note", label=tr("Private note"), max_length=NOTE_MAX, tr=tr)
-    with write_transaction():
-        talk = Talk.get_by_id(talk.id)
-        if talk.status != TalkStatus.HELD:
-            raise DomainError(tr("Only a held talk can be noted."))
-        before = note_of(talk)
-        old = (before.below_bar, before.note) if before else (False, "")
-        if old == (bool(below_bar), note):
-            return before
-        (TalkNote.insert(talk=talk.id, below_bar=bool(below_bar), note=note, author=actor,
-                         updated_at=now)
-         .on_conflict(conflict_target=[TalkNote.talk],
-                      update={TalkNote.below_bar: bool(below_bar), TalkNote.note: note,
-                              TalkNote.author: actor.id, TalkNote.updated_at: now})
-         .execute())
-        changes = {"below_bar": [old[0], bool(below_bar)]} if old[0] != bool(below_bar) else {}
-        if old[1] != note:
-            changes["note"] = None
-        record(talk.cohort_id, Action.TALK_NOTED, actor=actor, now=now, subject=talk,
-               changes=changes)
-    return note_of(talk)

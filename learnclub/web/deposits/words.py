@@ -64,11 +64,9 @@ def member_line(cohort, standing, *, removed=False):
 def member_deposit(cohort, membership, now):
     """{deposit_line, deposit_state} for a member's own page: their deposit in words, or
     nothing if they are no learner or the cohort asks none and none is recorded."""
-    from learnclub.domain.participation.deposit import deposit_standing, shows_deposit
-    if membership is None or membership.role != "learner":
-        return {"deposit_line": "", "deposit_state": ""}
-    standing = deposit_standing(cohort, membership, now)
-    if not shows_deposit(cohort, standing):
+    from learnclub.domain.participation.deposit import own_standing
+    standing = own_standing(cohort, membership, now)
+    if standing is None:
         return {"deposit_line": "", "deposit_state": ""}
     return {"deposit_line": member_line(cohort, standing,
                                         removed=membership.status == "removed"),

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from learnclub import clock
 from learnclub.domain.errors import DomainError
 from learnclub.domain.sharing import queries as sharing_queries
-from learnclub.domain.sharing import ratings
+from learnclub.domain.sharing import ratings, talk_notes
 from learnclub.web.common import cohort_for, show_error, tr
 from learnclub.web.sharing import bp
 from learnclub.web.sharing.archive import rating_form, readable_cohort
@@ -16,8 +16,8 @@ from learnclub.web.sharing.forms import NoteForm
 
 def held_talk(cohort, talk_id):
     """The cohort's talk with this id if it was held (ratings are about held talks), else 404."""
-    talk = sharing_queries.talk_in(cohort, talk_id)
-    if talk is None or talk.status != "held":
+    talk = sharing_queries.held_talk_in(cohort, talk_id)
+    if talk is None:
         abort(404)
     return talk
 
@@ -59,7 +59,7 @@ def talk_ratings(slug, talk_id):
     """Staff: every rating of a held talk with its rater, and the private note."""
     cohort = cohort_for(slug, "manage_sharing")
     talk = held_talk(cohort, talk_id)
-    note = ratings.note_of(talk)
+    note = talk_notes.note_of(talk)
     form = NoteForm(data={"below_bar": note.below_bar, "note": note.note} if note else None)
     return _staff_page(cohort, talk, form, note)
 
@@ -81,11 +81,11 @@ def note(slug, talk_id):
     form = NoteForm()
     if form.validate_on_submit():
         try:
-            ratings.note_talk(talk, actor=current_user, below_bar=form.below_bar.data,
+            talk_notes.note_talk(talk, actor=current_user, below_bar=form.below_bar.data,
                               note=form.note.data or "", now=clock.now(), tr=tr)
         except DomainError as exc:
             show_error(form, exc)
         else:
             flash(_("Private note saved."), "success")
             return redirect(url_for("sharing.talk_ratings", slug=slug, talk_id=talk_id))
-    return _staff_page(cohort, talk, form, ratings.note_of(talk)), 400
+    return _staff_page(cohort, talk, form, talk_notes.note_of(talk)), 400
