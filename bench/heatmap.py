@@ -2,8 +2,8 @@
 `--cases` for other sizes, e.g. `--learners 10000`).
 
 Seeds a SQLite database (in a temporary folder) with realistic homework (300–800 characters
-of Chinese and English Markdown, its HTML stored as the domain stores it), then times
-in-process requests (server time, no network) through Flask's test client:
+of Chinese and English Markdown, its HTML stored as the domain stores it, as is each case's),
+then times in-process requests (server time, no network) through Flask's test client:
 
 - the heatmap (/c/<slug>/tracking, its first page), the newest case's page as the host and as
   a learner who handed in (the first page of peers' homework), and submitting homework;
@@ -36,14 +36,14 @@ from learnclub import clock, create_app, schema
 from learnclub.config import TestConfig
 from learnclub.db import bind, db
 from learnclub.domain.accounts.passwords import hash_password
-from learnclub.domain.rendering import homework_html
+from learnclub.domain.rendering import case_html, homework_html
 from learnclub.models import Case, Comment, Excuse, Like, Membership, Submission, User
 from tests.factories import default_settings
 
 RUNS = int(os.environ.get("LEARNCLUB_BENCH_RUNS", "15"))
 PASSWORD = "benchmark passphrase"
 ROOT = Path(__file__).resolve().parent.parent
-PEERS = 50  #: peers' homework on the first page of a case (homework.queries.PEERS_PER_PAGE)
+PEERS = 50  #: peers' homework on the first page of a case (homework.case_page.PEERS_PER_PAGE)
 MARKER, END = "<!-- bench:heatmap -->", "<!-- /bench:heatmap -->"
 
 _SENTENCES = [
@@ -97,6 +97,9 @@ def seed(now, learners_n, cases_n):
                         "queue_position": n, "created_at": start, "updated_at": start}
                        for n in range(cases_n)])
         cases = list(Case.select().order_by(Case.publish_at))
+        for c in cases:  # each case's HTML stored as the domain stores it when written
+            Case.update(body_html=case_html(cohort.slug, c.id, c.body_md)).where(
+                Case.id == c.id).execute()
         _insert(Submission, (
             {"case": c, "user": u, "body_md": variants[(i + j) % 50],
              "body_html": stored[(i + j) % 50], "length": 300,

@@ -146,6 +146,20 @@ def test_sync_cohort_edit_after_publication_keeps_revision(cohort, folder):
     assert revisions() == [("01-a.md", "旧标题", "旧正文", "旧的作业题", "file", AFTER_FIRST)]
 
 
+def test_sync_cohort_stores_the_html_and_an_edited_file_renews_it(cohort, folder):
+    write_case(folder, "01-a.md", "标题", body="## 旧\n![图](images/a.png)")
+    sync_cohort(cohort, folder, now=NOW)
+    made = Case.get().body_html
+    write_case(folder, "01-a.md", "标题", body="*新正文*")
+
+    sync_cohort(cohort, folder, now=AFTER_FIRST)
+
+    case = Case.get()
+    assert made == (f'<h2 id="case:旧">旧</h2>\n<p><img alt="图" '
+                    f'src="/c/{SLUG}/cases/{case.id}/files/images/a.png"></p>')
+    assert case.body_html == "<p><em>新正文</em></p>"
+
+
 def test_sync_cohort_edit_before_publication_keeps_no_revision(cohort, folder):
     write_case(folder, "01-a.md", "旧标题", body="旧正文")
     sync_cohort(cohort, folder, now=NOW)

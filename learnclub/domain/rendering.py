@@ -203,6 +203,19 @@ def render_markdown(text, *, files_base=None, allow_html=False, anchor_prefix=""
                          files_base)
 
 
+def case_files_base(slug, case_id):
+    """Where a case's images are served ("/c/lab/cases/7/files/"): the files base of the case
+    HTML stored with it. Pages check theirs against it (a site served under a path prefix
+    has another, and renders the case for its own)."""
+    return f"/c/{quote(slug)}/cases/{case_id}/files/"
+
+
+def case_html(slug, case_id, text):
+    """A host's case's HTML as its page shows it: raw HTML allowed, anchors under "case:",
+    relative images served with the case. Stored when the case is written (Case.body_html)."""
+    return render_markdown(text, files_base=case_files_base(slug, case_id), allow_html=True)
+
+
 def homework_html(submission_id, text):
     """A submission's HTML as its pages show it (anchors under "s<id>:"), stored when written."""
     return render_markdown(text, anchor_prefix=f"s{submission_id}:")

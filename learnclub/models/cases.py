@@ -18,6 +18,8 @@ class Case(BaseModel):
     source_hash = CharField(max_length=64, default="")  #: sha256 of the file last imported
     title = CharField(max_length=300)
     body_md = TextField(default="")
+    #: body_md rendered when written (domain.rendering.case_html); None: render on read
+    body_html = TextField(null=True)
     homework_prompt = TextField(default="")
     tags = CharField(max_length=500, default="")  #: comma-separated
     #: when it goes out; for a queued case the date the cadence gave it (see domain/schedule.py)

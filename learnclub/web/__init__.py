@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from learnclub import clock
 from learnclub.domain.accounts import auth as accounts
-from learnclub.domain.rendering import render_markdown
+from learnclub.domain.rendering import case_files_base, render_markdown
 from learnclub.outbound import mail as mailer
 from learnclub.web import assets, avatars
 
@@ -97,13 +97,19 @@ def _markdown_filter(text, anchors=""):
 
 
 def _case_markdown_filter(text, cohort, case):
-    """A host's case: sanitised HTML allowed, relative images served with the case."""
+    """A host's case: sanitised HTML allowed, relative images served with the case. The HTML
+    stored with the case when written (Case.body_html), unless it has none yet or this site
+    serves the case's files elsewhere (a path prefix): then rendered here, once per text."""
     base = url_for("cases.file", slug=cohort.slug, case_id=case.id, name="")
+    stored = getattr(case, "body_html", None)
+    if stored is not None and text == case.body_md \
+            and base == case_files_base(cohort.slug, case.id):
+        return Markup(stored)
     return Markup(_case_html(text, base))
 
 
 @functools.lru_cache(maxsize=32)
 def _case_html(text, files_base):
-    """A case's HTML, made once per text and address in this process (a pure function of
-    them; an edit is a new text): its page is read by every member, many times a week."""
+    """A case's HTML where none is stored for this address, made once per text and address
+    in this process (a pure function of them)."""
     return render_markdown(text, files_base=files_base, allow_html=True)

@@ -207,6 +207,35 @@ def test_case_page_chinese_heading_gets_chinese_id(as_host):
     assert html.count('<h2 id="case:第一周做什么">第一周做什么</h2>') == 1
 
 
+def test_case_editor_stores_the_html_and_an_edit_renews_it(cohort, as_host):
+    as_host.post("/c/lab/cases/new", data=editor_form(body_md="## 第一周\n\n![图](images/a.png)"))
+    case = Case.get()
+    made = case.body_html
+    Case.update(body_html="<p>存下的</p>").where(Case.id == case.id).execute()
+    shown_stored = html_of(as_host.get(f"/c/lab/cases/{case.id}"))
+
+    as_host.post(f"/c/lab/cases/{case.id}/edit", data=editor_form(body_md="**第二版**"))
+    edited = Case.get_by_id(case.id).body_html
+    shown_edited = html_of(as_host.get(f"/c/lab/cases/{case.id}"))
+
+    assert made == ('<h2 id="case:第一周">第一周</h2>\n<p><img alt="图" '
+                    f'src="/c/lab/cases/{case.id}/files/images/a.png"></p>')
+    assert "<p>存下的</p>" in shown_stored  # the page reads it, renders nothing
+    assert edited == "<p><strong>第二版</strong></p>"
+    assert edited in shown_edited
+    assert "存下的" not in shown_edited
+
+
+def test_case_page_renders_a_case_stored_without_html(cohort, as_host):
+    as_host.post("/c/lab/cases/new", data=editor_form())
+    case = Case.get()
+    Case.update(body_html=None).where(Case.id == case.id).execute()  # as before 0038's run
+
+    html = html_of(as_host.get(f"/c/lab/cases/{case.id}"))
+
+    assert html.count('<h2 id="case:第一周做什么">第一周做什么</h2>') == 1
+
+
 def test_case_editor_cleared_publish_time_puts_case_back_in_queue(cohort, as_host):
     case = new_case(cohort, publish_at=EVENING)
     before = clock.now()

@@ -161,6 +161,23 @@ def test_case_page_queries_do_not_grow_with_peers(client, login_as):
     assert _peers_page_queries(client, cohort, case) == few
 
 
+def test_the_hosts_case_page_reads_the_membership_once_and_both_menu_counts_together(
+        client, login_as):
+    cohort = make_cohort(peer_visibility="always")
+    case = _open_case(cohort)
+    _peers(cohort, case, 3)
+    login_as(cohort.created_by)
+    client.get("/")
+
+    with count_queries() as statements:
+        page = client.get(f"/c/{cohort.slug}/cases/{case.id}").get_data(as_text=True)
+
+    sql = [str(s) for s in statements]
+    assert len([s for s in sql if 'FROM "membership"' in s]) == 1
+    assert len([s for s in sql if 'FROM "application"' in s or 'FROM "talk"' in s]) == 1
+    assert "同学002" in page
+
+
 def _heatmap_club(count, host=None):
     cohort = make_cohort(host=host)
     case, = closed_cases(cohort, 1)

@@ -15,6 +15,7 @@ from learnclub.domain.cases.schedule import (
 )
 from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.errors import DomainError, untranslated
+from learnclub.domain.rendering import case_html
 from learnclub.domain.text import LONG, SHORT, check_text
 from learnclub.models import Case, CaseRevision
 
@@ -100,6 +101,9 @@ def create_case(cohort, values, *, actor, now, source_path=None, source_hash="",
             publish_at=values.get("publish_at"), publish_fixed=bool(values.get("publish_at")),
             due_at_fixed=values.get("due_at"), queue_position=_next_position(cohort),
             no_homework=bool(values.get("no_homework")), created_at=now, updated_at=now)
+        # its HTML points its images at the case's address: made once the id is known
+        Case.update(body_html=case_html(cohort.slug, case.id, case.body_md)).where(
+            Case.id == case.id).execute()
         reschedule(cohort, now=now)
         case = Case.get_by_id(case.id)
         record(cohort, Action.CASE_CREATED, actor=actor, now=now, subject=case,
@@ -133,6 +137,8 @@ def update_case(case, values, *, actor, now, source="editor", source_hash=None, 
                                 actor=actor, created_at=now)
         for key in changed:
             setattr(case, key, values[key])
+        if "body_md" in changed or case.body_html is None:
+            case.body_html = case_html(case.cohort.slug, case.id, case.body_md)
         changed += _update_times(case, values, published)
         if source_hash is not None:
             case.source_hash = source_hash

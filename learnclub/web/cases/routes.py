@@ -11,6 +11,7 @@ from learnclub.domain.cases.schedule import window_state
 from learnclub.domain.cohorts import access
 from learnclub.domain.homework.progress import learner_progress
 from learnclub.web.cases import bp
+from learnclub.web.cohorts import nav
 from learnclub.web.common import cohort_or_404, tr
 from learnclub.web.homework.panel import homework_panel
 from learnclub.web.stored_files import send_stored
@@ -33,6 +34,7 @@ def _load_case(slug, case_id, *, need_staff=False):
     if case is None:
         abort(404)
     case.cohort = cohort
+    nav.viewer_membership(cohort, membership)  # the menu's, read once
     return cohort, case, staff, membership
 
 

@@ -46,11 +46,19 @@ def _menus():
     return {"cohort_menu": cohort_menu, "tab_bar": tab_bar}
 
 
+def viewer_membership(cohort, membership):
+    """Tell the menus the viewer's membership (or None) in the cohort, as the view read it
+    this request: the menu then does not read it again."""
+    g.setdefault("viewer_memberships", {})[cohort.id] = membership
+
+
 def cohort_menu(cohort):
     """The cohort menu for the signed-in viewer (cached for the request)."""
     cache = g.setdefault("cohort_menus", {})
     if cohort.id not in cache:
-        membership = access.membership_of(current_user, cohort)
+        known = g.get("viewer_memberships", {})
+        membership = known[cohort.id] if cohort.id in known \
+            else access.membership_of(current_user, cohort)
         active = membership is not None and membership.status == "active"
         cache[cohort.id] = CohortMenu(
             membership.role if active else None,
