@@ -276,6 +276,14 @@ API_ROUTES = {
     ("/api/v1/cohorts/<slug>/homework", "GET"): FORMER,
     ("/api/v1/cohorts/<slug>/cases/<int:case_id>/homework/mine", "GET"): FORMER,
     ("/api/v1/cohorts/<slug>/cases/<int:case_id>/homework/mine", "PUT"): LEARNER,
+    ("/api/v1/cohorts/<slug>/talks/ratable", "GET"): SIGNED_IN,
+    ("/api/v1/cohorts/<slug>/talks/<int:talk_id>/ratings", "GET"): SIGNED_IN,
+    ("/api/v1/cohorts/<slug>/talks/<int:talk_id>/ratings/mine", "PUT"): MEMBER,
+    ("/api/v1/cohorts/<slug>/deposit/mine", "GET"): MEMBER,
+    ("/api/v1/cohorts/<slug>/deposits", "GET"): STAFF,
+    ("/api/v1/me/introduction", "GET"): SIGNED_IN, ("/api/v1/me/introduction", "PUT"): SIGNED_IN,
+    ("/api/v1/cohorts/<slug>/suggestions", "GET"): MEMBER,
+    ("/api/v1/cohorts/<slug>/directory", "GET"): MEMBER,
 }
 API_ALLOWED = {**ALLOWED, "session-only": {PUBLIC}}
 
