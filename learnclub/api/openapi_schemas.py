@@ -110,8 +110,8 @@ INTRODUCTION_SCHEMAS = {
     "Suggestion": obj(user=ref("Person"), introduction=STRING, reasons={
         "type": "array", "items": obj(
             sought=STRING, offered=STRING,
-            shared={"type": "string", "description": "the characters two similar tags "
-                                                     "share; \"\" for the same tag"},
+            in_common={"type": "string", "description": "the characters two similar tags "
+                                                        "have in common; \"\" for the same tag"},
             exact=BOOLEAN)}),
     "SuggestionPage": page_of("Suggestion"),
     "DirectoryEntry": obj(

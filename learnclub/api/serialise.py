@@ -191,7 +191,7 @@ def suggestion(found):
     """你可能想认识: a member and why (what I look for, what they offer, the characters two
     similar tags share; "" for the same tag)."""
     return {"user": person(found.user), "introduction": found.user.introduction,
-            "reasons": [{"sought": r.sought, "offered": r.offered, "shared": r.shared,
+            "reasons": [{"sought": r.sought, "offered": r.offered, "in_common": r.shared,
                          "exact": r.exact} for r in found.reasons]}
 
 

@@ -143,8 +143,8 @@ def test_suggestions_come_with_the_reason_and_only_from_active_members(client, b
     listed = client.get("/api/v1/cohorts/lab/suggestions", headers=bearer(me)).get_json()
 
     assert [(s["user"]["display_name"], s["reasons"]) for s in listed["items"]] == [
-        ("给予者", [{"sought": "融资", "offered": "融资", "shared": "", "exact": True}]),
-        ("相近的", [{"sought": "社群运营", "offered": "社群增长", "shared": "社群",
+        ("给予者", [{"sought": "融资", "offered": "融资", "in_common": "", "exact": True}]),
+        ("相近的", [{"sought": "社群运营", "offered": "社群增长", "in_common": "社群",
                     "exact": False}])]
     assert listed["next_cursor"] is None
     assert client.get("/api/v1/cohorts/lab/suggestions",
