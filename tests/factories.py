@@ -1,10 +1,13 @@
 """Plain factories: make_<thing>(**overrides) writes a real row and returns it."""
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from learnclub import clock
 from learnclub.domain.accounts.passwords import hash_password
 from learnclub.domain.cohorts import settings as cohorts
-from learnclub.models import Application, Case, Cohort, Membership, User
+from learnclub.domain.sharing.archive import mark_held, publish_transcript
+from learnclub.domain.sharing.talks import accept_talk, add_one_off_slot, confirm_talk, propose_talk
+from learnclub.models import Application, Case, Cohort, Membership, Talk, User
 
 PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: Argon2id is slow on purpose
@@ -60,3 +63,20 @@ def make_case(cohort, *, publish_at=T0, title="案例一", **values):
         Case.update(created_at=case.publish_at).where(Case.id == case.id).execute()
         case.created_at = case.publish_at
     return case
+
+
+def make_held_talk(cohort, speaker, *, hours_ahead=2, publish=True):
+    """A talk by `speaker` in a session starting `hours_ahead` from now, held (and its
+    transcript published) at its end; the clock stays at the session's end."""
+    host = cohort.created_by
+    start = clock.now().replace(microsecond=0, second=0) + timedelta(hours=hours_ahead)
+    slot = add_one_off_slot(cohort, start, actor=host, now=clock.now())
+    talk = propose_talk(cohort, speaker, topic=f"分享 {hours_ahead}", abstract="摘要",
+                        preferred_slots=[slot], now=clock.now())
+    accept_talk(talk, slot, actor=host, now=clock.now())
+    confirm_talk(talk, guest=speaker, now=clock.now())
+    clock.travel_to(start + timedelta(minutes=slot.minutes))
+    talk = mark_held(talk, now=clock.now(), actor=host)
+    if publish:
+        talk = publish_transcript(talk, "## 文字稿", actor=host, now=clock.now())
+    return Talk.get_by_id(talk.id)

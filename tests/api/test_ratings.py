@@ -8,32 +8,14 @@ import pytest
 
 from learnclub import clock
 from learnclub.domain.sharing import ratings
-from learnclub.domain.sharing.archive import mark_held, publish_transcript
-from learnclub.domain.sharing.talks import accept_talk, add_one_off_slot, confirm_talk, propose_talk
 from learnclub.models import Membership, Talk
 from learnclub.models.talk_ratings import TalkRating
 from tests import corpora
-from tests.factories import make_cohort, make_member, make_user
+from tests.factories import make_cohort, make_held_talk, make_member, make_user
 from tests.query_count import count_queries
 
 EN = {"Accept-Language": "en"}
 
-
-def held(cohort, speaker, *, hours_ahead=2, publish=True):
-    """A talk by `speaker` in a session `hours_ahead` from now, held at its end (and its
-    transcript published); the clock stays at the session's end."""
-    host = cohort.created_by
-    start = clock.now().replace(microsecond=0, second=0) + timedelta(hours=hours_ahead)
-    slot = add_one_off_slot(cohort, start, actor=host, now=clock.now())
-    talk = propose_talk(cohort, speaker, topic=f"分享 {hours_ahead}", abstract="摘要",
-                        preferred_slots=[slot], now=clock.now())
-    accept_talk(talk, slot, actor=host, now=clock.now())
-    confirm_talk(talk, guest=speaker, now=clock.now())
-    clock.travel_to(start + timedelta(minutes=slot.minutes))
-    talk = mark_held(talk, now=clock.now(), actor=host)
-    if publish:
-        talk = publish_transcript(talk, "## 文字稿", actor=host, now=clock.now())
-    return Talk.get_by_id(talk.id)
 
 
 @pytest.fixture
@@ -55,7 +37,7 @@ def ann(lab):
 
 @pytest.fixture
 def talk(lab, speaker, ann):
-    return held(lab, speaker)
+    return make_held_talk(lab, speaker)
 
 
 def url(talk, tail=""):
@@ -201,7 +183,7 @@ def test_every_naughty_line_is_stored_as_sent_or_refused_with_a_message(client, 
 
 
 def test_ratable_talks_list_what_the_member_may_rate(client, bearer, lab, talk, ann, speaker):
-    later = held(lab, speaker, hours_ahead=3, publish=False)
+    later = make_held_talk(lab, speaker, hours_ahead=3, publish=False)
     listed = client.get("/api/v1/cohorts/lab/talks/ratable", headers=bearer(ann)).get_json()
     archive = client.get("/api/v1/cohorts/lab/archive", headers=bearer(ann)).get_json()
 

@@ -12,12 +12,10 @@ from markupsafe import escape
 
 from learnclub import clock
 from learnclub.domain.sharing import ratings
-from learnclub.domain.sharing.archive import mark_held, publish_transcript
-from learnclub.domain.sharing.talks import accept_talk, add_one_off_slot, confirm_talk, propose_talk
-from learnclub.models import CohortEvent, Talk
+from learnclub.models import CohortEvent
 from learnclub.models.talk_ratings import TalkNote, TalkRating
 from tests import corpora
-from tests.factories import make_cohort, make_member, make_user
+from tests.factories import make_cohort, make_held_talk, make_member, make_user
 from tests.query_count import count_queries
 
 ENGLISH = {"Accept-Language": "en"}
@@ -34,26 +32,10 @@ def speaker(lab):
     return make_member(lab, make_user(locale="en", display_name="嘉宾老王"), role="guest")
 
 
-def held(cohort, speaker, *, hours_ahead=2, publish=True):
-    """A talk by `speaker` in a session starting `hours_ahead` from now, held (and its
-    transcript published) at its end; the clock stays at the session's end."""
-    host = cohort.created_by
-    start = clock.now().replace(microsecond=0, second=0) + timedelta(hours=hours_ahead)
-    slot = add_one_off_slot(cohort, start, actor=host, now=clock.now())
-    talk = propose_talk(cohort, speaker, topic=f"分享 {hours_ahead}", abstract="摘要",
-                        preferred_slots=[slot], now=clock.now())
-    accept_talk(talk, slot, actor=host, now=clock.now())
-    confirm_talk(talk, guest=speaker, now=clock.now())
-    clock.travel_to(start + timedelta(minutes=slot.minutes))
-    talk = mark_held(talk, now=clock.now(), actor=host)
-    if publish:
-        talk = publish_transcript(talk, "## 文字稿", actor=host, now=clock.now())
-    return Talk.get_by_id(talk.id)
-
 
 @pytest.fixture
 def talk(lab, speaker):
-    return held(lab, speaker)
+    return make_held_talk(lab, speaker)
 
 
 def member(cohort, name=None):
@@ -118,7 +100,7 @@ def test_rating_is_saved_then_changed_not_duplicated(talk, client, switch_to, la
 
 
 def test_held_talk_without_transcript_is_rated_from_the_archive(lab, speaker, client, switch_to):
-    talk = held(lab, speaker, publish=False)
+    talk = make_held_talk(lab, speaker, publish=False)
     learner = member(lab)
     switch_to(learner)
     archive = html(client.get("/c/lab/archive", headers=ENGLISH))
@@ -281,10 +263,10 @@ def test_archive_and_guest_pages_do_not_grow_with_ratings_or_talks(lab, speaker,
             assert client.get("/c/lab/talks/mine").status_code == 200
         return len(archive), len(session), len(mine)
 
-    first = [held(lab, speaker)]
+    first = [make_held_talk(lab, speaker)]
     ratings.rate_talk(first[0], member(lab), score=4, line="一", now=clock.now())
     few = counts(first)
-    more = first + [held(lab, speaker, hours_ahead=2 + i) for i in range(3)]
+    more = first + [make_held_talk(lab, speaker, hours_ahead=2 + i) for i in range(3)]
     for talk in more:
         for n in range(4):
             ratings.rate_talk(talk, member(lab), score=1 + n, line=f"第{n}句", now=clock.now())
