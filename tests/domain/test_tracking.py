@@ -10,7 +10,7 @@ import pytest
 
 from learnclub.domain.cases.editing import create_case
 from learnclub.domain.errors import DomainError, NotFound
-from learnclub.domain.participation import tracking
+from learnclub.domain.participation import standings, tracking
 from learnclub.models import Excuse, Membership, PointEvent, Submission
 from tests.factories import T0, make_cohort, make_member, make_user
 from tests.query_count import count_queries
@@ -270,7 +270,7 @@ def test_leaderboard_sums_points_and_shares_ranks(club):
     award(other, people["丁"], 99, "d1")
     award(cohort, cohort.created_by, 50, "h1", kind="comment")  # staff are not ranked
 
-    board = tracking.leaderboard(cohort)
+    board = standings.leaderboard(cohort)
 
     assert [(s.membership.user.display_name, s.points, s.rank) for s in board] == [
         ("乙", 30, 1), ("甲", 30, 1), ("丙", 5, 3), ("丁", 0, 4)]
@@ -280,7 +280,7 @@ def test_leaderboard_is_not_found_without_points(app):
     cohort = make_cohort(points_enabled=False)
 
     with pytest.raises(NotFound):
-        tracking.leaderboard(cohort)
+        standings.leaderboard(cohort)
 
 
 def test_points_history_newest_first_with_its_case(club):
@@ -288,7 +288,7 @@ def test_points_history_newest_first_with_its_case(club):
     award(cohort, people["甲"], 10, "a1", case=case, at=P1)
     award(cohort, people["甲"], 1, "a2", kind="comment", at=P1 + timedelta(hours=1))
 
-    member, events, total = tracking.points_history(cohort, people["甲"].id)
+    member, events, total = standings.points_history(cohort, people["甲"].id)
 
     assert (member.user.display_name, total) == ("甲", 11)
     assert [(e.key, e.case.title if e.case else None) for e in events] == [
@@ -308,3 +308,60 @@ def test_matrix_runs_the_same_queries_whatever_the_size(club):
         matrix = tracking.participation_matrix(cohort, now=P1 + timedelta(days=30))
 
     assert (len(many), len(matrix.rows), len(matrix.slots)) == (len(few), 19, 6)
+
+
+def _varied(cohort, people):
+    """Every state in one cohort: a second and third case, a newcomer, a removed learner."""
+    second = add_case(cohort, "案例二", P1 + timedelta(days=4))
+    add_case(cohort, "案例三", P1 + timedelta(days=8))
+    hand_in(second, people["丁"], at=P1 + timedelta(days=4, hours=2), late_seconds=60)
+    excuse(second, people["甲"])
+    Membership.create(cohort=cohort, user=make_user(display_name="新人"), role="learner",
+                      joined_at=P1 + timedelta(days=2))
+    Membership.update(status="removed", removed_at=after_grace).where(
+        Membership.user == people["乙"]).execute()
+
+
+@pytest.mark.parametrize("sort", tracking.SORTS)
+def test_a_matrix_without_cells_agrees_with_the_full_one(club, sort):
+    cohort, _case, people = club
+    _varied(cohort, people)
+    now = P1 + timedelta(days=9)  # case 2 past grace, case 3 open
+
+    full = tracking.participation_matrix(cohort, now=now, sort=sort, include_removed=True)
+    light = tracking.participation_matrix(cohort, now=now, sort=sort, include_removed=True,
+                                          cells=False)
+    rows, page, pages = tracking.matrix_page(light, 1, cohort=cohort, now=now)
+
+    assert {s for r in full.rows for s in states(r)} == set(tracking.STATES)
+    assert [(r.user.display_name, r.states, r.counts) for r in light.rows] == [
+        (r.user.display_name, r.states, r.counts) for r in full.rows]
+    assert all(r.cells is None for r in light.rows)
+    assert [(r.user.display_name, [(c.state, c.late_seconds, c.length, c.excuse_reason)
+                                   for c in r.cells]) for r in rows] == [
+        (r.user.display_name, [(c.state, c.late_seconds, c.length, c.excuse_reason)
+                               for c in r.cells]) for r in full.rows]
+    assert [(r.submitted, r.expected) for r in tracking.rates_from(light)] == [
+        (r.submitted, r.expected) for r in tracking.rates_from(full)]
+    assert (page, pages) == (1, 1)
+
+
+def test_a_page_of_a_matrix_without_cells_runs_the_same_queries_whatever_the_size(club):
+    cohort, _case, _people = club
+
+    def heatmap_page(now):
+        with count_queries() as queries:
+            matrix = tracking.participation_matrix(cohort, now=now, cells=False)
+            rows, _page, _pages = tracking.matrix_page(matrix, 2, cohort=cohort, now=now)
+        return queries, matrix, rows
+
+    few, _matrix, few_rows = heatmap_page(after_grace)
+    for i in range(3):
+        case = add_case(cohort, f"更多{i}", P1 + timedelta(days=4 * (i + 1)))
+        for _ in range(20):
+            hand_in(case, make_member(cohort), at=P1 + timedelta(days=4 * (i + 1)))
+    many, matrix, rows = heatmap_page(P1 + timedelta(days=30))
+
+    assert (len(many), len(matrix.rows), len(rows), len(few_rows)) == (
+        len(few), 64, 64 - tracking.PER_PAGE, 4)
+    assert all(len(r.cells) == 4 for r in rows)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from learnclub.domain.cases.queries import out_slots
 from learnclub.domain.cases.schedule import window_state
 from learnclub.domain.homework.timing import edited_after_due_at
-from learnclub.domain.participation.tracking import was_member
+from learnclub.domain.participation.queries import had_real_window
 from learnclub.models import Excuse, Membership, Submission
 
 
@@ -14,7 +14,7 @@ class Row:
     state: str  #: the case's window: open, grace, closed
     submission: object | None
     excused: bool
-    expected: bool = True  #: a member when it went out (tracking.was_member)
+    expected: bool = True  #: a member when it went out (queries.had_real_window)
 
     @property
     def outcome(self):
@@ -50,7 +50,7 @@ def learner_progress(cohort, user, *, now):
         (Excuse.user == user.id) & Excuse.case.in_(ids))} if ids else set()
     rows = [Row(s, window_state(s, now), submissions.get(s.case.id), s.case.id in excused,
                 expected=membership is not None
-                and was_member(membership, s, min_hours=cohort.min_window_hours))
+                and had_real_window(membership, s, min_hours=cohort.min_window_hours))
             for s in reversed(slots)]
     todo = [r for r in rows if r.outcome == "todo"]
     upcoming = min(todo, key=lambda r: r.slot.due_at) if todo else None

@@ -1,6 +1,5 @@
 """Who has not written yet on a case (未交名单), and the text a host pastes into the group."""
-from learnclub.domain.participation.queries import active_learners
-from learnclub.domain.participation.tracking import was_member
+from learnclub.domain.participation.queries import active_learners, had_real_window
 from learnclub.domain.reach.notices import local_when
 from learnclub.i18n import translations_for
 from learnclub.models import Excuse, Membership, Submission
@@ -14,7 +13,7 @@ def still_to_write(cohort, slot):
     members = active_learners(cohort, with_users=True).where(
         Membership.user.not_in(written) & Membership.user.not_in(excused))
     return sorted((m for m in members
-                   if was_member(m, slot, min_hours=cohort.min_window_hours)),
+                   if had_real_window(m, slot, min_hours=cohort.min_window_hours)),
                   key=lambda m: (group_name(m.user), m.id))
 
 

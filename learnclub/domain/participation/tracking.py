@@ -1,5 +1,6 @@
 """Who did their homework (docs/rules.md "Participation and removal"): the learner × case
-matrix, one case's report, one learner's history, submission rates, featured homework, points.
+matrix, one case's report, one learner's history, submission rates, featured homework
+(points: standings.py).
 
 Read-only. Each function runs a fixed number of queries, whatever the number of learners
 or cases: rows are loaded in bulk and joined in Python.
@@ -9,11 +10,10 @@ A cell's state: "on_time" or "late" (a submission; late when `late_seconds` > 0)
 (nothing yet, window open or in grace), or "not_member": the learner joined after the case
 went out, or had been removed before its grace ended, so nothing was expected.
 """
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-
-from peewee import JOIN, fn
 
 from learnclub.domain.cases import queries as case_queries
 from learnclub.domain.cases.editing import schedule_of
@@ -24,12 +24,11 @@ from learnclub.domain.participation.queries import (
     active_learners,
     had_real_window,
 )
-from learnclub.models import Case, Excuse, Membership, PointEvent, Submission, User
+from learnclub.models import Case, Excuse, Membership, Submission, User
 from learnclub.models.cohorts import MembershipStatus, Role
 
 SORTS = ("name", "joined", "missed")
 STATES = ("on_time", "late", "missed", "excused", "open", "not_member")
-RANKED_ROLES = (Role.LEARNER, Role.GUEST)  #: staff hand out points; they are not ranked
 
 
 @dataclass
@@ -50,8 +49,9 @@ class Row:
     """A learner and their cells, one per published case, with counts per state."""
 
     membership: Membership  #: with .user loaded
-    cells: list
+    cells: list | None  #: None in a matrix built without cells, until its page is filled
     counts: Counter = field(default_factory=Counter)
+    states: bytes = b""  #: one code a case (an index into STATES): what rates and sorts read
 
     @property
     def user(self):
@@ -93,13 +93,6 @@ class CaseReport:
     excused: list
 
 
-@dataclass
-class Standing:
-    membership: Membership
-    points: int
-    rank: int
-
-
 def published_slots(cohort, *, now):
     """The schedule's slots whose case is out at `now`, oldest first (one query)."""
     return [s for s in schedule_of(cohort) if case_queries.is_out_at(s, now)]
@@ -114,9 +107,10 @@ def _learners(cohort, *, include_removed, user=None):
     return list(query)
 
 
-def _work(case_ids, user=None, *, times=True):
-    """Submissions and excuses on these cases, keyed by (case_id, user_id): two queries.
-    Without `times`, no submission time (the heatmap shows none: 30,000 dates not parsed)."""
+def _work(case_ids, user=None, *, times=True, users=None):
+    """Submissions and excuses on these cases, keyed by (case_id, user_id): two queries; of
+    one user, or of the `users` (ids) given. Without `times`, no submission time (the
+    heatmap shows none: 30,000 dates not parsed)."""
     subs = Submission.select(Submission.id, Submission.case, Submission.user,
                              *([Submission.submitted_at] if times else []),
                              Submission.late_seconds, Submission.length, Submission.featured_at)
@@ -125,39 +119,76 @@ def _work(case_ids, user=None, *, times=True):
         Excuse.case.in_(case_ids))
     if user is not None:
         subs, excuses = subs.where(Submission.user == user), excuses.where(Excuse.user == user)
+    if users is not None:
+        subs, excuses = (subs.where(Submission.user.in_(users)),
+                         excuses.where(Excuse.user.in_(users)))
     # named tuples, not model instances: a 500 × 60 cohort has 30,000 of them
     return ({(s.case, s.user): s for s in subs.namedtuples()},
             {(e.case, e.user): e for e in excuses.namedtuples()})
 
 
-def was_member(membership, slot, *, min_hours):
-    """Whether homework on this case was expected of the member: queries.had_real_window,
-    the one rule for the sweep, tracking and progress (min_hours: the cohort's minimum)."""
-    return had_real_window(membership, slot, min_hours=min_hours)
+def state_of(slot, membership, late_seconds, excused, *, now, min_hours):
+    """A cell's state (see the module's docstring): late_seconds is None without a
+    submission; `excused` whether an Excuse row covers it. The one rule for cells."""
+    if late_seconds is not None:
+        return "late" if late_seconds > 0 else "on_time"
+    if excused:
+        return "excused"
+    if not had_real_window(membership, slot, min_hours=min_hours):
+        return "not_member"
+    return "missed" if now >= slot.grace_until else "open"
 
 
 def cell_for(slot, membership, submission, excuse, *, now, min_hours):
     """The cell of one learner on one case at `now`; see the module's docstring."""
+    state = state_of(slot, membership, getattr(submission, "late_seconds", None),
+                     excuse is not None, now=now, min_hours=min_hours)
     if submission is not None:
-        return Cell(slot.case, "late" if submission.late_seconds > 0 else "on_time",
-                    getattr(submission, "submitted_at", None), submission.late_seconds,
-                    submission.length,
+        return Cell(slot.case, state, getattr(submission, "submitted_at", None),
+                    submission.late_seconds, submission.length,
                     submission.featured_at is not None)
-    if excuse is not None:
-        return Cell(slot.case, "excused", excuse_reason=excuse.reason)
-    if not was_member(membership, slot, min_hours=min_hours):
-        return Cell(slot.case, "not_member")
-    return Cell(slot.case, "missed" if now >= slot.grace_until else "open")
+    return Cell(slot.case, state, excuse_reason=excuse.reason if excuse is not None else "")
 
 
-def _rows(cohort, slots, memberships, *, now, user=None, times=True):
-    subs, excuses = _work([s.case.id for s in slots], user, times=times)
+def _rows(cohort, slots, memberships, *, now, user=None, times=True, users=None):
+    subs, excuses = _work([s.case.id for s in slots], user, times=times, users=users)
     rows = []
     for m in memberships:
         cells = [cell_for(s, m, subs.get((s.case.id, m.user_id)),
                           excuses.get((s.case.id, m.user_id)), now=now,
                           min_hours=cohort.min_window_hours) for s in slots]
-        rows.append(Row(m, cells, Counter(c.state for c in cells)))
+        rows.append(Row(m, cells, Counter(c.state for c in cells),
+                        bytes(STATES.index(c.state) for c in cells)))
+    return rows
+
+
+def _state_rows(cohort, slots, memberships, *, now):
+    """Rows without cells: each learner's states as codes, with counts. Three columns of
+    submissions and excuses streamed, no model or Cell per cell, so 10,000 learners × 60
+    cases fit in a few MB; the states come from state_of, as the cells' do. Two queries."""
+    index = {s.case.id: i for i, s in enumerate(slots)}
+    if not index:
+        return [Row(m, None) for m in memberships]
+    late = {}  # user id -> late seconds per case, -1 where there is no submission
+    for case_id, user_id, late_seconds in (
+            Submission.select(Submission.case, Submission.user, Submission.late_seconds)
+            .where(Submission.case.in_(list(index))).tuples().iterator()):
+        per_case = late.get(user_id)
+        if per_case is None:
+            per_case = late[user_id] = array("q", [-1]) * len(slots)
+        per_case[index[case_id]] = late_seconds
+    excused = {(user_id, index[case_id]) for case_id, user_id in (
+        Excuse.select(Excuse.case, Excuse.user).where(Excuse.case.in_(list(index)))
+        .tuples().iterator())}
+    nothing = array("q", [-1]) * len(slots)
+    rows = []
+    for m in memberships:
+        per_case = late.pop(m.user_id, nothing)
+        states = [state_of(slot, m, per_case[i] if per_case[i] >= 0 else None,
+                           (m.user_id, i) in excused, now=now,
+                           min_hours=cohort.min_window_hours)
+                  for i, slot in enumerate(slots)]
+        rows.append(Row(m, None, Counter(states), bytes(STATES.index(s) for s in states)))
     return rows
 
 
@@ -173,15 +204,17 @@ _SORT_KEYS = {
 
 
 def participation_matrix(cohort, *, now, sort="name", include_removed=False, times=True,
-                         tr=untranslated):
+                         cells=True, tr=untranslated):
     """Learners × published cases with each cell's state, sorted; removed learners last;
-    without `times`, cells have no submission time. Four queries; DomainError for a sort
-    not in SORTS."""
+    without `times`, cells have no submission time; without `cells`, rows carry only their
+    states and counts until matrix_page fills the cells of one page (the heatmap at 10,000
+    learners). Four queries; DomainError for a sort not in SORTS."""
     if sort not in SORTS:
         raise DomainError(tr("Unknown order for the table."), field="sort")
     slots = published_slots(cohort, now=now)
-    rows = _rows(cohort, slots, _learners(cohort, include_removed=include_removed), now=now,
-                 times=times)
+    learners = _learners(cohort, include_removed=include_removed)
+    rows = _rows(cohort, slots, learners, now=now, times=times) if cells else \
+        _state_rows(cohort, slots, learners, now=now)
     rows.sort(key=lambda r: (r.removed, *_SORT_KEYS[sort](r)))
     return Matrix(slots, rows, sort)
 
@@ -189,21 +222,28 @@ def participation_matrix(cohort, *, now, sort="name", include_removed=False, tim
 PER_PAGE = 50  #: learners a heatmap page: 50 × 60 cases is ~500 KB of accessible cells
 
 
-def matrix_page(matrix, page):
-    """(the rows on that page of the matrix, the page moved into range, how many pages)."""
+def matrix_page(matrix, page, *, cohort=None, now=None, times=False):
+    """(the rows on that page of the matrix, the page moved into range, how many pages).
+    Rows of a matrix built without cells get theirs here: two queries, for that page only."""
     pages = max(1, -(-len(matrix.rows) // PER_PAGE))
     page = min(max(page, 1), pages)
-    return matrix.rows[(page - 1) * PER_PAGE:page * PER_PAGE], page, pages
+    rows = matrix.rows[(page - 1) * PER_PAGE:page * PER_PAGE]
+    if any(r.cells is None for r in rows):
+        rows = _rows(cohort, matrix.slots, [r.membership for r in rows], now=now,
+                     times=times, users=[r.membership.user_id for r in rows])
+    return rows, page, pages
 
 
 def rates_from(matrix):
     """Per column of the matrix: how many active learners handed in, of those expected."""
-    active = [r for r in matrix.rows if not r.removed]
+    active = [r.states for r in matrix.rows if not r.removed]
+    handed_in = {STATES.index("on_time"), STATES.index("late")}
+    not_member = STATES.index("not_member")
     rates = []
     for i, slot in enumerate(matrix.slots):
-        states = [r.cells[i].state for r in active]
-        expected = sum(1 for s in states if s != "not_member")
-        rates.append(Rate(slot, sum(1 for s in states if s in ("on_time", "late")), expected))
+        codes = [states[i] for states in active]
+        rates.append(Rate(slot, sum(1 for c in codes if c in handed_in),
+                          sum(1 for c in codes if c != not_member)))
     return rates
 
 
@@ -258,42 +298,3 @@ def featured_submissions(cohort, *, now, reader=None, everything=False):
     picks = homework_queries.featured_picks(cohort, slots, reader, now=now,
                                             everything=everything)
     return [(s, picks[s.case.id]) for s in reversed(slots) if s.case.id in picks]
-
-
-def _require_points(cohort, tr):
-    if not cohort.points_enabled:
-        raise NotFound(tr("This cohort does not keep points."))
-
-
-def leaderboard(cohort, *, tr=untranslated):
-    """Active learners and guests with their total points and rank (1, 2, 2, 4 …).
-
-    Two queries. Raises NotFound when the cohort keeps no points.
-    """
-    _require_points(cohort, tr)
-    members = (Membership.select(Membership, User).join(User)
-               .where((Membership.cohort == cohort)
-                      & (Membership.status == MembershipStatus.ACTIVE)
-                      & Membership.role.in_(RANKED_ROLES)))
-    totals = dict(PointEvent.select(PointEvent.user, fn.SUM(PointEvent.points))
-                  .where(PointEvent.cohort == cohort).group_by(PointEvent.user).tuples())
-    ranked = sorted(((m, int(totals.get(m.user_id) or 0)) for m in members),
-                    key=lambda p: (-p[1], p[0].user.display_name.casefold(), p[0].user_id))
-    standings = []
-    for i, (membership, points) in enumerate(ranked):
-        tied = standings and standings[-1].points == points
-        standings.append(Standing(membership, points, standings[-1].rank if tied else i + 1))
-    return standings
-
-
-def points_history(cohort, user, *, tr=untranslated):
-    """(membership, [PointEvent with .case or None], total), newest first; NotFound if none."""
-    _require_points(cohort, tr)
-    membership = (Membership.select(Membership, User).join(User)
-                  .where((Membership.cohort == cohort) & (Membership.user == user)).first())
-    if membership is None:
-        raise NotFound(tr("This person is not a member of this cohort."))
-    events = list(PointEvent.select(PointEvent, Case).join(Case, JOIN.LEFT_OUTER)
-                  .where((PointEvent.cohort == cohort) & (PointEvent.user == user))
-                  .order_by(PointEvent.created_at.desc(), PointEvent.id.desc()))
-    return membership, events, sum(e.points for e in events)

@@ -13,7 +13,7 @@ from learnclub import clock
 from learnclub.domain.cases.schedule import window_state
 from learnclub.domain.cohorts import access
 from learnclub.domain.errors import DomainError
-from learnclub.domain.participation import missing_list, queries, tracking
+from learnclub.domain.participation import missing_list, queries, standings, tracking
 from learnclub.web.common import base_url, cohort_for, cohort_or_404, tr
 from learnclub.web.tracking import bp
 from learnclub.web.tracking.chart import bar_chart
@@ -33,13 +33,14 @@ def _duration(seconds, locale):
                             locale=locale)
 
 
-def _matrix(cohort, now):
-    """The matrix in the order and with the rows the query string asks for; 400 if unknown."""
+def _matrix(cohort, now, *, cells=True):
+    """The matrix in the order and with the rows the query string asks for; 400 if unknown.
+    Without `cells`, only the states (the page fills the cells of the rows it shows)."""
     try:
         return tracking.participation_matrix(cohort, now=now,
                                              sort=request.args.get("sort", "name"),
                                              include_removed=request.args.get("removed") == "1",
-                                             times=False, tr=tr)
+                                             times=False, cells=cells, tr=tr)
     except DomainError:
         abort(400)
 
@@ -50,9 +51,10 @@ def heatmap(slug):
     """Learners × cases, a symbol and a colour per cell, with the submission-rate chart."""
     cohort = cohort_for(slug, "track_homework")
     now = clock.now()
-    matrix = _matrix(cohort, now)
+    matrix = _matrix(cohort, now, cells=False)
     rates = tracking.rates_from(matrix)
-    rows, page, pages = tracking.matrix_page(matrix, request.args.get("page", 1, type=int))
+    rows, page, pages = tracking.matrix_page(matrix, request.args.get("page", 1, type=int),
+                                             cohort=cohort, now=now)
     # translated once here, not once per cell: 100 learners × 60 cases a page
     state_words = {"on_time": _("on time"), "missed": _("missed"), "excused": _("excused"),
                    "open": _("not submitted yet"), "not_member": _("not a member then")}
@@ -125,8 +127,8 @@ def leaderboard(slug):
     """Learners and guests by points; not found when the cohort keeps no points."""
     cohort = cohort_or_404(slug)
     membership = access.require(current_user, "view_cohort_pages", cohort, tr=tr)
-    standings = tracking.leaderboard(cohort, tr=tr)
-    return render_template("tracking/leaderboard.html", cohort=cohort, standings=standings,
+    board = standings.leaderboard(cohort, tr=tr)
+    return render_template("tracking/leaderboard.html", cohort=cohort, standings=board,
                            is_staff=access.can(current_user, "track_homework", cohort,
                                                membership))
 
@@ -137,7 +139,7 @@ def points(slug, user_id):
     """One member's points, line by line, newest first."""
     cohort = cohort_or_404(slug)
     membership = access.require(current_user, "view_cohort_pages", cohort, tr=tr)
-    member, events, total = tracking.points_history(cohort, user_id, tr=tr)
+    member, events, total = standings.points_history(cohort, user_id, tr=tr)
     return render_template("tracking/points.html", cohort=cohort, member=member, events=events,
                            total=total, is_staff=access.can(current_user, "track_homework",
                                                             cohort, membership))
