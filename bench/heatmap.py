@@ -193,10 +193,13 @@ def quantiles(samples):
 
 def interleaved(pairs, runs, timer=time.perf_counter):
     """Time each (reference, page) in turn, `runs` times after one warm-up of each:
-    {name: [ms]} (`timer`: time.process_time for CPU time)."""
+    {name: [ms]} (`timer`: time.process_time for CPU time). A pair's runs go together, page
+    and reference alternating, so each follows the other: when the pairs took turns, the
+    heatmap's garbage was collected in the host reference that came next, which made that
+    reference slower and the host page's ratio look better than it was."""
     samples = {name: [] for pair in pairs for name, _call in pair}
-    for n in range(runs + 1):
-        for pair in pairs:
+    for pair in pairs:
+        for n in range(runs + 1):
             for name, call in pair:
                 begin = timer()
                 response = call()
