@@ -49,7 +49,9 @@ def options(argv):
     parser.add_argument("--apps", default="bare,learnclub")
     parser.add_argument("--code", type=Path, help="serve learnclub from this source tree (e.g. "
                         "`git archive HEAD | tar -x -C DIR`) instead of the repository's")
-    parser.add_argument("--kill-rate", type=float, default=100.0)
+    parser.add_argument("--kill-rate", type=float, default=170.0,
+                        help="arrivals per second of the run that kills a worker: the top rate, "
+                        "where requests queue, so the worker killed is most likely busy")
     parser.add_argument("--burst-rate", type=float, default=170.0)
     parser.add_argument("--proxy-stamp", action="store_true",
                         help="send X-Request-Start (the send time) as a proxy would, and start "
