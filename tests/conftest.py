@@ -104,6 +104,9 @@ def database_url(request, tmp_path):
     return url
 
 
+_DELETE_ORDER = list(reversed(sort_models(ALL)))  #: referencing tables before those they name
+
+
 def _empty_what_was_touched(database):
     """Empty the tables an earlier test left rows in and restart the id sequences it moved.
     DELETE in foreign-key order: a test touches a handful of the ~50 tables, and a TRUNCATE,
@@ -122,7 +125,7 @@ def _empty_what_was_touched(database):
         if not tables <= names:
             raise LookupError(tables - names)
         with database.atomic():
-            for model in reversed(sort_models(ALL)):
+            for model in _DELETE_ORDER:
                 if model._meta.table_name in tables:
                     database.execute_sql(f'DELETE FROM "{model._meta.table_name}"')
             for name in sequences:

@@ -9,9 +9,9 @@ from datetime import date, timedelta
 import pytest
 
 from learnclub.domain.participation.deposit_records import record_deposit
-from learnclub.models import Membership, Submission
 from tests.factories import T0, make_case, make_cohort, make_member, make_user
 from tests.query_count import count_queries
+from tests.web.test_deposits import hand_in, learner
 
 NOW = T0 + timedelta(days=30)
 
@@ -27,19 +27,6 @@ def lab(app, clock):
 def cases(lab):
     return [make_case(lab, title=f"案例{i + 1}", publish_at=T0 + timedelta(days=4 * i))
             for i in range(5)]
-
-
-def learner(cohort, name=None):
-    user = make_member(cohort, make_user(locale="en",
-                                         **({"display_name": name} if name else {})))
-    return Membership.get((Membership.cohort == cohort) & (Membership.user == user))
-
-
-def hand_in(cases, membership, on_time):
-    for case in cases[:on_time]:
-        at = case.publish_at + timedelta(hours=1)
-        Submission.create(case=case, user=membership.user_id, body_md="作业", length=2,
-                          submitted_at=at, updated_at=at)
 
 
 def record(cohort, membership, **values):

@@ -29,6 +29,7 @@ from learnclub.models.cohorts import MembershipStatus, Role
 
 SORTS = ("name", "joined", "missed")
 STATES = ("on_time", "late", "missed", "excused", "open", "not_member")
+CODE = {state: i for i, state in enumerate(STATES)}  #: a state's byte in Row.states
 
 
 @dataclass
@@ -158,7 +159,7 @@ def _rows(cohort, slots, memberships, *, now, user=None, times=True, users=None)
                           excuses.get((s.case.id, m.user_id)), now=now,
                           min_hours=cohort.min_window_hours) for s in slots]
         rows.append(Row(m, cells, Counter(c.state for c in cells),
-                        bytes(STATES.index(c.state) for c in cells)))
+                        bytes(CODE[c.state] for c in cells)))
     return rows
 
 
@@ -188,7 +189,7 @@ def _state_rows(cohort, slots, memberships, *, now):
                            (m.user_id, i) in excused, now=now,
                            min_hours=cohort.min_window_hours)
                   for i, slot in enumerate(slots)]
-        rows.append(Row(m, None, Counter(states), bytes(STATES.index(s) for s in states)))
+        rows.append(Row(m, None, Counter(states), bytes(CODE[s] for s in states)))
     return rows
 
 
@@ -237,8 +238,7 @@ def matrix_page(matrix, page, *, cohort=None, now=None, times=False):
 def rates_from(matrix):
     """Per column of the matrix: how many active learners handed in, of those expected."""
     active = [r.states for r in matrix.rows if not r.removed]
-    handed_in = {STATES.index("on_time"), STATES.index("late")}
-    not_member = STATES.index("not_member")
+    handed_in, not_member = {CODE["on_time"], CODE["late"]}, CODE["not_member"]
     rates = []
     for i, slot in enumerate(matrix.slots):
         codes = [states[i] for states in active]
