@@ -16,7 +16,11 @@ class UTCDateTimeField(DateTimeField):
         return super().db_value(value)
 
     def python_value(self, value):
-        value = super().python_value(value)
+        if isinstance(value, str):  # SQLite's text; most rows' times go through here
+            try:
+                value = datetime.fromisoformat(value)
+            except ValueError:  # a form fromisoformat does not read: peewee's own formats
+                value = super().python_value(value)
         if isinstance(value, datetime) and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value

@@ -81,7 +81,8 @@ def _register_areas(app):
 def _add_template_filters(app):
     app.jinja_env.filters["markdown"] = _markdown_filter
     app.jinja_env.filters["case_markdown"] = _case_markdown_filter
-    app.jinja_env.globals["avatar_of"] = avatars.avatar_of  # templates/_avatar.html
+    app.jinja_env.globals["avatar"] = avatars.avatar_html
+    app.jinja_env.globals["prose"] = _prose
 
 
 def _add_favicon(app):
@@ -94,6 +95,17 @@ def _markdown_filter(text, anchors=""):
     Where several documents share a page, give each its ids' prefix, made from a row id:
     {{ s.body_md|markdown(anchors='s%d:'|format(s.id)) }}."""
     return Markup(render_markdown(text, anchor_prefix=anchors))
+
+
+def _prose(row, anchors):
+    """{{ prose(s, 's%d:'|format(s.id)) }}: homework or a comment as HTML, the sanitised HTML
+    stored when it was written (domain/rendering.py), or, for a row written before that,
+    rendered now with `anchors` as its ids' prefix. A function, not a macro: a page calls it
+    once a card and once a comment."""
+    html = row.body_html
+    if html is None:
+        html = render_markdown(row.body_md, anchor_prefix=anchors)
+    return Markup(f'<div class="prose">{html}</div>')
 
 
 def _case_markdown_filter(text, cohort, case):

@@ -1,6 +1,6 @@
 """UI language: chosen by the person (remembered), else the browser's; and local times."""
-from flask import request
-from flask_babel import Babel, get_locale
+from flask import g, request
+from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
 
 from learnclub import clock, dates
@@ -19,6 +19,23 @@ def select_locale():
         return chosen
     best = request.accept_languages.best_match(["zh-CN", "zh", "zh-Hans", "en"])
     return normalise_locale(best) or DEFAULT_LOCALE
+
+
+def catalogue():
+    """The request's translations, found once a request (the locale is chosen once a request
+    too): flask_babel looks them up through its context on every word, about 8 µs, and a
+    page says a hundred words."""
+    found = g.get("_catalogue")
+    if found is None:
+        found = g._catalogue = get_translations()
+    return found
+
+
+def ngettext_each(singular, plural, numbers):
+    """{n: ngettext(singular, plural, n)} for each of `numbers` (`%(num)d` filled in), the
+    catalogue found once: a page of cards says each one's length."""
+    say = catalogue().ungettext
+    return {n: say(singular, plural, n) % {"num": n} for n in numbers}
 
 
 def local_time(value, tz, fmt="medium"):
@@ -57,6 +74,11 @@ def zone_name(tz):
 def init_app(app):
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(TRANSLATIONS_DIR))
+    app.jinja_env.install_gettext_callables(  # as flask_babel's, the catalogue found once
+        gettext=lambda s: catalogue().ugettext(s),
+        ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
+        pgettext=lambda c, s: catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n), newstyle=True)
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["relative"] = relative
     app.jinja_env.filters["when"] = when

@@ -227,6 +227,23 @@ def test_bad_input_is_refused_with_a_message_and_changes_nothing(lab, client, sw
     assert stored(m) is None
 
 
+def test_the_form_libraries_own_messages_speak_the_readers_language(lab, client, switch_to):
+    """wtforms' own words ("Not a valid date value.") come from its catalogue, kept once a
+    process per language (web/forms.py): each request still gets its reader's."""
+    m = learner(lab)
+    switch_to(lab.created_by)
+    lab.created_by.locale = None  # the browser's language, request by request
+    lab.created_by.save()
+    bad = form(received_on="yesterday")
+
+    pages = [html(client.post(f"/c/lab/deposits/{m.id}", data=bad, headers=headers))
+             for headers in (ZH, {"Accept-Language": "en"}, ZH)]
+
+    assert ["不是有效的日期值。" in page for page in pages] == [True, False, True]
+    assert ["Not a valid date value." in page for page in pages] == [False, True, False]
+    assert stored(m) is None
+
+
 def settings_form(cohort, **overrides):
     values = {}
     for name in SETTING_FIELDS:

@@ -1,23 +1,24 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from learnclub.web.forms import Form
 
-class ApplicationForm(FlaskForm):
+
+class ApplicationForm(Form):
     motivation = TextAreaField(_l("Why do you want to join?"))
     background = TextAreaField(_l("Your background: what you do, what you have tried"))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     message = TextAreaField(_l("Message to the applicant (optional)"))
 
 
-class BulkDecisionForm(FlaskForm):
+class BulkDecisionForm(Form):
     message = TextAreaField(_l("One message to everyone selected (optional)"))
 
 
-class MarkForm(FlaskForm):
+class MarkForm(Form):
     """Staff's score and tags on one application (the fields are read by the domain)."""
 
 
@@ -26,7 +27,7 @@ KIND_LABELS = {"short": _l("Short text"), "long": _l("Long text"),
                "single": _l("Single choice"), "multiple": _l("Multiple choice")}
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     """One of the cohort's own application questions (checked by domain/cohorts/questions.py:
     the kind is not validated here, so a bad one gets the domain's message)."""
 

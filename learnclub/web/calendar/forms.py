@@ -1,13 +1,13 @@
 """Slot forms: times are typed in the cohort's zone; the views make them aware."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField
 from wtforms.validators import InputRequired, Optional
 
 from learnclub.web.cases.forms import LOCAL_FORMAT
+from learnclub.web.forms import Form
 
 
-class SlotForm(FlaskForm):
+class SlotForm(Form):
     """A one-off session, or a session's new time; empty length keeps the usual length."""
 
     starts_at = DateTimeLocalField(_l("Starts at"), format=LOCAL_FORMAT, validators=[

@@ -3,18 +3,18 @@ from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateTimeLocalField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from learnclub.web.common import browser_newlines
+from learnclub.web.forms import Form
 
 LOCAL_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 
-class CaseForm(FlaskForm):
+class CaseForm(Form):
     title = StringField(_l("Title"))
     body_md = TextAreaField(_l("Case text (Markdown)"), filters=[browser_newlines])
     homework_prompt = TextAreaField(_l("Homework prompt"), filters=[browser_newlines])
@@ -70,5 +70,5 @@ class CaseForm(FlaskForm):
                 "no_homework": bool(self.no_homework.data)}
 
 
-class ImageForm(FlaskForm):
+class ImageForm(Form):
     image = FileField(_l("Image (PNG, JPEG, GIF or WebP, up to 5 MB)"))

@@ -2,7 +2,6 @@
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -13,6 +12,8 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
+
+from learnclub.web.forms import Form
 
 
 def options(*pairs):
@@ -58,7 +59,7 @@ def _timezones():
     return [SelectChoice(tz) for tz in sorted(available_timezones()) if "/" in tz or tz == "UTC"]
 
 
-class CohortForm(FlaskForm):
+class CohortForm(Form):
     name = StringField(_l("Cohort name"))
     description_md = TextAreaField(_l("Description (Markdown)"))
     timezone = SelectField(_l("Time zone"), choices=[], validate_choice=False)
@@ -138,7 +139,7 @@ class NewCohortForm(CohortForm):
     slug = StringField(_l("Web address (lowercase letters, digits, dashes)"))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     days_valid = IntegerField(_l("Valid for (days)"), default=7, validators=_NUMBER)
     max_uses = IntegerField(_l("Maximum uses (empty: unlimited)"), validators=[Optional()])
     role = SelectField(_l("Joins as"), choices=options(
@@ -146,11 +147,11 @@ class InviteForm(FlaskForm):
         validate_choice=False)
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("Role"), choices=options(
         ("host", _l("host")), ("assistant", _l("assistant")), ("learner", _l("learner")),
         ("guest", _l("guest"))), validate_choice=False)
 
 
-class PlainForm(FlaskForm):
+class PlainForm(Form):
     """A form with only its CSRF token: for buttons that post."""

@@ -1,16 +1,16 @@
 """The form staff record a member's deposit with (docs/rules.md "Deposit")."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired
 
 from learnclub.web.cohorts.forms import YuanField, options
+from learnclub.web.forms import Form
 
 METHODS = options(("wechat", _l("WeChat transfer")), ("alipay", _l("Alipay")),
                   ("cash", _l("Cash")), ("other", _l("Other")))
 
 
-class DepositForm(FlaskForm):
+class DepositForm(Form):
     amount = YuanField(_l("Amount received (yuan)"),
                        validators=[InputRequired(message=_l("Enter the amount received."))])
     received_on = DateField(_l("Received on"), validators=[

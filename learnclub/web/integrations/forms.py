@@ -1,14 +1,14 @@
 """The chat-group robot form: platform, label, address, signing secret, events.
 What each value may be is decided in domain/reach/chat_hooks.py."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.widgets import PasswordInput
 
+from learnclub.web.forms import Form
 from learnclub.web.integrations.words import event_choices, kind_choices
 
 
-class HookForm(FlaskForm):
+class HookForm(Form):
     kind = SelectField(_l("Platform"), choices=[], validate_choice=False)
     label = StringField(_l("Group name"))
     url = StringField(_l("Webhook address"))

@@ -1,8 +1,9 @@
 """The mail settings form: one row of three choices per kind of mail."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
+
+from learnclub.web.forms import Form
 
 MODE_CHOICES = [SelectChoice("instant", _l("Right away")),
                 SelectChoice("daily", _l("Daily digest")), SelectChoice("off", _l("Off"))]
@@ -35,7 +36,7 @@ def _choice(kind):
     return RadioField(KIND_TEXT[kind][0], choices=MODE_CHOICES, validate_choice=False)
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     new_case = _choice("new_case")
     reminders = _choice("reminders")
     feedback = _choice("feedback")

@@ -1,7 +1,6 @@
 """Participation forms. Dates and times are typed in the cohort's zone; the domain and the
 views make them aware."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,9 +13,10 @@ from wtforms import (
 from wtforms.validators import InputRequired, Optional
 
 from learnclub.web.cases.forms import LOCAL_FORMAT
+from learnclub.web.forms import Form
 
 
-class RangeLeaveForm(FlaskForm):
+class RangeLeaveForm(Form):
     """A learner asks to be excused from every case due within some days."""
 
     starts_on = DateField(_l("First day"), validators=[Optional()])
@@ -24,16 +24,16 @@ class RangeLeaveForm(FlaskForm):
     reason = TextAreaField(_l("Reason"))
 
 
-class PauseForm(FlaskForm):
+class PauseForm(Form):
     paused = HiddenField()  #: "1" to pause, anything else to resume: a resend changes nothing
 
 
-class ReadmitForm(FlaskForm):
+class ReadmitForm(Form):
     reason = TextAreaField(_l("Reason"))
     reset_misses = BooleanField(_l("Reset their misses"))
 
 
-class ExcuseForm(FlaskForm):
+class ExcuseForm(Form):
     """Choices are filled by the page; the view loads the learner and case in the cohort."""
 
     user_id = SelectField(_l("Learner"), coerce=int, validate_choice=False)
@@ -41,19 +41,19 @@ class ExcuseForm(FlaskForm):
     reason = TextAreaField(_l("Reason"))
 
 
-class ExtensionForm(FlaskForm):
+class ExtensionForm(Form):
     user_id = SelectField(_l("Learner"), coerce=int, validate_choice=False)
     case_id = SelectField(_l("Case"), coerce=int, validate_choice=False)
     until = DateTimeLocalField(_l("More time until"), format=LOCAL_FORMAT, validators=[
         InputRequired(message=_l("Enter the day and time the extra time ends."))])
 
 
-class SeatAnswerForm(FlaskForm):
+class SeatAnswerForm(Form):
     accept = SubmitField(_l("Accept the seat"))
     decline = SubmitField(_l("Decline"))
 
 
-class RemoveMemberForm(FlaskForm):
+class RemoveMemberForm(Form):
     """A host removes a member by hand; the page fills the choices."""
 
     user_id = SelectField(_l("Member"), coerce=int, validate_choice=False)
@@ -61,5 +61,5 @@ class RemoveMemberForm(FlaskForm):
         InputRequired(message=_l("Say why: the member reads it in their notice."))])
 
 
-class LeaveCohortForm(FlaskForm):
+class LeaveCohortForm(Form):
     reason = TextAreaField(_l("Reason (optional)"))

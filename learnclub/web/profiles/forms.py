@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField, TextAreaField
 
+from learnclub.web.forms import Form
 
-class ProfileForm(FlaskForm):
+
+class ProfileForm(Form):
     display_name = StringField(_l("Name"))
     group_nickname = StringField(_l("Group nickname (群昵称)"))
     city = StringField(_l("City"))
@@ -20,11 +21,11 @@ class ProfileForm(FlaskForm):
                                       "or Feishu ID"))
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(Form):
     photo = FileField(_l("Photo (JPEG, PNG or WebP, up to 5 MB)"))
 
 
-class IntroductionForm(FlaskForm):
+class IntroductionForm(Form):
     """自我介绍: one paragraph and two lists of tags (domain/accounts/introductions.py)."""
 
     introduction = TextAreaField(_l("Introduction"))

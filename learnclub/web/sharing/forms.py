@@ -1,13 +1,13 @@
 """Forms of guest sharing: proposing and editing a talk, the host's decisions, the archive."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 
 from learnclub.web.common import browser_newlines
+from learnclub.web.forms import Form
 
 
-class TalkForm(FlaskForm):
+class TalkForm(Form):
     """The talk's text: what the guest types when proposing and when editing."""
 
     topic = StringField(_l("Topic"))
@@ -38,20 +38,20 @@ class ProposeForm(TalkForm):
                 if (w.data or "").isdigit()]
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     slot_id = HiddenField()
 
 
-class TranscriptForm(FlaskForm):
+class TranscriptForm(Form):
     transcript_md = TextAreaField(_l("Transcript (Markdown)"), filters=[browser_newlines])
     recording_url = StringField(_l("Recording link (optional)"))
 
 
-class SlidesForm(FlaskForm):
+class SlidesForm(Form):
     slides = FileField(_l("Slides (PDF, up to 10 MB)"))
 
 
-class RatingForm(FlaskForm):
+class RatingForm(Form):
     """A member's rating of a held session: a score 1–5 (radio buttons, checked by the
     domain, which says what is wrong with 0, 6 or "abc") and one line."""
 
@@ -59,7 +59,7 @@ class RatingForm(FlaskForm):
     line = StringField(_l("One line (optional)"))
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     """Staff's private note on a held talk."""
 
     below_bar = BooleanField(_l("Below the bar"))

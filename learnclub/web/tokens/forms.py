@@ -1,11 +1,12 @@
 """Making a personal access token for the API."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 
+from learnclub.web.forms import Form
 
-class TokenForm(FlaskForm):
+
+class TokenForm(Form):
     name = StringField(_l("Name"))
     # the domain checks the choice (access_tokens.SCOPES), with its own message
     scope = RadioField(_l("What it may do"), default="read", validate_choice=False,
