@@ -30,14 +30,33 @@ import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
+from peewee import SQL, fn
 
 from learnclub import clock, create_app, schema
 from learnclub.config import TestConfig
-from learnclub.db import bind, db
+from learnclub.db import Prepared, bind, db
 from learnclub.domain.accounts.passwords import hash_password
+from learnclub.domain.cases.editing import PLACING_COLUMNS
 from learnclub.domain.rendering import case_html, homework_html
-from learnclub.models import Case, Comment, Excuse, Like, Membership, Submission, User
+from learnclub.models import (
+    Application,
+    Case,
+    Cohort,
+    CohortRules,
+    Comment,
+    Excuse,
+    Extension,
+    InboxMessage,
+    LeaveRequest,
+    Like,
+    LoginSession,
+    Membership,
+    Submission,
+    SubmissionImage,
+    Talk,
+    User,
+)
 from tests.factories import default_settings
 
 RUNS = int(os.environ.get("LEARNCLUB_BENCH_RUNS", "15"))
@@ -144,45 +163,127 @@ def _newest_homework(case, learners, variants, now):
                       for n, s in enumerate(subs) if n % 10 == 0])
 
 
+#: samples for db.Prepared: unlike any id, hash or offset of a real read
+_A, _B, _KEY = -7_100_000_001, -7_100_000_002, "bench-sample-key"
+_IDS = Prepared.IDS
+
+
+def _count(query):
+    return query.select(fn.COUNT(SQL("*"))).tuples()
+
+
+#: every read of the references, each one's SQL built once (db.Prepared, as the page's hot
+#: reads are): the reference pays for reading the rows and making them models, not for
+#: building SQL, so it is the floor a page showing them stands on
+_READS = {
+    "session": Prepared(lambda key: LoginSession.select(LoginSession, User).join(User)
+                        .where(LoginSession.key_hash == key).limit(1), _KEY),
+    "cohort": Prepared(lambda slug: Cohort.select().where(Cohort.slug == slug).limit(1),
+                       "bench-sample-slug"),
+    "membership": Prepared(lambda cohort, user: Membership.select().where(
+        (Membership.cohort == cohort) & (Membership.user == user)).limit(1), _A, _B),
+    "unread": Prepared(lambda user: _count(InboxMessage.select().where(
+        (InboxMessage.recipient == user) & InboxMessage.read_at.is_null())), _A),
+    "rules": Prepared(lambda cohort: CohortRules.select().where(
+        CohortRules.cohort == cohort).limit(1), _A),
+    "waiting": Prepared(lambda cohort: Cohort.select(
+        _count(Application.select().where((Application.cohort == cohort)
+                                           & (Application.status == "submitted"))),
+        _count(Talk.select().where((Talk.cohort == cohort) & (Talk.status == "submitted"))))
+        .where(Cohort.id == cohort).tuples(), _A),
+    "learners": Prepared(lambda cohort: Membership.select(Membership, User).join(User).where(
+        (Membership.cohort == cohort) & (Membership.role == "learner")), _A),
+    "cases": Prepared(lambda cohort: Case.select().where(Case.cohort == cohort), _A),
+    "submissions": Prepared(lambda ids: Submission.select(
+        Submission.id, Submission.case, Submission.user, Submission.late_seconds,
+        Submission.length, Submission.featured_at).where(Submission.case.in_(ids)).tuples(),
+        _IDS),
+    "excuses": Prepared(lambda ids: Excuse.select(Excuse.case, Excuse.user, Excuse.reason)
+                        .where(Excuse.case.in_(ids)).tuples(), _IDS),
+    "case": Prepared(lambda case, cohort: Case.select().where(
+        (Case.id == case) & (Case.cohort == cohort)).limit(1), _A, _B),
+    "pager": Prepared(lambda cohort: Case.select(*PLACING_COLUMNS).where(
+        (Case.cohort == cohort) & Case.archived_at.is_null())
+        .order_by(Case.publish_at, Case.queue_position, Case.id), _A),
+    "own": Prepared(lambda case, user: Submission.select(Submission, User).join(User).where(
+        (Submission.case == case) & (Submission.user == user)).limit(1), _A, _B),
+    "peers_total": Prepared(lambda case, user: _count(Submission.select().where(
+        (Submission.case == case) & (Submission.user != user))), _A, _B),
+    "peers": Prepared(lambda case, user: Submission.select(Submission, User).join(User).where(
+        (Submission.case == case) & (Submission.user != user))
+        .order_by(Submission.featured_at.desc(nulls="LAST"), Submission.submitted_at)
+        .limit(PEERS), _A, _B),
+    "likes": Prepared(lambda ids: Like.select(Like.submission).where(
+        Like.submission.in_(ids)).tuples(), _IDS),
+    "comments": Prepared(lambda ids: Comment.select(Comment, User).join(User).where(
+        Comment.submission.in_(ids)), _IDS),
+    "pictures": Prepared(lambda ids: SubmissionImage.select().where(
+        SubmissionImage.submission.in_(ids)), _IDS),
+    "extension": Prepared(lambda case, user: Extension.select().where(
+        (Extension.case == case) & (Extension.user == user)).limit(1), _A, _B),
+    "excuse": Prepared(lambda case, user: Excuse.select().where(
+        (Excuse.case == case) & (Excuse.user == user)).limit(1), _A, _B),
+    "leave": Prepared(lambda case, user: LeaveRequest.select().where(
+        (LeaveRequest.case == case) & (LeaveRequest.user == user)).limit(1), _A, _B),
+    "draft_pictures": Prepared(lambda case, user: SubmissionImage.select().where(
+        (SubmissionImage.case == case) & (SubmissionImage.user == user)), _A, _B),
+}
+
+
 def bare_app(database_url):
-    """Flask + peewee and nothing else, running each page's reads and returning counts."""
+    """Flask + peewee and nothing else, running each page's reads and returning counts: the
+    same rows and columns the page reads, its frame included (`_frame`: until 2026-12-05
+    the references read only the page's own rows, not the session, cohort, membership,
+    pager and menu counts every signed-in page reads around them)."""
     app = Flask("bare")
     bind(database_url)
+    read = {name: query.rows for name, query in _READS.items()}
 
-    @app.get("/heatmap/<int:cohort_id>")
-    def heatmap(cohort_id):
+    @app.get("/heatmap/<key_hash>")
+    def heatmap(key_hash):
         with db.connection_context():
-            members = list(Membership.select(Membership, User).join(User)
-                           .where((Membership.cohort == cohort_id)
-                                  & (Membership.role == "learner")))
-            ids = [c.id for c in Case.select().where(Case.cohort == cohort_id)]
-            subs = list(Submission.select(Submission.id, Submission.case, Submission.user,
-                                          Submission.late_seconds, Submission.length,
-                                          Submission.featured_at)
-                        .where(Submission.case.in_(ids)).tuples())
-            excuses = list(Excuse.select(Excuse.case, Excuse.user, Excuse.reason)
-                           .where(Excuse.case.in_(ids)).tuples())
+            frame = _frame(read, key_hash, staff=True)
+            cohort_id = frame["cohort"].id
+            members = read["learners"](cohort_id)
+            ids = [c.id for c in read["cases"](cohort_id)]
+            subs = read["submissions"](ids)
+            excuses = read["excuses"](ids)
         return jsonify(members=len(members), cases=len(ids), submissions=len(subs),
-                       excuses=len(excuses))
+                       excuses=len(excuses), unread=frame["unread"])
 
-    @app.get("/case/<int:case_id>/<int:reader_id>")
-    def case_page(case_id, reader_id):
+    @app.get("/case/<int:case_id>/<key_hash>")
+    def case_page(case_id, key_hash):
+        staff = request.args.get("staff") == "1"
         with db.connection_context():
-            case = Case.get_by_id(case_id)
-            own = Submission.get_or_none((Submission.case == case_id)
-                                         & (Submission.user == reader_id))
-            peers = (Submission.select(Submission, User).join(User)
-                     .where((Submission.case == case_id) & (Submission.user != reader_id)))
-            total = peers.count()
-            shown = list(peers.order_by(Submission.featured_at.desc(nulls="LAST"),
-                                        Submission.submitted_at).limit(PEERS))
-            ids = [s.id for s in shown] + ([own.id] if own else [])
-            likes = list(Like.select(Like.submission).where(Like.submission.in_(ids)).tuples())
-            comments = list(Comment.select(Comment, User).join(User)
-                            .where(Comment.submission.in_(ids)))
-        return jsonify(case=len(case.body_md), total=total, likes=len(likes),
-                       comments=len(comments), html=sum(len(s.body_html) for s in shown))
+            frame = _frame(read, key_hash, staff=staff)
+            reader, cohort_id = frame["session"].user_id, frame["cohort"].id
+            case = read["case"](case_id, cohort_id)[0]
+            pager = read["pager"](cohort_id)
+            own = read["own"](case_id, reader)
+            total = read["peers_total"](case_id, reader)[0][0]
+            shown = read["peers"](case_id, reader)
+            ids = [s.id for s in shown + own]
+            likes, comments = read["likes"](ids), read["comments"](ids)
+            pictures = read["pictures"](ids)
+            if not staff:  # a learner's own: extension, excuse, leave, pictures in the draft
+                mine = [read[name](case_id, reader) for name in ("extension", "excuse", "leave")]
+                pictures += read["draft_pictures"](case_id, reader) + mine
+        return jsonify(case=len(case.body_md), pager=len(pager), total=total, likes=len(likes),
+                       comments=len(comments), pictures=len(pictures),
+                       html=sum(len(s.body_html) for s in shown), unread=frame["unread"])
     return app
+
+
+def _frame(read, key_hash, *, staff):
+    """What every signed-in cohort page reads around its own rows: the session and its user,
+    the cohort, the reader's membership, their unread messages (the header's count), the
+    cohort's rules (their banner) and, for staff, what waits for them (the menu's counts)."""
+    session = read["session"](key_hash)[0]
+    cohort = read["cohort"]("bench")[0]
+    return {"session": session, "cohort": cohort,
+            "membership": read["membership"](cohort.id, session.user_id),
+            "unread": read["unread"](session.user_id)[0][0], "rules": read["rules"](cohort.id),
+            "waiting": read["waiting"](cohort.id) if staff else None}
 
 
 def quantiles(samples):
@@ -242,10 +343,13 @@ def main(args):
         "case_host": lambda: host.get(f"/c/bench/cases/{newest.id}"),
         "case_learner": lambda: learner.get(f"/c/bench/cases/{newest.id}"),
     }
+    with db.connection_context():
+        host_key, reader_key = [LoginSession.get(LoginSession.user == user_id).key_hash
+                                for user_id in (host_id, reader.id)]
     refs = {
-        "heatmap": lambda: bare.get(f"/heatmap/{cohort.id}"),
-        "case_host": lambda: bare.get(f"/case/{newest.id}/{host_id}"),
-        "case_learner": lambda: bare.get(f"/case/{newest.id}/{reader.id}"),
+        "heatmap": lambda: bare.get(f"/heatmap/{host_key}"),
+        "case_host": lambda: bare.get(f"/case/{newest.id}/{host_key}?staff=1"),
+        "case_learner": lambda: bare.get(f"/case/{newest.id}/{reader_key}"),
     }
     samples = interleaved([[("ref:" + k, refs[k]), (k, pages[k])] for k in pages], args.runs,
                           time.process_time if args.cpu else time.perf_counter)

@@ -31,6 +31,18 @@ def catalogue():
     return found
 
 
+def later(message):
+    """A word marked for translation (pybabel finds it) where it is written in a table, and
+    said later in the reader's language (word)."""
+    return message
+
+
+def word(message):
+    """gettext(message) through the request's catalogue: for the many fixed words of a
+    page built in Python (a menu's labels); no %(…)s variables."""
+    return catalogue().ugettext(message)
+
+
 def ngettext_each(singular, plural, numbers):
     """{n: ngettext(singular, plural, n)} for each of `numbers` (`%(num)d` filled in), the
     catalogue found once: a page of cards says each one's length."""

@@ -77,17 +77,26 @@ def _peers_where(case_ids, everyone, picks, user_id, reader_id):
     return _readable_where(case_ids, everyone, picks, user_id) & (Submission.user != reader_id)
 
 
+#: the order peers' homework shows in: featured first, then in order of submission
+_PEERS_ORDER = (Submission.featured_at.desc(nulls="LAST"), Submission.submitted_at,
+                Submission.id)
+
+
+def _peers_query(case_ids, everyone, picks, user_id, reader_id, offset):
+    where = _peers_where(case_ids, everyone, picks, user_id, reader_id)
+    # the page's ids first, sorted without their texts; then those 50 rows whole: sorting
+    # every readable row with its texts was most of the query (1.0 against 0.4 ms at 250)
+    page_ids = (Submission.select(Submission.id).where(where).order_by(*_PEERS_ORDER)
+                .limit(PEERS_PER_PAGE).offset(offset))
+    total = Submission.select(fn.COUNT(SQL("*"))).where(where)
+    return (Submission.select(Submission, *CARD_AUTHOR, total.alias("total_")).join(User)
+            .where(Submission.id.in_(page_ids)).order_by(*_PEERS_ORDER))
+
+
 #: a page of peers' homework (readable_condition's lists, the reader's own id as the
 #: viewer's, the reader's, the offset) and how many there are: SQL built once (db.Prepared)
-_PEERS = Prepared(lambda case_ids, everyone, picks, user_id, reader_id, offset: (
-    Submission.select(Submission, *CARD_AUTHOR, Submission.select(fn.COUNT(SQL("*"))).where(
-        _peers_where(case_ids, everyone, picks, user_id, reader_id)).alias("total_"))
-    .join(User)
-    .where(_peers_where(case_ids, everyone, picks, user_id, reader_id))
-    .order_by(Submission.featured_at.desc(nulls="LAST"), Submission.submitted_at,
-              Submission.id)
-    .limit(PEERS_PER_PAGE).offset(offset)),
-    Prepared.IDS, Prepared.IDS, Prepared.IDS, _ID1, _ID2, -7_000_000_003)
+_PEERS = Prepared(_peers_query, Prepared.IDS, Prepared.IDS, Prepared.IDS, _ID1, _ID2,
+                  -7_000_000_003)
 
 
 def _peers_page(case, reader, viewer, slot, *, now, page):

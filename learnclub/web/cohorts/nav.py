@@ -9,6 +9,7 @@ from flask_login import current_user
 from learnclub.domain.cohorts import access, todo
 from learnclub.domain.cohorts import queries as cohort_queries
 from learnclub.web.cohorts import bp
+from learnclub.web.i18n import later, word
 
 #: the blueprint (or endpoint) of a page -> the bottom tab it belongs to
 TAB_OF = {"cohorts.home": "home", "cohorts.page": "home", "cases": "cases",
@@ -34,6 +35,63 @@ class CohortMenu:
         return self.role == "learner"
 
 
+@dataclass(frozen=True)
+class Tab:
+    """A link of the cohort menu: where it goes, what it says, whether the page is there
+    (aria-current), what waits behind it (a badge; 0: none)."""
+    url: str
+    label: str
+    current: bool
+    count: int = 0
+
+
+#: the cohort menu's links: endpoint, label, the endpoints that also make it current, and
+#: who sees it (None: everyone; "role": active members; "learner"; "points": the
+#: cohort counts points); its 管理 links below, seen by staff, with their badges' keys
+MENU_ROW = (
+    ("cases.index", later("Cases"), ("cases.show",), None),
+    ("announcements.index", later("Announcements"), ("announcements.show", "announcements.new"),
+     "role"),
+    ("announcements.page", later("Rules"), ("announcements.edit", "announcements.acknowledge"),
+     "role"),
+    ("homework.mine", later("My homework"), (), "learner"),
+    ("cohorts.members", later("Members"), (), None),
+    ("tracking.best", later("Best of"), (), None),
+    ("calendar.page", later("Sharing calendar"), (), None),
+    ("sharing.archive", later("Archive"), ("sharing.session",), None),
+    ("sharing.mine", later("My talks"), (), "role"),
+    ("tracking.leaderboard", later("Leaderboard"), (), "points"),
+)
+MENU_MANAGE = (
+    ("cases.schedule", later("Schedule"), (), None),
+    ("admission.review", later("Applications"),
+     ("admission.questions_page", "admission.edit_question"), "applications"),
+    ("cohorts.invites", later("Invites"), (), None),
+    ("tracking.heatmap", later("Tracking"), ("tracking.case_report", "tracking.history"), None),
+    ("sharing.review", later("Talks"), (), "talks_to_decide"),
+    ("participation.page", later("Participation"), ("participation.audit",), None),
+    ("deposits.page", later("Deposits"), ("deposits.record",), None),
+    ("cohorts.settings", later("Settings"), (), None),
+    ("integrations.index", later("Chat groups"), (), None),
+)
+
+
+def menu_tabs(cohort, menu):
+    """(the row's tabs, the 管理 menu's tabs) the viewer sees in the cohort menu: built here
+    once a page, each a url_for and a word, not a macro call each in the template."""
+    here = request.endpoint
+    shown = {None: True, "role": bool(menu.role), "learner": menu.learner,
+             "points": bool(cohort.points_enabled)}
+
+    def tab(endpoint, label, also, count=0):
+        return Tab(url_for(endpoint, slug=cohort.slug), word(label),
+                   here == endpoint or here in also, count)
+    row = [tab(e, label, also) for e, label, also, who in MENU_ROW if shown[who]]
+    manage = [tab(e, label, also, menu.counts.get(badge, 0) if badge else 0)
+              for e, label, also, badge in MENU_MANAGE] if menu.staff else []
+    return row, manage
+
+
 @dataclass
 class TabBar:
     cohort: object | None  #: the cohort 案例 and 日历 lead to (None: the home page)
@@ -43,7 +101,7 @@ class TabBar:
 
 @bp.app_context_processor
 def _menus():
-    return {"cohort_menu": cohort_menu, "tab_bar": tab_bar}
+    return {"cohort_menu": cohort_menu, "menu_tabs": menu_tabs, "tab_bar": tab_bar}
 
 
 def viewer_membership(cohort, membership):
