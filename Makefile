@@ -86,7 +86,7 @@ clean:
 
 # Refresh the message catalogs after changing UI text, then translate the new entries.
 messages: $(TEST_STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k tr -k _ -k ngettext_each:1,2 -k later -o learnclub/translations/messages.pot --no-location --omit-header --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k tr -k _ -k ngettext_each:1,2 -k later -k word -o learnclub/translations/messages.pot --no-location --omit-header --sort-output .
 	$(BIN)/pybabel update -i learnclub/translations/messages.pot -d learnclub/translations -l zh_Hans_CN --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d learnclub/translations
 

@@ -5,6 +5,7 @@ cadence, at the same local wall-clock time, so 20:00 stays 20:00 across daylight
 its time has come it is frozen: later edits to the queue or the cadence never move a case
 that members may already have read.
 """
+import functools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -12,12 +13,16 @@ from zoneinfo import ZoneInfo
 DEFAULT_PUBLISH_TIME = time(20, 0)  #: the first case of a cohort goes out at 20:00 local
 
 
+# The two below are pure functions of their arguments, asked for every case of a cohort on
+# every page with a pager or a schedule: each answer is kept (a few thousand, ~200 B each).
+@functools.lru_cache(maxsize=8192)
 def add_local_days(instant, days, zone):
     """`instant` plus whole days on the local wall clock of `zone` (DST-safe)."""
     local = instant.astimezone(zone).replace(tzinfo=None) + timedelta(days=days)
     return local.replace(tzinfo=zone).astimezone(UTC)
 
 
+@functools.lru_cache(maxsize=8192)
 def local_days_between(earlier, later, zone):
     """Days between two instants as the local wall clock counts them (DST-safe)."""
     a = earlier.astimezone(zone).replace(tzinfo=None)

@@ -97,6 +97,7 @@ class TabBar:
     cohort: object | None  #: the cohort 案例 and 日历 lead to (None: the home page)
     active: str  #: home, cases, calendar, messages, me, or ""
     messages_url: str | None  #: None while the messages pages are not there
+    tabs: list = field(default_factory=list)  #: Tab (url, label, current) by key, in order
 
 
 @bp.app_context_processor
@@ -133,7 +134,16 @@ def tab_bar(cohort=None):
         cohort = mine[0].cohort if mine else None
     endpoint = request.endpoint or ""
     active = TAB_OF.get(endpoint) or TAB_OF.get(endpoint.partition(".")[0], "")
-    return TabBar(cohort, active, messages_url())
+    home, messages = url_for("cohorts.home"), messages_url()
+    links = [("home", home, word("Home")),
+             ("cases", url_for("cases.index", slug=cohort.slug) if cohort else home,
+              word("Cases")),
+             ("calendar", url_for("calendar.page", slug=cohort.slug) if cohort else home,
+              word("Calendar"))]
+    links += [("messages", messages, word("Messages"))] if messages else []
+    links.append(("me", url_for("cohorts.me"), word("Me")))
+    return TabBar(cohort, active, messages,
+                  [(key, Tab(url, label, key == active)) for key, url, label in links])
 
 
 def messages_url():

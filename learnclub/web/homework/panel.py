@@ -1,13 +1,12 @@
 """What the case page shows about homework: the reader's own, and peers' with the talk around
 them (domain.homework.case_page.case_homework), with the forms to write and comment."""
 from flask import url_for
-from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
 from learnclub.domain.homework import images
 from learnclub.domain.homework.case_page import case_homework
 from learnclub.web.homework.forms import CommentForm, HomeworkForm
-from learnclub.web.i18n import local_times, ngettext_each
+from learnclub.web.i18n import local_times, ngettext_each, word
 
 # the preview shares the case page with the case and the saved homework: its own anchors,
 # the same whether the page or the live preview (homework.js) renders it
@@ -86,14 +85,15 @@ def picture_url(slug, **external):
 
 def _card_words(shown):
     """The words of a homework card, translated once a page, not once per card (50 cards)."""
-    words = Fields({"featured": _("Featured"), "late": _("late"), "feature": _("Feature (精选)"),
-             "unfeature": _("Unfeature"), "feedback": _("feedback"), "reply": _("Reply"),
-             "give_feedback": _("Give feedback"), "comment": _("Comment"), "post": _("Post"),
-             "comments": _("Comments"), "show_all": _("Show all"), "show_less": _("Show less"),
-             "offline": _("Could not send it: check the connection and try again. What you "
-                          "wrote is still here."),
-             "sending": _("Sending…"), "picture": _("Picture %(n)s of %(name)s's homework"),
-             "open_full": _("Open the picture full size"), "like": _("Like")})
+    words = Fields(
+        featured=word("Featured"), late=word("late"), feature=word("Feature (精选)"),
+        unfeature=word("Unfeature"), feedback=word("feedback"), reply=word("Reply"),
+        give_feedback=word("Give feedback"), comment=word("Comment"), post=word("Post"),
+        comments=word("Comments"), show_all=word("Show all"), show_less=word("Show less"),
+        offline=word("Could not send it: check the connection and try again. What you "
+                     "wrote is still here."),
+        sending=word("Sending…"), picture=word("Picture %(n)s of %(name)s's homework"),
+        open_full=word("Open the picture full size"), like=word("Like"))
     words["length"] = ngettext_each("%(num)d character or word", "%(num)d characters or words",
                                     {s.length for s in shown})
     return words
