@@ -5,7 +5,7 @@ from flask_wtf.csrf import generate_csrf
 
 from learnclub.domain.homework import images
 from learnclub.domain.homework.case_page import case_homework
-from learnclub.web.homework.forms import CommentForm, HomeworkForm
+from learnclub.web.homework.forms import HomeworkForm
 from learnclub.web.i18n import local_times, ngettext_each, word
 
 # the preview shares the case page with the case and the saved homework: its own anchors,
@@ -31,10 +31,11 @@ def homework_panel(case, *, slot, viewer, membership, now, peers_page=1):
     panel = Fields(case_homework(case, viewer, slot=slot, membership=membership, now=now,
                                  peers_page=peers_page))
     own = panel["own"]
-    panel.update(form=HomeworkForm(obj=own) if own else HomeworkForm(),
-                 comment_form=CommentForm(), preview_anchors=PREVIEW_ANCHORS)
     if case.no_homework:  # "no homework due": the page says so, and offers no editor
         panel["can_write"] = False
+    # the editor's form, for whoever may write (a refused one replaces it: cases.routes)
+    panel.update(form=(HomeworkForm(obj=own) if own else HomeworkForm())
+                 if panel["can_write"] else None, preview_anchors=PREVIEW_ANCHORS)
     panel.update(card_context(case.cohort, ([own] if own else []) + panel["peers"]))
     panel["draft_images"] = images.draft_images(case, viewer) if panel["learner"] else []
     panel["max_images"] = images.MAX_IMAGES
