@@ -18,6 +18,7 @@ page (tracemalloc) and the process's peak RSS; with --write, records the table i
 section of docs/benchmarks.md. Run: `make bench` (LEARNCLUB_BENCH_RUNS sets the repetitions).
 """
 import argparse
+import gc
 import os
 import platform
 import random
@@ -297,11 +298,15 @@ def interleaved(pairs, runs, timer=time.perf_counter):
     {name: [ms]} (`timer`: time.process_time for CPU time). A pair's runs go together, page
     and reference alternating, so each follows the other: when the pairs took turns, the
     heatmap's garbage was collected in the host reference that came next, which made that
-    reference slower and the host page's ratio look better than it was."""
+    reference slower and the host page's ratio look better than it was. For the same
+    reason each call starts after a full collection (not timed): a collection inside a call
+    is then one of its own garbage, not the other's (the heatmap's reference went from
+    140 to 225 ms, by turns, without it)."""
     samples = {name: [] for pair in pairs for name, _call in pair}
     for pair in pairs:
         for n in range(runs + 1):
             for name, call in pair:
+                gc.collect()
                 begin = timer()
                 response = call()
                 elapsed = (timer() - begin) * 1000
