@@ -1,4 +1,6 @@
 """Argon2id password hashing (argon2-cffi's RFC 9106 defaults) and the password rule."""
+import functools
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -7,8 +9,14 @@ from learnclub.domain.errors import DomainError
 MIN_LENGTH = 8
 MAX_LENGTH = 128
 _hasher = PasswordHasher()
-#: verified against when the account does not exist, so timing does not tell
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy_hash():
+    """Verified against when the account does not exist, so timing does not tell. Made on
+    first use, not at import: a hash takes about 150 ms, which every process (each gunicorn
+    worker as it boots or is replaced, every CLI command) paid before doing anything."""
+    return _hasher.hash("not-a-real-password")
 
 
 def check_password_rule(password, *, tr, field="password"):
@@ -27,6 +35,6 @@ def hash_password(password):
 def verify_password(password_hash, password):
     """True if the password matches; a missing hash is checked against a dummy to keep timing."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
