@@ -122,10 +122,11 @@ class Prepared:
     value, unlike any real value and any constant of the query; `Prepared.IDS` for a list of
     ids, an IN list, compiled once per length) to find where each value goes among the
     parameters; a call then binds its values to the kept SQL and reads the rows through the
-    query's own row reader (models, joined rows as peewee makes them). Only for queries
-    whose SQL does not depend on the values otherwise: equality on ids, slugs and hashes, no
-    None. Values are passed as the database stores them (ids, not rows, strings as they are,
-    times as the column's `db_value` gives them)."""
+    query's own row reader (models, joined rows as peewee makes them), or, for an INSERT,
+    UPDATE or DELETE, runs it (`run`). Only for queries whose SQL does not depend on the
+    values otherwise: equality on ids, slugs and hashes, no None in a condition (a value
+    written may be None). Values are passed as the database stores them (ids, not rows,
+    strings as they are, times as the column's `db_value` gives them)."""
 
     IDS = object()  #: the sample of a list of ids
 
@@ -141,6 +142,9 @@ class Prepared:
             samples = [s if n is None else [-8_000_000_000 - 10_000 * i - k for k in range(n)]
                        for i, (s, n) in enumerate(zip(self.samples, lengths, strict=True))]
             query = self.build(*samples)
+            if isinstance(query, peewee.Insert) and database.returning_clause \
+                    and query._returning is None and query._pk_returning():
+                query = query.returning(*query._pk_returning())  # as peewee runs it
             sql, params = database.get_sql_context().sql(query).query()
             where = {}
             for i, sample in enumerate(samples):
@@ -153,13 +157,28 @@ class Prepared:
             made = self._made[key] = (query, sql, tuple(zip(slots, params, strict=True)))
         return made
 
+    def _execute(self, values):
+        query, sql, params = self._made_for(db.obj, values)
+        return query, db.execute_sql(sql, [param if slot is None else
+                                           values[slot[0]] if slot[1] is None else
+                                           values[slot[0]][slot[1]] for slot, param in params])
+
     def rows(self, *values):
         """The rows (models) the query built from `values` reads."""
-        query, sql, params = self._made_for(db.obj, values)
-        cursor = db.execute_sql(sql, [param if slot is None else
-                                      values[slot[0]] if slot[1] is None else
-                                      values[slot[0]][slot[1]] for slot, param in params])
+        query, cursor = self._execute(values)
         return list(query._get_cursor_wrapper(cursor))
+
+    def run(self, *values):
+        """Run the INSERT, UPDATE or DELETE the query built from `values`: an INSERT gives
+        the new row's id (None when ON CONFLICT kept the old row), the others the number of
+        rows they changed."""
+        query, cursor = self._execute(values)
+        if not isinstance(query, peewee.Insert):
+            return cursor.rowcount
+        if query._returning:
+            row = cursor.fetchone()
+            return row[0] if row else None
+        return cursor.lastrowid if cursor.rowcount else None
 
     def first(self, *values):
         """The first row, or None."""

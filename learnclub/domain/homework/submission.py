@@ -3,6 +3,7 @@ due and marked late during grace, closed after; editable until the window closes
 the learner's extension). Every edit keeps the earlier text and moves `updated_at`, which is
 how an edit after due shows (timing.py); the timing of the first submission never changes."""
 import re
+from datetime import datetime
 
 from peewee import IntegrityError
 
@@ -85,16 +86,27 @@ def _save(case, user, body, length, slot, *, now):
 
 def _attach_pending(submission):
     """The learner's pictures uploaded before this save join the submission."""
-    SubmissionImage.update(submission=submission.id).where(
-        (SubmissionImage.case == submission.case_id)
-        & (SubmissionImage.user == submission.user_id)
-        & SubmissionImage.submission.is_null()).execute()
+    _ATTACH.run(submission.id, submission.case_id, submission.user_id)
 
 
-#: the learner's submission on the case, read before every save: its SQL built once
+_ID1, _ID2, _ID3 = -7_000_000_001, -7_000_000_002, -7_000_000_003  #: samples (db.Prepared)
+_AT = datetime(1901, 2, 3, 4, 5, 6, 789)  #: a sample time (db.Prepared)
+#: what every save runs, its SQL built once (db.Prepared): the learner's submission on the
+#: case, read first; a new one written; pending pictures attached; a miss voided
 _OWN = Prepared(lambda case_id, user_id: Submission.select().where(
-    (Submission.case == case_id) & (Submission.user == user_id)).limit(1),
-    -7_000_000_001, -7_000_000_002)
+    (Submission.case == case_id) & (Submission.user == user_id)).limit(1), _ID1, _ID2)
+_NEW = Prepared(lambda case_id, user_id, body, length, at, late, html: Submission.insert(
+    case=case_id, user=user_id, body_md=body, length=length, submitted_at=at, updated_at=at,
+    late_seconds=late, body_html=html), _ID1, _ID2, "sample body", -7_000_000_004, _AT,
+    -7_000_000_005, "sample html")
+_ATTACH = Prepared(lambda submission_id, case_id, user_id: SubmissionImage.update(
+    submission=submission_id).where(
+    (SubmissionImage.case == case_id) & (SubmissionImage.user == user_id)
+    & SubmissionImage.submission.is_null()), _ID3, _ID1, _ID2)
+_VOID_MISS = Prepared(lambda at, case_id, user_id: Miss.update(
+    voided_at=at, void_reason="handed in during an extension").where(
+    (Miss.case == case_id) & (Miss.user == user_id) & Miss.voided_at.is_null()),
+    _AT, _ID1, _ID2)
 
 
 def _save_text(case, user, body, length, slot, *, now):
@@ -112,9 +124,12 @@ def _save_text(case, user, body, length, slot, *, now):
         return existing, False
     late = max(0, int((now - slot.due_at).total_seconds()))
     html = homework_html_before_id(body)  # stored with the row unless it needs the id
-    submission = Submission.create(case=case, user=user, body_md=body, length=length,
-                                   submitted_at=now, updated_at=now, late_seconds=late,
-                                   body_html=html)
+    at = Submission.submitted_at.db_value(now)
+    new_id = _NEW.run(case.id, user.id, body, length, at, late, html)
+    submission = Submission(id=new_id, case=case, user=user, body_md=body, length=length,
+                            submitted_at=now, updated_at=now, late_seconds=late,
+                            body_html=html)
+    submission._dirty.clear()  # as written: saving it again changes nothing
     if html is None:  # anchors (headings, footnotes) carry the new id: a second write
         submission.body_html = homework_html(submission.id, body)
         Submission.update(body_html=submission.body_html).where(
@@ -123,6 +138,5 @@ def _save_text(case, user, body, length, slot, *, now):
     kind, points = ("late", cohort.points_late) if late else ("on_time", cohort.points_on_time)
     award_points(cohort, user, key=f"submission:{submission.id}:submitted", kind=kind,
                  points=points, now=now, case=case)
-    Miss.update(voided_at=now, void_reason="handed in during an extension").where(
-        (Miss.case == case) & (Miss.user == user) & Miss.voided_at.is_null()).execute()
+    _VOID_MISS.run(Miss.voided_at.db_value(now), case.id, user.id)
     return submission, True
