@@ -39,7 +39,7 @@ def later(message):
 
 def word(message):
     """gettext(message) through the request's catalogue: for the many fixed words of a
-    page built in Python (a menu's labels); no %(…)s variables."""
+    page built in Python (a menu's labels); %(…)s variables are left as they are."""
     return catalogue().ugettext(message)
 
 
