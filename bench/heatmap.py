@@ -36,7 +36,7 @@ from peewee import SQL, fn
 
 from learnclub import clock, create_app, schema
 from learnclub.config import TestConfig
-from learnclub.db import Prepared, bind, db
+from learnclub.db import bind, db
 from learnclub.domain.accounts.passwords import hash_password
 from learnclub.domain.cases.editing import PLACING_COLUMNS
 from learnclub.domain.rendering import case_html, homework_html
@@ -58,6 +58,7 @@ from learnclub.models import (
     Talk,
     User,
 )
+from learnclub.prepared import Prepared
 from tests.factories import default_settings
 
 RUNS = int(os.environ.get("LEARNCLUB_BENCH_RUNS", "15"))
@@ -164,7 +165,7 @@ def _newest_homework(case, learners, variants, now):
                       for n, s in enumerate(subs) if n % 10 == 0])
 
 
-#: samples for db.Prepared: unlike any id, hash or offset of a real read
+#: samples for prepared.Prepared: unlike any id, hash or offset of a real read
 _A, _B, _KEY = -7_100_000_001, -7_100_000_002, "bench-sample-key"
 _IDS = Prepared.IDS
 
@@ -173,7 +174,7 @@ def _count(query):
     return query.select(fn.COUNT(SQL("*"))).tuples()
 
 
-#: every read of the references, each one's SQL built once (db.Prepared, as the page's hot
+#: every read of the references, each one's SQL built once (prepared.Prepared, as the page's hot
 #: reads are): the reference pays for reading the rows and making them models, not for
 #: building SQL, so it is the floor a page showing them stands on
 _READS = {

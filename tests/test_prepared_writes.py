@@ -1,10 +1,10 @@
-"""db.Prepared's writes (`run`): an INSERT, UPDATE or DELETE whose SQL is built once, bound
+"""prepared.Prepared's writes (`run`): an INSERT, UPDATE or DELETE whose SQL is built once, bound
 anew on each call, on SQLite and PostgreSQL: the new id, ON CONFLICT keeping the old row,
 the rows an UPDATE changed, and a value written as None."""
 from datetime import datetime
 
-from learnclub.db import Prepared
 from learnclub.models import PointEvent
+from learnclub.prepared import Prepared
 from tests.factories import T0, make_case, make_cohort, make_user
 
 _AT = datetime(1901, 2, 3, 4, 5, 6, 789)
@@ -31,5 +31,6 @@ def test_writes_bind_their_values_to_sql_built_once(app):
             for e in PointEvent.select()}
     assert rows == {"submission:1": (first, 3, case.id, "on_time", T0),
                     "submission:2": (second, 5, None, "late", T0)}
-    assert first != second and again is None
+    assert first != second
+    assert again is None
     assert (renamed, nobody) == (1, 0)

@@ -5,10 +5,10 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from learnclub.db import Prepared
 from learnclub.domain.errors import DomainError, NotAllowed, untranslated
 from learnclub.domain.text import check_text
 from learnclub.models import AccessToken, User
+from learnclub.prepared import Prepared
 
 SCOPES = ("read", "write")
 PREFIX = "lc_"
@@ -53,7 +53,7 @@ def tokens_of(user):
         .order_by(AccessToken.created_at.desc(), AccessToken.id.desc()))
 
 
-#: every API request looks its token up: the SQL built once (db.Prepared)
+#: every API request looks its token up: the SQL built once (prepared.Prepared)
 _LIVE_TOKEN = Prepared(lambda token_hash: AccessToken.select(AccessToken, User).join(User)
                        .where((AccessToken.token_hash == token_hash)
                               & AccessToken.revoked_at.is_null()).limit(1), "\x00token hash")

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 
-from learnclub.db import Prepared, write_transaction
+from learnclub.db import write_transaction
 from learnclub.domain.accounts import credentials, limits
 from learnclub.domain.accounts.passwords import check_password_rule, hash_password, verify_password
 from learnclub.domain.accounts.tokens import issue_token, use_token
@@ -16,6 +16,7 @@ from learnclub.domain.errors import Conflict, DomainError, untranslated
 from learnclub.domain.reach import notices
 from learnclub.domain.text import check_text
 from learnclub.models import LoginSession, OneTimeToken, User
+from learnclub.prepared import Prepared
 
 
 def normalise_email(email, *, tr=untranslated):
@@ -158,7 +159,7 @@ def start_session(user, *, now, user_agent="", remember=False):
     return key
 
 
-#: every signed-in request reads its session: the SQL built once (db.Prepared)
+#: every signed-in request reads its session: the SQL built once (prepared.Prepared)
 _SESSION = Prepared(lambda key_hash: LoginSession.select(LoginSession, User).join(User)
                     .where(LoginSession.key_hash == key_hash).limit(1), "\x00key hash")
 

@@ -4,7 +4,7 @@ Sync from files and the web editor both end here.
 """
 from peewee import fn
 
-from learnclub.db import Prepared, write_transaction
+from learnclub.db import write_transaction
 from learnclub.domain.cases import due_times
 from learnclub.domain.cases.schedule import (
     Cadence,
@@ -18,6 +18,7 @@ from learnclub.domain.errors import DomainError, untranslated
 from learnclub.domain.rendering import case_html
 from learnclub.domain.text import LONG, SHORT, check_text
 from learnclub.models import Case, CaseRevision
+from learnclub.prepared import Prepared
 
 TEXT_FIELDS = ("title", "body_md", "homework_prompt")
 
@@ -57,7 +58,7 @@ def schedule_of(cohort, *, texts=True):
     return build_schedule(cases, Cadence.of(cohort))
 
 
-#: the case of every case page and homework call: its SQL built once (db.Prepared)
+#: the case of every case page and homework call: its SQL built once (prepared.Prepared)
 _CASE_IN = Prepared(lambda case_id, cohort_id: Case.select().where(
     (Case.id == case_id) & (Case.cohort == cohort_id)).limit(1), -7_000_000_001, -7_000_000_002)
 

@@ -1,9 +1,9 @@
 """Who may do what in a cohort (docs/rules.md "People"). Every route asks here, never a
 template."""
-from learnclub.db import Prepared
 from learnclub.domain.errors import NotAllowed, untranslated
 from learnclub.models import Membership
 from learnclub.models.cohorts import STAFF_ROLES, MembershipStatus
+from learnclub.prepared import Prepared
 
 #: action -> roles (of an *active* membership) that may take it
 PERMISSIONS = {
@@ -31,7 +31,7 @@ PERMISSIONS = {
 }
 
 
-#: asked on nearly every request: its SQL built once (db.Prepared)
+#: asked on nearly every request: its SQL built once (prepared.Prepared)
 _MEMBERSHIP = Prepared(lambda cohort_id, user_id: Membership.select().where(
     (Membership.cohort == cohort_id) & (Membership.user == user_id)).limit(1),
     -7_000_000_001, -7_000_000_002)

@@ -5,12 +5,12 @@ Lists that the API pages take `after` (the last id of the previous page, or None
 """
 from peewee import fn
 
-from learnclub.db import Prepared
 from learnclub.domain.participation import queries as participation
 from learnclub.models import Application, Case, Cohort, Invite, Membership, Submission, User
 from learnclub.models.cohorts import MembershipStatus
+from learnclub.prepared import Prepared
 
-#: the lookup of every cohort page and API call, its SQL built once (db.Prepared)
+#: the lookup of every cohort page and API call, its SQL built once (prepared.Prepared)
 _BY_SLUG = Prepared(lambda slug: Cohort.select().where(Cohort.slug == slug).limit(1),
                     "\x00slug")
 

@@ -6,20 +6,21 @@ from datetime import datetime
 
 from peewee import JOIN
 
-from learnclub.db import Prepared, write_transaction
+from learnclub.db import write_transaction
 from learnclub.domain.cohorts.access import require
 from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.errors import DomainError, untranslated
 from learnclub.domain.text import check_text
 from learnclub.models import CohortRules, Membership, RulesAcknowledgment, User
 from learnclub.models.cohorts import MembershipStatus, Role
+from learnclub.prepared import Prepared
 
 RULES_MAX = 20_000
 #: the roles that acknowledge the rules; hosts and assistants write them
 ACKNOWLEDGING_ROLES = (Role.LEARNER.value, Role.GUEST.value)
 
 
-#: read by the rules banner of every cohort page: its SQL built once (db.Prepared)
+#: read by the rules banner of every cohort page: its SQL built once (prepared.Prepared)
 _RULES = Prepared(lambda cohort_id: CohortRules.select().where(CohortRules.cohort == cohort_id)
                   .limit(1), -7_000_000_001)
 

@@ -15,7 +15,6 @@ from datetime import datetime
 
 from peewee import JOIN, Select, fn
 
-from learnclub.db import Prepared
 from learnclub.domain.accounts.introductions import is_introduced
 from learnclub.domain.cases import member_cases, sync_report
 from learnclub.domain.cases.editing import schedule_of
@@ -40,6 +39,7 @@ from learnclub.models import (
 )
 from learnclub.models.cohorts import STAFF_ROLES, MembershipStatus
 from learnclub.models.sharing import TalkStatus
+from learnclub.prepared import Prepared
 
 #: how many of the latest cases the learner's progress picture shows
 CHART_CASES = 12

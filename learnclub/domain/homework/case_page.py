@@ -2,11 +2,10 @@
 page of the peers' they may read (queries.may_read_peers, through the same readable
 condition as every other reader), likes and comments, whether they may write, their leave.
 A fixed number of queries whatever the number of learners; the hot lookups' SQL is built
-once (db.Prepared)."""
+once (prepared.Prepared)."""
 from peewee import SQL, fn
 from peewee import Case as SqlCase
 
-from learnclub.db import Prepared
 from learnclub.domain.cases.schedule import window_state
 from learnclub.domain.homework.queries import (
     WRITABLE,
@@ -19,11 +18,12 @@ from learnclub.domain.homework.queries import (
 from learnclub.domain.homework.timing import edits_after_due
 from learnclub.domain.participation.leave import extension_for
 from learnclub.models import Comment, Excuse, LeaveRequest, Like, Submission, User
+from learnclub.prepared import Prepared
 
 #: what a homework card or comment shows of its author (web/avatars.py, the name)
 CARD_AUTHOR = (User.id, User.display_name, User.photo)
-_ID1, _ID2 = -7_000_000_001, -7_000_000_002  #: samples of ids (db.Prepared)
-#: the case page's fixed lookups, their SQL built once (db.Prepared): the reader's own
+_ID1, _ID2 = -7_000_000_001, -7_000_000_002  #: samples of ids (prepared.Prepared)
+#: the case page's fixed lookups, their SQL built once (prepared.Prepared): the reader's own
 #: homework with its author, their excuse and their latest leave request on the case
 _OWN_CARD = Prepared(lambda case_id, user_id: Submission.select(Submission, *CARD_AUTHOR)
                      .join(User).where((Submission.case == case_id)
@@ -94,7 +94,7 @@ def _peers_query(case_ids, everyone, picks, user_id, reader_id, offset):
 
 
 #: a page of peers' homework (readable_condition's lists, the reader's own id as the
-#: viewer's, the reader's, the offset) and how many there are: SQL built once (db.Prepared)
+#: viewer's, the reader's, the offset) and how many there are: SQL built once (prepared.Prepared)
 _PEERS = Prepared(_peers_query, Prepared.IDS, Prepared.IDS, Prepared.IDS, _ID1, _ID2,
                   -7_000_000_003)
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from peewee import fn
 
-from learnclub.db import Prepared, lock_row, write_transaction
+from learnclub.db import lock_row, write_transaction
 from learnclub.domain import files
 from learnclub.domain.accounts.photos import MAX_PHOTO_BYTES, reencode_image
 from learnclub.domain.cases.editing import MAX_ID
@@ -21,6 +21,7 @@ from learnclub.domain.errors import DomainError, NotFound, untranslated
 from learnclub.domain.homework.queries import readable_submission, write_window
 from learnclub.domain.homework.submission import check_window
 from learnclub.models import Case, SubmissionImage, User
+from learnclub.prepared import Prepared
 
 MAX_IMAGES = 9  #: pictures in one homework
 MAX_SIDE = 1600  #: pixels on the longer side once re-encoded: readable notes, small files

@@ -1,10 +1,10 @@
 """Points (积分): a ledger where every award has a key, so it is given once and only once."""
 from datetime import datetime
 
-from learnclub.db import Prepared
 from learnclub.models import PointEvent
+from learnclub.prepared import Prepared
 
-#: an award, its SQL built once (db.Prepared): every first submission makes one
+#: an award, its SQL built once (prepared.Prepared): every first submission makes one
 _AWARD = Prepared(lambda cohort_id, user_id, key, kind, points, case_id, at: PointEvent.insert(
     cohort=cohort_id, user=user_id, key=key, kind=kind, points=points, case=case_id,
     created_at=at).on_conflict_ignore(), -7_000_000_001, -7_000_000_002, "sample key",

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from peewee import IntegrityError
 
-from learnclub.db import Prepared, write_transaction
+from learnclub.db import write_transaction
 from learnclub.domain.cases.queries import slot_of
 from learnclub.domain.cohorts import access
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed, NotFound, untranslated
@@ -16,6 +16,7 @@ from learnclub.domain.homework.queries import write_window
 from learnclub.domain.rendering import homework_html, homework_html_before_id
 from learnclub.domain.text import LONG, check_text
 from learnclub.models import Miss, Submission, SubmissionImage, SubmissionRevision
+from learnclub.prepared import Prepared
 
 #: a character a reader counts on its own: CJK ideographs, kana, hangul, full-width forms
 _CJK = (r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -89,9 +90,9 @@ def _attach_pending(submission):
     _ATTACH.run(submission.id, submission.case_id, submission.user_id)
 
 
-_ID1, _ID2, _ID3 = -7_000_000_001, -7_000_000_002, -7_000_000_003  #: samples (db.Prepared)
-_AT = datetime(1901, 2, 3, 4, 5, 6, 789)  #: a sample time (db.Prepared)
-#: what every save runs, its SQL built once (db.Prepared): the learner's submission on the
+_ID1, _ID2, _ID3 = -7_000_000_001, -7_000_000_002, -7_000_000_003  #: samples (prepared.Prepared)
+_AT = datetime(1901, 2, 3, 4, 5, 6, 789)  #: a sample time (prepared.Prepared)
+#: what every save runs, its SQL built once (prepared.Prepared): the learner's submission on the
 #: case, read first; a new one written; pending pictures attached; a miss voided
 _OWN = Prepared(lambda case_id, user_id: Submission.select().where(
     (Submission.case == case_id) & (Submission.user == user_id)).limit(1), _ID1, _ID2)

@@ -7,13 +7,14 @@ from datetime import date, datetime
 
 from peewee import IntegrityError
 
-from learnclub.db import Prepared, write_transaction
+from learnclub.db import write_transaction
 from learnclub.domain.cases.editing import schedule_of
 from learnclub.domain.cohorts import access
 from learnclub.domain.cohorts.activity import Action, record
 from learnclub.domain.errors import Conflict, DomainError, NotAllowed, untranslated
 from learnclub.domain.text import LONG, check_text
 from learnclub.models import Case, Excuse, Extension, LeaveRequest, Miss
+from learnclub.prepared import Prepared
 
 
 def excuses_used(cohort, user):
@@ -115,7 +116,7 @@ def grant_extension(case, user, *, until, actor, now, tr=untranslated):
            changes={"until": [before, until]})
 
 
-#: asked by the case page and every web submission: its SQL built once (db.Prepared)
+#: asked by the case page and every web submission: its SQL built once (prepared.Prepared)
 _LIVE_EXTENSION = Prepared(lambda case_id, user_id, now: Extension.select(Extension.until).where(
     (Extension.case == case_id) & (Extension.user == user_id) & (Extension.until > now))
     .limit(1), -7_000_000_001, -7_000_000_002, datetime(1901, 2, 3, 4, 5, 6))

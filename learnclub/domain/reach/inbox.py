@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 
 from peewee import JOIN, Value, fn
 
-from learnclub.db import Prepared
 from learnclub.domain.errors import NotFound, untranslated
 from learnclub.domain.participation.counting import id_in
 from learnclub.models import Cohort, InboxMessage, Membership
+from learnclub.prepared import Prepared
 
 PER_PAGE = 20
 EXCERPT = 120  #: characters of a comment kept in its message
@@ -89,7 +89,7 @@ def record_removals(membership_ids, cohort, *, link, now):
                        key_suffix=f":{now:%Y%m%dT%H%M%S}", cohort=cohort, link=link, now=now)
 
 
-#: every signed-in page's header asks it: its SQL built once (db.Prepared)
+#: every signed-in page's header asks it: its SQL built once (prepared.Prepared)
 _UNREAD = Prepared(lambda user_id: InboxMessage.select(fn.COUNT(InboxMessage.id)).where(
     (InboxMessage.recipient == user_id) & InboxMessage.read_at.is_null()).tuples(),
     -7_000_000_001)
