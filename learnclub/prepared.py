@@ -22,6 +22,7 @@ class Prepared:
     strings as they are, times as the column's `db_value` gives them)."""
 
     IDS = object()  #: the sample of a list of ids
+    TIME = datetime(1901, 2, 3, 4, 5, 6, 789)  #: a sample of a time (as `db_value` gives)
 
     def __init__(self, build, *samples):
         self.build, self.samples, self._made = build, samples, {}

@@ -1,17 +1,14 @@
 """prepared.Prepared's writes (`run`): an INSERT, UPDATE or DELETE whose SQL is built once, bound
 anew on each call, on SQLite and PostgreSQL: the new id, ON CONFLICT keeping the old row,
 the rows an UPDATE changed, and a value written as None."""
-from datetime import datetime
-
 from learnclub.models import PointEvent
 from learnclub.prepared import Prepared
 from tests.factories import T0, make_case, make_cohort, make_user
 
-_AT = datetime(1901, 2, 3, 4, 5, 6, 789)
 _AWARD = Prepared(lambda cohort_id, user_id, key, points, case_id, at: PointEvent.insert(
     cohort=cohort_id, user=user_id, key=key, kind="on_time", points=points, case=case_id,
     created_at=at).on_conflict_ignore(), -1_000_001, -1_000_002, "sample", -1_000_003,
-    -1_000_004, _AT)
+    -1_000_004, Prepared.TIME)
 _RENAME = Prepared(lambda kind, key: PointEvent.update(kind=kind).where(PointEvent.key == key),
                    "sample kind", "sample key")
 

@@ -1,14 +1,14 @@
 """Small helpers every blueprint's views share."""
 from flask import abort, current_app, request
-from flask_babel import gettext
 
 from learnclub.domain.cohorts import queries as cohort_queries
 from learnclub.domain.errors import DomainError
+from learnclub.web.i18n import word
 
 
 def tr(message):
-    """Translate a domain message id in the current request's language."""
-    return gettext(message)
+    """Translate a domain message id in the current request's language (i18n.word)."""
+    return word(message)
 
 
 def show_error(form, exc: DomainError):

@@ -1,6 +1,4 @@
 """Points (积分): a ledger where every award has a key, so it is given once and only once."""
-from datetime import datetime
-
 from learnclub.models import PointEvent
 from learnclub.prepared import Prepared
 
@@ -8,7 +6,7 @@ from learnclub.prepared import Prepared
 _AWARD = Prepared(lambda cohort_id, user_id, key, kind, points, case_id, at: PointEvent.insert(
     cohort=cohort_id, user=user_id, key=key, kind=kind, points=points, case=case_id,
     created_at=at).on_conflict_ignore(), -7_000_000_001, -7_000_000_002, "sample key",
-    "sample kind", -7_000_000_003, -7_000_000_004, datetime(1901, 2, 3, 4, 5, 6, 789))
+    "sample kind", -7_000_000_003, -7_000_000_004, Prepared.TIME)
 
 
 def award_points(cohort, user, *, key, kind, points, now, case=None):

@@ -3,7 +3,6 @@ due and marked late during grace, closed after; editable until the window closes
 the learner's extension). Every edit keeps the earlier text and moves `updated_at`, which is
 how an edit after due shows (timing.py); the timing of the first submission never changes."""
 import re
-from datetime import datetime
 
 from peewee import IntegrityError
 
@@ -87,27 +86,26 @@ def _save(case, user, body, length, slot, *, now):
 
 def _attach_pending(submission):
     """The learner's pictures uploaded before this save join the submission."""
-    _ATTACH.run(submission.id, submission.case_id, submission.user_id)
+    Prepared.TIMETACH.run(submission.id, submission.case_id, submission.user_id)
 
 
 _ID1, _ID2, _ID3 = -7_000_000_001, -7_000_000_002, -7_000_000_003  #: samples (prepared.Prepared)
-_AT = datetime(1901, 2, 3, 4, 5, 6, 789)  #: a sample time (prepared.Prepared)
 #: what every save runs, its SQL built once (prepared.Prepared): the learner's submission on the
 #: case, read first; a new one written; pending pictures attached; a miss voided
 _OWN = Prepared(lambda case_id, user_id: Submission.select().where(
     (Submission.case == case_id) & (Submission.user == user_id)).limit(1), _ID1, _ID2)
 _NEW = Prepared(lambda case_id, user_id, body, length, at, late, html: Submission.insert(
     case=case_id, user=user_id, body_md=body, length=length, submitted_at=at, updated_at=at,
-    late_seconds=late, body_html=html), _ID1, _ID2, "sample body", -7_000_000_004, _AT,
+    late_seconds=late, body_html=html), _ID1, _ID2, "sample body", -7_000_000_004, Prepared.TIME,
     -7_000_000_005, "sample html")
-_ATTACH = Prepared(lambda submission_id, case_id, user_id: SubmissionImage.update(
+Prepared.TIMETACH = Prepared(lambda submission_id, case_id, user_id: SubmissionImage.update(
     submission=submission_id).where(
     (SubmissionImage.case == case_id) & (SubmissionImage.user == user_id)
     & SubmissionImage.submission.is_null()), _ID3, _ID1, _ID2)
 _VOID_MISS = Prepared(lambda at, case_id, user_id: Miss.update(
     voided_at=at, void_reason="handed in during an extension").where(
     (Miss.case == case_id) & (Miss.user == user_id) & Miss.voided_at.is_null()),
-    _AT, _ID1, _ID2)
+    Prepared.TIME, _ID1, _ID2)
 
 
 def _save_text(case, user, body, length, slot, *, now):

@@ -3,7 +3,7 @@
 A learner asks before the due time, for a case or a range of dates; a host approves or
 declines, or excuses anyone directly. Each learner has a limited number of excuses per cohort.
 """
-from datetime import date, datetime
+from datetime import date
 
 from peewee import IntegrityError
 
@@ -119,7 +119,7 @@ def grant_extension(case, user, *, until, actor, now, tr=untranslated):
 #: asked by the case page and every web submission: its SQL built once (prepared.Prepared)
 _LIVE_EXTENSION = Prepared(lambda case_id, user_id, now: Extension.select(Extension.until).where(
     (Extension.case == case_id) & (Extension.user == user_id) & (Extension.until > now))
-    .limit(1), -7_000_000_001, -7_000_000_002, datetime(1901, 2, 3, 4, 5, 6))
+    .limit(1), -7_000_000_001, -7_000_000_002, Prepared.TIME)
 
 
 def extension_for(case, user, *, now):

@@ -92,14 +92,6 @@ def menu_tabs(cohort, menu):
     return row, manage
 
 
-@dataclass
-class TabBar:
-    cohort: object | None  #: the cohort 案例 and 日历 lead to (None: the home page)
-    active: str  #: home, cases, calendar, messages, me, or ""
-    messages_url: str | None  #: None while the messages pages are not there
-    tabs: list = field(default_factory=list)  #: Tab (url, label, current) by key, in order
-
-
 @bp.app_context_processor
 def _menus():
     return {"cohort_menu": cohort_menu, "menu_tabs": menu_tabs, "tab_bar": tab_bar}
@@ -126,8 +118,10 @@ def cohort_menu(cohort):
 
 
 def tab_bar(cohort=None):
-    """The bottom tab bar of a signed-in page: the page's cohort if the viewer is in it,
-    else their newest active cohort; the tab of the page; and the messages page."""
+    """The bottom tab bar of a signed-in page, [(key, Tab)] in order: 案例 and 日历 lead to
+    the page's cohort if the viewer is in it, else their newest active cohort (the home
+    page without one); the page's own tab is current; 消息 while the messages pages are
+    there."""
     if cohort is None or cohort_menu(cohort).role is None:
         mine = sorted(cohort_queries.active_memberships_of(current_user),
                       key=lambda m: (m.joined_at, m.id), reverse=True)
@@ -142,8 +136,7 @@ def tab_bar(cohort=None):
               word("Calendar"))]
     links += [("messages", messages, word("Messages"))] if messages else []
     links.append(("me", url_for("cohorts.me"), word("Me")))
-    return TabBar(cohort, active, messages,
-                  [(key, Tab(url, label, key == active)) for key, url, label in links])
+    return [(key, Tab(url, label, key == active)) for key, url, label in links]
 
 
 def messages_url():
