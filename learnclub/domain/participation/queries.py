@@ -4,6 +4,7 @@ removed, and what the participation pages list. Read-only; each runs a fixed num
 queries, whatever the number of learners or cases."""
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from peewee import JOIN, fn
 
@@ -241,10 +242,12 @@ def window_opened(slot, membership=None):
     """When the case's homework window opened (for this member): its publication, but never
     before the case existed (a case saved with a publication time in the past opened when it
     was saved), nor before the member joined or was readmitted."""
-    times = [slot.publish_at, slot.case.created_at]
-    if membership is not None:
-        times.append(membership.joined_at)
-    return max(t for t in times if t is not None)
+    opened, created = slot.publish_at, slot.case.created_at
+    if created is not None and created > opened:
+        opened = created
+    if membership is not None and membership.joined_at > opened:
+        opened = membership.joined_at
+    return opened
 
 
 def window_gap(membership, slot, *, min_hours=DEFAULT_MIN_WINDOW_HOURS, extended_until=None):
@@ -253,19 +256,28 @@ def window_gap(membership, slot, *, min_hours=DEFAULT_MIN_WINDOW_HOURS, extended
     the cohort when it went out and not removed before its grace ended, and from when they
     could first see it to its due time (or their extension's end, if later) there were at
     least `min_hours`. Leave and excuses are Excuse rows, checked where the work is loaded
-    (counting.work_on)."""
-    if getattr(slot.case, "no_homework", False):
+    (counting.work_on). The sweep asks it for every learner and closed case: it is kept
+    cheap (no objects made on the way to None)."""
+    case = slot.case
+    if getattr(case, "no_homework", False):
         return NotCounted.NO_HOMEWORK
-    if getattr(slot.case, "author_id", None) == membership.user_id:
+    if getattr(case, "author_id", None) == membership.user_id:
         return NotCounted.WROTE_IT  # the member who wrote the case owes no homework on it
     if membership.joined_at > slot.publish_at:
         return NotCounted.JOINED_LATER
-    if membership.status == MembershipStatus.REMOVED and membership.removed_at is not None \
+    if membership.removed_at is not None and membership.status == MembershipStatus.REMOVED \
             and membership.removed_at < slot.grace_until:
         return NotCounted.LEFT_BEFORE
-    end = max(slot.due_at, extended_until) if extended_until is not None else slot.due_at
-    short = end - window_opened(slot, membership) < timedelta(hours=min_hours)
+    end = slot.due_at
+    if extended_until is not None and extended_until > end:
+        end = extended_until
+    short = end - window_opened(slot, membership) < _hours(min_hours)
     return NotCounted.WINDOW_SHORT if short else None
+
+
+@cache
+def _hours(hours):
+    return timedelta(hours=hours)
 
 
 def had_real_window(membership, slot, *, min_hours=DEFAULT_MIN_WINDOW_HOURS,

@@ -74,7 +74,7 @@ class _Sweep:
 
     cohort: object
     schedule: list  #: every live case's slot
-    closed: list  #: the slots whose grace has ended
+    closed: list  #: (slot, case id) of the slots whose grace has ended
     work: object  #: counting.Work on the closed cases
     misses: dict  #: user_id -> [(case_id, created_at)] that count
     voided: set  #: (case_id, user_id) with a voided miss: never recorded again
@@ -89,10 +89,10 @@ def plan_sweep(cohort, *, now):
     a window that was really open to that learner (queries.window_gap)."""
     plan = Plan(cohort, paused=cohort.removals_paused)
     schedule = schedule_of(cohort)
-    closed = [s for s in schedule if s.grace_until <= now and is_out_at(s, now)]
+    closed = [(s, s.case.id) for s in schedule if s.grace_until <= now and is_out_at(s, now)]
     learners = counting.learners(cohort)
     sweep = _Sweep(cohort, schedule, closed,
-                   counting.work_on(cohort, [s.case.id for s in closed], now=now),
+                   counting.work_on(cohort, [i for _s, i in closed], now=now),
                    *_recorded_misses(cohort))
     removed = [m for m in learners if _plan_learner(plan, sweep, m)]
     ids = sorted({i for case_ids in plan.missed_cases.values() for i in case_ids})
@@ -106,26 +106,27 @@ def plan_sweep(cohort, *, now):
 
 def _plan_learner(plan, sweep, membership):
     """Add this learner's new misses to the plan; True (with the cases that count and why
-    the others did not) if the rule removes them."""
-    cohort = sweep.cohort
-    kept = sweep.misses.get(membership.user_id, [])
-    counted = [case_id for case_id, _at in kept]
+    the others did not) if the rule removes them. Asked for every learner: kept lean."""
+    cohort, user_id, work = sweep.cohort, membership.user_id, sweep.work
+    min_hours = cohort.min_window_hours
+    kept = sweep.misses.get(user_id)
+    counted = [case_id for case_id, _at in kept] if kept else []
     # misses from before a readmission without reset stay on record, but only a miss
     # since (re)joining can remove: else the next sweep would undo the readmission
-    fresh = any(at >= membership.joined_at for _case_id, at in kept)
+    fresh = bool(kept) and any(at >= membership.joined_at for _case_id, at in kept)
     skipped = []
-    for slot in sweep.closed:
-        key = (slot.case.id, membership.user_id)
-        if slot.case.id in counted or key in sweep.work.done:
+    for slot, case_id in sweep.closed:
+        key = (case_id, user_id)
+        if key in work.done or case_id in counted:
             continue
-        gap = window_gap(membership, slot, min_hours=cohort.min_window_hours,
-                         extended_until=sweep.work.extended.get(key))
-        reason = counting.why_not_counted(gap, slot, key, sweep.work, sweep.voided)
+        gap = window_gap(membership, slot, min_hours=min_hours,
+                         extended_until=work.extended.get(key))
+        reason = counting.why_not_counted(gap, slot, key, work, sweep.voided)
         if reason is not None:
             skipped.append(reason)
             continue
         plan.new_misses.append((membership, slot))
-        counted.append(slot.case.id)
+        counted.append(case_id)
         fresh = True
     if not (fresh and len(counted) >= cohort.strike_limit and not plan.paused):
         return False
