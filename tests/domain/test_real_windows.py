@@ -203,3 +203,31 @@ def test_board_and_sweep_apply_the_cohorts_own_minimum(app):
     assert [c.state for c in rows[0].cells] == ["not_member"]
     assert [r.expected for r in progress_rows] == [False]
     assert plan_sweep(cohort, now=after_grace).new_misses == []
+
+
+def test_the_sweeps_learner_records_answer_as_their_memberships(cohort):
+    # the plan reads learners as plain records (counting.learners): the rule must give each
+    # the answer it gives their Membership, case by case (joined before, after, in between;
+    # a case saved after its publication time; one too short; one the learner wrote)
+    from learnclub.domain.participation import counting
+    from learnclub.domain.participation.queries import window_gap
+    joined = [START - timedelta(days=d) for d in (30, 5, 2)]
+    members = [membership(cohort, make_member(cohort), at) for at in joined]
+    write(cohort, publish_at=START - timedelta(days=10), now=START - timedelta(days=11))
+    write(cohort, publish_at=START - timedelta(days=4), due_at=START - timedelta(days=1),
+          now=START - timedelta(days=3), title="保存晚了")
+    write(cohort, publish_at=START - timedelta(days=8),
+          due_at=START - timedelta(days=8) + timedelta(hours=20),
+          now=START - timedelta(days=9), title="太短")
+    write(cohort, publish_at=START - timedelta(days=9), now=START - timedelta(days=10),
+          title="学员写的")
+    Case.update(author=members[0].user_id).where(Case.title == "学员写的").execute()
+    slots = schedule_of(cohort)
+    records = {r.id: r for r in counting.learners(cohort)}
+
+    answers = [[window_gap(m, s, min_hours=24) for s in slots] for m in members]
+    assert [[window_gap(records[m.id], s, min_hours=24) for s in slots]
+            for m in members] == answers
+    assert {g for row in answers for g in row} == {
+        None, counting.NotCounted.JOINED_LATER, counting.NotCounted.WINDOW_SHORT,
+        counting.NotCounted.WROTE_IT}
