@@ -1,5 +1,6 @@
 """The Simplified Chinese catalog is complete: every UI string in the code is translated,
-with the same placeholders, and the compiled catalog matches the source catalog."""
+with the same placeholders, the compiled catalog matches the source catalog, and the
+template (messages.pot) holds what `make messages` extracts from the code today."""
 import re
 from pathlib import Path
 
@@ -9,7 +10,9 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "learnclub" / "translations" / "zh_Hans_CN" / "LC_MESSAGES"
-KEYWORDS = {"_": None, "_l": None, "tr": None, "gettext": None, "ngettext": (1, 2)}
+#: the Makefile's `pybabel extract -k …` list, and gettext's own names
+KEYWORDS = {"_": None, "_l": None, "tr": None, "gettext": None, "ngettext": (1, 2),
+            "ngettext_each": (1, 2), "later": None, "word": None}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
@@ -24,9 +27,16 @@ def _source_messages():
     return found
 
 
-def _catalog():
-    with open(CATALOG / "messages.po", "rb") as fh:
+def _catalog(path=CATALOG / "messages.po"):
+    with open(path, "rb") as fh:
         return read_po(fh)
+
+
+def test_template_holds_what_the_code_says():
+    # a stale messages.pot makes `make messages` drop translations still in use
+    template = {m.id if isinstance(m.id, str) else m.id[0]
+                for m in _catalog(ROOT / "learnclub" / "translations" / "messages.pot") if m.id}
+    assert sorted(_source_messages() ^ template) == []
 
 
 def test_every_ui_string_has_a_chinese_translation():

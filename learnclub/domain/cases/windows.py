@@ -10,7 +10,10 @@ from datetime import timedelta
 from learnclub.domain.cases.schedule import time_has_come
 from learnclub.domain.errors import DomainError, untranslated
 
-HINT = 'Choose a later due time, or mark the case "no homework due".'
+
+def _hint(tr):
+    """What to do instead, after either refusal (a literal here, so the catalogue finds it)."""
+    return tr('Choose a later due time, or mark the case "no homework due".')
 
 
 class WindowRefused(DomainError):
@@ -49,14 +52,14 @@ def check_window(cohort, values, *, now, case=None, tr=untranslated):
             return
         due_at = publish_at + timedelta(hours=cohort.homework_due_hours)
     if due_at <= now:
-        raise WindowRefused(f'{tr("The homework due time is already past.")} {tr(HINT)}',
+        raise WindowRefused(f'{tr("The homework due time is already past.")} {_hint(tr)}',
                             field=field, code="window_past")
     hours = (due_at - max(publish_at or now, now)) / timedelta(hours=1)
     if hours < cohort.min_window_hours:
         params = {"hours": f"{hours:.1f}".rstrip("0").rstrip("."), "min": cohort.min_window_hours}
         message = tr("Learners would have only %(hours)s hours to write; this cohort needs "
                      "at least %(min)s.") % params
-        raise WindowRefused(f"{message} {tr(HINT)}", field=field, code="window_short",
+        raise WindowRefused(f"{message} {_hint(tr)}", field=field, code="window_short",
                             params=params)
 
 
