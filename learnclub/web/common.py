@@ -29,12 +29,13 @@ def cohort_or_404(slug):
 
 def cohort_for(slug, action):
     """The cohort at this address, if the signed-in person may take `action` there (else the
-    403 page that explains, or 404)."""
+    403 page that explains, or 404). The membership it read is the menus' too (one read)."""
     from flask_login import current_user
 
     from learnclub.domain.cohorts import access
+    from learnclub.web.cohorts import nav
     cohort = cohort_or_404(slug)
-    access.require(current_user, action, cohort, tr=tr)
+    nav.viewer_membership(cohort, access.require(current_user, action, cohort, tr=tr))
     return cohort
 
 
