@@ -86,7 +86,7 @@ def _save(case, user, body, length, slot, *, now):
 
 def _attach_pending(submission):
     """The learner's pictures uploaded before this save join the submission."""
-    Prepared.TIMETACH.run(submission.id, submission.case_id, submission.user_id)
+    _ATTACH.run(submission.id, submission.case_id, submission.user_id)
 
 
 _ID1, _ID2, _ID3 = -7_000_000_001, -7_000_000_002, -7_000_000_003  #: samples (prepared.Prepared)
@@ -96,9 +96,9 @@ _OWN = Prepared(lambda case_id, user_id: Submission.select().where(
     (Submission.case == case_id) & (Submission.user == user_id)).limit(1), _ID1, _ID2)
 _NEW = Prepared(lambda case_id, user_id, body, length, at, late, html: Submission.insert(
     case=case_id, user=user_id, body_md=body, length=length, submitted_at=at, updated_at=at,
-    late_seconds=late, body_html=html), _ID1, _ID2, "sample body", -7_000_000_004, Prepared.TIME,
-    -7_000_000_005, "sample html")
-Prepared.TIMETACH = Prepared(lambda submission_id, case_id, user_id: SubmissionImage.update(
+    late_seconds=late, body_html=html), _ID1, _ID2, "sample body", -7_000_000_004,
+    Prepared.TIME, -7_000_000_005, "sample html")
+_ATTACH = Prepared(lambda submission_id, case_id, user_id: SubmissionImage.update(
     submission=submission_id).where(
     (SubmissionImage.case == case_id) & (SubmissionImage.user == user_id)
     & SubmissionImage.submission.is_null()), _ID3, _ID1, _ID2)
